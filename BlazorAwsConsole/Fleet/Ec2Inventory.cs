@@ -1,0 +1,65 @@
+using Amazon.EC2.Model;
+using BlazorAwsConsole.Infrastructure;
+using Ec2Instance = Amazon.EC2.Model.Instance;
+
+namespace BlazorAwsConsole.Fleet;
+
+/// <summary>Reads one region's instances from EC2 (paginated DescribeInstances).</summary>
+public sealed class Ec2Inventory(AwsClientFactory aws)
+{
+    public async Task<List<Instance>> ListAsync(WatchedRegion region, CancellationToken cancellationToken)
+    {
+        var client = aws.Ec2(region.Code, region.ServiceUrl);
+        var found = new List<Instance>();
+        var pages = client.Paginators.DescribeInstances(new DescribeInstancesRequest { MaxResults = 1000 });
+        await foreach (var page in pages.Responses.WithCancellation(cancellationToken))
+        {
+            foreach (var reservation in page.Reservations ?? [])
+            {
+                foreach (var instance in reservation.Instances ?? [])
+                {
+                    found.Add(ToInstance(instance, region.Code));
+                }
+            }
+        }
+        return found;
+    }
+
+    public async Task<Instance?> DescribeAsync(WatchedRegion region, string instanceId, CancellationToken cancellationToken)
+    {
+        var client = aws.Ec2(region.Code, region.ServiceUrl);
+        var response = await client.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instanceId] }, cancellationToken);
+        var instance = (response.Reservations ?? []).SelectMany(r => r.Instances ?? []).FirstOrDefault();
+        return instance is null ? null : ToInstance(instance, region.Code);
+    }
+
+    internal static Instance ToInstance(Ec2Instance source, string region)
+    {
+        var tags = (source.Tags ?? []).Where(t => t.Key is not null)
+            .GroupBy(t => t.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Last().Value ?? "", StringComparer.Ordinal);
+        return new Instance
+        {
+            InstanceId = source.InstanceId,
+            Region = region,
+            Name = tags.GetValueOrDefault("Name", ""),
+            AvailabilityZone = source.Placement?.AvailabilityZone ?? "",
+            State = source.State?.Name?.Value ?? "unknown",
+            InstanceType = source.InstanceType?.Value ?? "",
+            Platform = source.PlatformDetails ?? source.Platform?.Value ?? "Linux/UNIX",
+            ImageId = source.ImageId ?? "",
+            VpcId = NullIfEmpty(source.VpcId),
+            SubnetId = NullIfEmpty(source.SubnetId),
+            PrivateIp = NullIfEmpty(source.PrivateIpAddress),
+            PublicIp = NullIfEmpty(source.PublicIpAddress),
+            PrivateDns = NullIfEmpty(source.PrivateDnsName),
+            PublicDns = NullIfEmpty(source.PublicDnsName),
+            KeyName = NullIfEmpty(source.KeyName),
+            SecurityGroups = (source.SecurityGroups ?? []).Select(g => g.GroupId).Where(id => id is not null).ToList(),
+            Tags = tags,
+            LaunchTime = source.LaunchTime?.ToUniversalTime(),
+        };
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

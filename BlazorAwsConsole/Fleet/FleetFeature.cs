@@ -1,0 +1,33 @@
+using BlazorAwsConsole.Infrastructure;
+using Quartz;
+
+namespace BlazorAwsConsole.Fleet;
+
+public static class FleetFeature
+{
+    public static WebApplicationBuilder AddFleet(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FleetOptions>().BindConfiguration(FleetOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<FleetSnapshot>();
+        builder.Services.AddSingleton<Ec2Inventory>();
+        builder.Services.AddSingleton<FleetSyncService>();
+        builder.Services.AddSingleton<InstanceActionService>();
+        builder.Services.AddSingleton<FleetQueries>();
+        builder.Services.AddScoped<Components.InstanceActionRunner>();
+        builder.Services.AddHostedService<FleetStartup>();
+        builder.Services.AddHealthChecks().AddCheck<RegionsHealthCheck>("aws-regions");
+
+        // Quartz triggers are built before options can be resolved, so read the same settings directly.
+        var interval = (builder.Configuration.GetSection(FleetOptions.Section).Get<FleetOptions>() ?? new())
+            .PollInterval(builder.Configuration.GetSection(AwsOptions.Section).Get<AwsOptions>()?.Mode ?? AwsMode.Sandbox);
+        builder.Services.AddQuartz(quartz =>
+        {
+            quartz.AddJob<FleetSyncJob>(job => job.WithIdentity(FleetSyncJob.Key));
+            quartz.AddTrigger(trigger => trigger
+                .ForJob(FleetSyncJob.Key)
+                .StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+using BlazorAwsConsole.Infrastructure;
+
+namespace BlazorAwsConsole.Fleet;
+
+/// <summary>Settings section "Fleet".</summary>
+public sealed class FleetOptions
+{
+    public const string Section = "Fleet";
+
+    /// <summary>Seconds between inventory polls; unset means 15 s in Sandbox mode and 60 s against AWS.</summary>
+    [Range(1, 3600)]
+    public int? PollIntervalSeconds { get; set; }
+
+    public TimeSpan PollInterval(AwsMode mode) => TimeSpan.FromSeconds(PollIntervalSeconds ?? (mode == AwsMode.Sandbox ? 15 : 60));
+
+    /// <summary>Longest wait before a failing region is tried again.</summary>
+    [Range(1, 86400)]
+    public int MaxBackoffSeconds { get; set; } = 600;
+
+    /// <summary>The regions to watch; written into the database at start-up, where the settings pages will edit them.</summary>
+    public List<RegionSetting> Regions { get; set; } = [];
+
+    public sealed class RegionSetting
+    {
+        [Required, RegularExpression("^[a-z]{2}(-[a-z]+)+-\\d$")]
+        public string Code { get; set; } = "";
+        public string? Name { get; set; }
+        public bool Enabled { get; set; } = true;
+        public string? ServiceUrl { get; set; }
+    }
+}

@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+
+namespace BlazorAwsConsole.Fleet;
+
+/// <summary>
+/// The fleet as every page on this node shows it, held once (DESIGN.md). Components and the API
+/// read it; only <see cref="FleetStore"/> replaces its contents. Its size is the fleet's size: one
+/// entry per instance in the database, no history.
+/// </summary>
+public sealed class FleetSnapshot
+{
+    private ImmutableDictionary<string, Instance> _instances = ImmutableDictionary<string, Instance>.Empty;
+    private ImmutableDictionary<string, RegionSyncStatus> _regions = ImmutableDictionary<string, RegionSyncStatus>.Empty;
+
+    /// <summary>The instances; treat them as read-only.</summary>
+    public IEnumerable<Instance> Instances => _instances.Values;
+
+    public int Count => _instances.Count;
+
+    public Instance? Find(string instanceId) => _instances.GetValueOrDefault(instanceId);
+
+    /// <summary>Regions in the order they were configured.</summary>
+    public IReadOnlyList<RegionSyncStatus> Regions => _regions.Values.OrderBy(r => r.Code, StringComparer.Ordinal).ToList();
+
+    public RegionSyncStatus? Region(string code) => _regions.GetValueOrDefault(code);
+
+    internal void Load(IEnumerable<Instance> instances) =>
+        _instances = instances.ToImmutableDictionary(i => i.InstanceId, StringComparer.Ordinal);
+
+    internal void Apply(IEnumerable<Instance> upserted, IEnumerable<string> removed) =>
+        _instances = _instances.SetItems(upserted.Select(i => KeyValuePair.Create(i.InstanceId, i))).RemoveRange(removed);
+
+    internal void SetRegion(RegionSyncStatus status) => _regions = _regions.SetItem(status.Code, status);
+
+    internal void SetRegions(IEnumerable<RegionSyncStatus> statuses) =>
+        _regions = statuses.ToImmutableDictionary(s => s.Code, StringComparer.Ordinal);
+}

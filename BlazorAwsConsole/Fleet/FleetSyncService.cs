@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using BlazorAwsConsole.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BlazorAwsConsole.Fleet;
+
+/// <summary>
+/// Keeps the stored fleet equal to what EC2 reports: polls every due region at once, writes only the
+/// rows that changed plus their change records, updates the snapshot and tells the live feed. All
+/// fleet writes on this node pass through here one at a time.
+/// </summary>
+public sealed class FleetSyncService(
+    IServiceScopeFactory scopes,
+    Ec2Inventory inventory,
+    FleetSnapshot snapshot,
+    LiveFeed feed,
+    TimeProvider time,
+    IOptions<FleetOptions> fleetOptions,
+    IOptions<AwsOptions> awsOptions,
+    ILogger<FleetSyncService> logger)
+{
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    public TimeSpan PollInterval => fleetOptions.Value.PollInterval(awsOptions.Value.Mode);
+
+    /// <summary>Loads the stored fleet into the snapshot; called once at start-up.</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
+        var regions = await db.Regions.AsNoTracking().Where(r => r.Enabled).ToListAsync(cancellationToken);
+        var instances = await db.Instances.AsNoTracking().ToListAsync(cancellationToken);
+        snapshot.Load(instances);
+        var now = time.GetUtcNow().UtcDateTime;
+        snapshot.SetRegions(regions.Select(r => new RegionSyncStatus(
+            r.Code, r.Name, null, null, null, 0, now, instances.Count(i => i.Region == r.Code))));
+    }
+
+    /// <summary>Polls every enabled region whose next attempt is due (all of them when <paramref name="force"/>).</summary>
+    public async Task<FleetSyncReport> SyncAsync(bool force = false, CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = time.GetUtcNow().UtcDateTime;
+        var regions = await EnabledRegionsAsync(cancellationToken);
+        var due = regions.Where(r => force || (snapshot.Region(r.Code)?.NextAttemptAt ?? now) <= now).ToList();
+
+        var fetches = due.Select(region => FetchAsync(region, cancellationToken)).ToArray();
+        var results = await Task.WhenAll(fetches);
+
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
+            var changes = new List<InstanceChange>();
+            var upserted = new List<Instance>();
+            var removed = new List<string>();
+            var writeTime = time.GetUtcNow().UtcDateTime;
+
+            foreach (var result in results.Where(r => r.Error is null))
+            {
+                await ReconcileAsync(db, result.Region, result.Instances!, writeTime, changes, upserted, removed, cancellationToken);
+            }
+            db.InstanceChanges.AddRange(changes);
+            var rowsWritten = await db.SaveChangesAsync(cancellationToken);
+
+            snapshot.Apply(upserted, removed);
+            foreach (var result in results)
+            {
+                snapshot.SetRegion(NextStatus(result, writeTime));
+            }
+            PublishFleetChanged(changes, results.Select(r => r.Region.Code).ToList());
+
+            return new FleetSyncReport(
+                results.Select(r => new RegionSyncResult(r.Region.Code, r.Instances?.Count ?? 0, r.Error)).ToList(),
+                changes.Count,
+                rowsWritten,
+                Stopwatch.GetElapsedTime(started));
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Re-reads one instance right after the console acted on it, so its new state shows at once and
+    /// the change is credited to <paramref name="changedBy"/>; <paramref name="extraChanges"/> (the
+    /// action itself) are logged in the same transaction.
+    /// </summary>
+    public async Task RefreshInstanceAsync(WatchedRegion region, string instanceId, string changedBy,
+        IReadOnlyList<InstanceChange> extraChanges, CancellationToken cancellationToken)
+    {
+        var observed = await inventory.DescribeAsync(region, instanceId, cancellationToken);
+
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
+            var now = time.GetUtcNow().UtcDateTime;
+            var stored = await db.Instances.FirstOrDefaultAsync(i => i.InstanceId == instanceId, cancellationToken);
+            var changes = new List<InstanceChange>(extraChanges);
+            if (stored is not null && observed is not null)
+            {
+                changes.AddRange(InstanceDiff.Apply(stored, observed, now, changedBy));
+            }
+            db.InstanceChanges.AddRange(changes);
+            await db.SaveChangesAsync(cancellationToken);
+            if (stored is not null) snapshot.Apply([stored], []);
+            PublishFleetChanged(changes, []);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task ReconcileAsync(ConsoleDbContext db, WatchedRegion region, List<Instance> observed, DateTime now,
+        List<InstanceChange> changes, List<Instance> upserted, List<string> removed, CancellationToken cancellationToken)
+    {
+        var stored = await db.Instances.Where(i => i.Region == region.Code).ToDictionaryAsync(i => i.InstanceId, StringComparer.Ordinal, cancellationToken);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        foreach (var instance in observed)
+        {
+            if (!seen.Add(instance.InstanceId)) continue;
+            if (stored.TryGetValue(instance.InstanceId, out var existing))
+            {
+                var found = InstanceDiff.Apply(existing, instance, now);
+                changes.AddRange(found);
+                upserted.Add(existing);
+            }
+            else
+            {
+                changes.AddRange(InstanceDiff.Appeared(instance, now));
+                db.Instances.Add(instance);
+                upserted.Add(instance);
+            }
+        }
+        foreach (var gone in stored.Values.Where(i => !seen.Contains(i.InstanceId)))
+        {
+            changes.Add(InstanceDiff.Disappeared(gone, now));
+            db.Instances.Remove(gone);
+            removed.Add(gone.InstanceId);
+        }
+        db.ChangeTracker.DetectChanges();
+        upserted.RemoveAll(i => db.Entry(i).State == EntityState.Unchanged);
+    }
+
+    private async Task<RegionFetch> FetchAsync(WatchedRegion region, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var instances = await inventory.ListAsync(region, cancellationToken);
+            return new RegionFetch(region, instances, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var reason = AwsErrors.Describe(ex);
+            logger.LogWarning("Inventory of {Region} failed: {Reason}", region.Code, reason);
+            return new RegionFetch(region, null, reason);
+        }
+    }
+
+    private RegionSyncStatus NextStatus(RegionFetch result, DateTime now)
+    {
+        var previous = snapshot.Region(result.Region.Code);
+        if (result.Error is null)
+        {
+            return new RegionSyncStatus(result.Region.Code, result.Region.Name, now, now, null, 0, now + PollInterval, result.Instances!.Count);
+        }
+        var failures = (previous?.ConsecutiveFailures ?? 0) + 1;
+        var backoff = TimeSpan.FromSeconds(Math.Min(
+            PollInterval.TotalSeconds * Math.Pow(2, Math.Min(failures - 1, 16)),
+            fleetOptions.Value.MaxBackoffSeconds));
+        return new RegionSyncStatus(result.Region.Code, result.Region.Name, previous?.LastSyncedAt, now, result.Error,
+            failures, now + backoff, previous?.InstanceCount ?? 0);
+    }
+
+    private async Task<List<WatchedRegion>> EnabledRegionsAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
+        return await db.Regions.AsNoTracking().Where(r => r.Enabled).OrderBy(r => r.Code).ToListAsync(cancellationToken);
+    }
+
+    private void PublishFleetChanged(List<InstanceChange> changes, List<string> regions) =>
+        feed.Publish(new FleetChanged(changes, regions));
+
+    private sealed record RegionFetch(WatchedRegion Region, List<Instance>? Instances, string? Error);
+}
+
+public sealed record FleetSyncReport(IReadOnlyList<RegionSyncResult> Regions, int ChangesRecorded, int RowsWritten, TimeSpan Elapsed);
+
+public sealed record RegionSyncResult(string Region, int Instances, string? Error);

@@ -1,0 +1,30 @@
+namespace BlazorAwsConsole.Fleet;
+
+/// <summary>One entry of the automatic change log.</summary>
+public sealed class InstanceChange
+{
+    public long Id { get; set; }
+    public required string InstanceId { get; set; }
+    public required string Region { get; set; }
+    /// <summary>The instance's name when the change happened, so the log stays readable after it is gone.</summary>
+    public string InstanceName { get; set; } = "";
+    public ChangeKind Kind { get; set; }
+    /// <summary>What changed: "state", "instanceType", "tag:env", … empty for appeared/disappeared.</summary>
+    public string Field { get; set; } = "";
+    public string? OldValue { get; set; }
+    public string? NewValue { get; set; }
+    public DateTime At { get; set; }
+    /// <summary>Who made the change through the console; null when the poll found it.</summary>
+    public string? ChangedBy { get; set; }
+}
+
+public enum ChangeKind
+{
+    Appeared,
+    Disappeared,
+    State,
+    Tag,
+    InstanceType,
+    Address,
+    Action,
+}

@@ -1,0 +1,109 @@
+namespace BlazorAwsConsole.Fleet;
+
+/// <summary>
+/// Compares what a poll observed with what is stored, copies the observed values onto the stored
+/// row, and says which changes belong in the change log. A row whose values are all equal is left
+/// untouched, so a poll that finds nothing new writes nothing.
+/// </summary>
+public static class InstanceDiff
+{
+    public static IReadOnlyList<InstanceChange> Appeared(Instance observed, DateTime now)
+    {
+        observed.FirstSeen = now;
+        observed.UpdatedAt = now;
+        observed.StateChangedAt = now;
+        return [Change(observed, ChangeKind.Appeared, "", null, observed.State, now)];
+    }
+
+    public static InstanceChange Disappeared(Instance stored, DateTime now) =>
+        Change(stored, ChangeKind.Disappeared, "", stored.State, null, now);
+
+    /// <returns>The change log entries; empty when nothing a person cares about changed (the row may still have been refreshed).</returns>
+    public static IReadOnlyList<InstanceChange> Apply(Instance stored, Instance observed, DateTime now, string? changedBy = null)
+    {
+        var changes = new List<InstanceChange>();
+
+        if (stored.State != observed.State)
+        {
+            changes.Add(Change(stored, ChangeKind.State, "state", stored.State, observed.State, now, changedBy));
+            stored.State = observed.State;
+            stored.StateChangedAt = now;
+        }
+        if (stored.InstanceType != observed.InstanceType)
+        {
+            changes.Add(Change(stored, ChangeKind.InstanceType, "instanceType", stored.InstanceType, observed.InstanceType, now, changedBy));
+            stored.InstanceType = observed.InstanceType;
+        }
+        if (stored.PublicIp != observed.PublicIp)
+        {
+            changes.Add(Change(stored, ChangeKind.Address, "publicIp", stored.PublicIp, observed.PublicIp, now, changedBy));
+            stored.PublicIp = observed.PublicIp;
+        }
+        if (stored.PrivateIp != observed.PrivateIp)
+        {
+            changes.Add(Change(stored, ChangeKind.Address, "privateIp", stored.PrivateIp, observed.PrivateIp, now, changedBy));
+            stored.PrivateIp = observed.PrivateIp;
+        }
+        foreach (var key in stored.Tags.Keys.Union(observed.Tags.Keys).Order(StringComparer.Ordinal))
+        {
+            var before = stored.Tags.GetValueOrDefault(key);
+            var after = observed.Tags.GetValueOrDefault(key);
+            if (before != after)
+            {
+                changes.Add(Change(stored, ChangeKind.Tag, "tag:" + key, before, after, now, changedBy));
+            }
+        }
+
+        var metadataChanged = CopyMetadata(stored, observed);
+        if (changes.Count > 0 || metadataChanged)
+        {
+            stored.Tags = new Dictionary<string, string>(observed.Tags, StringComparer.Ordinal);
+            stored.Name = observed.Name;
+            stored.UpdatedAt = now;
+        }
+        return changes;
+    }
+
+    /// <summary>Copies the fields that are kept but not logged; true when any differed.</summary>
+    private static bool CopyMetadata(Instance stored, Instance observed)
+    {
+        var differs =
+            stored.Name != observed.Name ||
+            stored.AvailabilityZone != observed.AvailabilityZone ||
+            stored.Platform != observed.Platform ||
+            stored.ImageId != observed.ImageId ||
+            stored.VpcId != observed.VpcId ||
+            stored.SubnetId != observed.SubnetId ||
+            stored.PrivateDns != observed.PrivateDns ||
+            stored.PublicDns != observed.PublicDns ||
+            stored.KeyName != observed.KeyName ||
+            stored.LaunchTime != observed.LaunchTime ||
+            !stored.SecurityGroups.SequenceEqual(observed.SecurityGroups);
+        if (!differs) return false;
+
+        stored.AvailabilityZone = observed.AvailabilityZone;
+        stored.Platform = observed.Platform;
+        stored.ImageId = observed.ImageId;
+        stored.VpcId = observed.VpcId;
+        stored.SubnetId = observed.SubnetId;
+        stored.PrivateDns = observed.PrivateDns;
+        stored.PublicDns = observed.PublicDns;
+        stored.KeyName = observed.KeyName;
+        stored.LaunchTime = observed.LaunchTime;
+        stored.SecurityGroups = [.. observed.SecurityGroups];
+        return true;
+    }
+
+    public static InstanceChange Change(Instance instance, ChangeKind kind, string field, string? oldValue, string? newValue, DateTime at, string? changedBy = null) => new()
+    {
+        InstanceId = instance.InstanceId,
+        Region = instance.Region,
+        InstanceName = instance.Name,
+        Kind = kind,
+        Field = field,
+        OldValue = oldValue,
+        NewValue = newValue,
+        At = at,
+        ChangedBy = changedBy,
+    };
+}

@@ -1,0 +1,87 @@
+using BlazorAwsConsole.Fleet.Components;
+using BlazorAwsConsole.Infrastructure;
+using Microsoft.AspNetCore.Components;
+
+namespace BlazorAwsConsole.Fleet.Pages;
+
+public sealed partial class FleetPage
+{
+    [Inject] private FleetSnapshot Snapshot { get; set; } = default!;
+    [Inject] private LiveFeed Feed { get; set; } = default!;
+    [Inject] private InstanceActionRunner Actions { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+
+    private InstanceFilter _filter = new();
+    private IReadOnlyList<Instance> _all = [];
+    private IReadOnlyList<Instance> _shown = [];
+    private IReadOnlyList<string> _regionCodes = [];
+    private HashSet<Instance> _selected = new(InstanceIdComparer.Instance);
+    private readonly HashSet<string> _busy = [];
+    private RenderThrottle? _throttle;
+    private IDisposable? _subscription;
+
+    private DateTime Now => Time.GetUtcNow().UtcDateTime;
+
+    protected override void OnInitialized()
+    {
+        Refresh();
+        _throttle = new RenderThrottle(() => InvokeAsync(() => { Refresh(); StateHasChanged(); }), Time);
+        _subscription = Feed.Subscribe<FleetChanged>(_throttle.OnChange);
+    }
+
+    /// <summary>Re-reads the shared snapshot: the page keeps only its filter and the rows it shows.</summary>
+    private void Refresh()
+    {
+        _all = Snapshot.Instances.ToList();
+        _shown = _filter.Apply(_all).OrderBy(i => i.Region, StringComparer.Ordinal)
+            .ThenBy(i => i.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        _regionCodes = Snapshot.Regions.Select(r => r.Code).ToList();
+        // Keep the selection on the current rows, dropping instances that are gone.
+        _selected = new HashSet<Instance>(_selected.Select(i => Snapshot.Find(i.InstanceId)).OfType<Instance>(), InstanceIdComparer.Instance);
+    }
+
+    private void OnFilterChanged(InstanceFilter filter)
+    {
+        _filter = filter;
+        Refresh();
+    }
+
+    private async Task RunAsync((Instance Instance, InstanceAction Action) request)
+    {
+        _busy.Add(request.Instance.InstanceId);
+        try
+        {
+            await Actions.RunAsync(request.Instance, request.Action);
+        }
+        finally
+        {
+            _busy.Remove(request.Instance.InstanceId);
+            Refresh();
+        }
+    }
+
+    private Task StartSelectedAsync() => RunManyAsync(InstanceAction.Start, "stopped");
+
+    private Task StopSelectedAsync() => RunManyAsync(InstanceAction.Stop, "running");
+
+    private async Task RunManyAsync(InstanceAction action, string fromState)
+    {
+        var targets = _selected.Where(i => i.State == fromState).ToList();
+        targets.ForEach(i => _busy.Add(i.InstanceId));
+        try
+        {
+            await Actions.RunManyAsync(targets, action);
+        }
+        finally
+        {
+            targets.ForEach(i => _busy.Remove(i.InstanceId));
+            Refresh();
+        }
+    }
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _throttle?.Dispose();
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace BlazorAwsConsole.Infrastructure;
+
+public static class InfrastructureFeature
+{
+    public static WebApplicationBuilder AddInfrastructure(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AwsOptions>().BindConfiguration(AwsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<LiveFeed>();
+        services.AddSingleton<AwsClientFactory>();
+
+        var connectionString = SqliteConnectionString(builder);
+        // The factory serves singletons and pages; it also registers the scoped context.
+        services.AddDbContextFactory<ConsoleDbContext>(options => options.UseSqlite(connectionString));
+        services.AddHostedService<DatabaseMigrator>();
+
+        services.AddProblemDetails();
+        services.AddHealthChecks().AddDbContextCheck<ConsoleDbContext>("database");
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
+        return builder;
+    }
+
+    /// <summary>ConnectionStrings:Console, or a SQLite file in the app's data folder; the folder is made if missing.</summary>
+    private static string SqliteConnectionString(WebApplicationBuilder builder)
+    {
+        var configured = builder.Configuration.GetConnectionString("Console");
+        var connection = new SqliteConnectionStringBuilder(string.IsNullOrWhiteSpace(configured)
+            ? $"Data Source={Path.Combine(builder.Environment.ContentRootPath, "data", "console.db")}"
+            : configured);
+        if (connection.DataSource is { Length: > 0 } file && file != ":memory:" && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+        connection.Pooling = true;
+        return connection.ToString();
+    }
+
+    /// <summary>Every error as problem details; /healthz with each check's status and detail.</summary>
+    public static WebApplication UseInfrastructure(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
+        return app;
+    }
+
+    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = e.Value.Status.ToString(),
+                description = e.Value.Description ?? e.Value.Exception?.Message,
+                data = e.Value.Data,
+            }),
+        });
+    }
+}
