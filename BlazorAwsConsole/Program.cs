@@ -42,6 +42,9 @@ public static class Program
         builder.AddInfrastructure();
         builder.AddSandbox();
         builder.AddFleet();
+        // A unique scheduler name lets several consoles share one process (the tests do).
+        builder.Services.AddQuartz(quartz => quartz.ConfigureScheduler(scheduler =>
+            scheduler.InstanceName = builder.Configuration["Quartz:SchedulerName"] ?? "BlazorAwsConsole"));
         builder.Services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();

@@ -18,8 +18,9 @@ public static class FleetFeature
         builder.Services.AddHealthChecks().AddCheck<RegionsHealthCheck>("aws-regions");
 
         // Quartz triggers are built before options can be resolved, so read the same settings directly.
-        var interval = (builder.Configuration.GetSection(FleetOptions.Section).Get<FleetOptions>() ?? new())
-            .PollInterval(builder.Configuration.GetSection(AwsOptions.Section).Get<AwsOptions>()?.Mode ?? AwsMode.Sandbox);
+        var settings = builder.Configuration.GetSection(FleetOptions.Section).Get<FleetOptions>() ?? new();
+        var interval = settings.PollInterval(builder.Configuration.GetSection(AwsOptions.Section).Get<AwsOptions>()?.Mode ?? AwsMode.Sandbox);
+        if (!settings.PollOnSchedule) return builder;
         builder.Services.AddQuartz(quartz =>
         {
             quartz.AddJob<FleetSyncJob>(job => job.WithIdentity(FleetSyncJob.Key));

@@ -14,6 +14,9 @@ public sealed class FleetOptions
 
     public TimeSpan PollInterval(AwsMode mode) => TimeSpan.FromSeconds(PollIntervalSeconds ?? (mode == AwsMode.Sandbox ? 15 : 60));
 
+    /// <summary>Poll on the schedule; off leaves the inventory to explicit syncs (tests, a read-only node).</summary>
+    public bool PollOnSchedule { get; set; } = true;
+
     /// <summary>Longest wait before a failing region is tried again.</summary>
     [Range(1, 86400)]
     public int MaxBackoffSeconds { get; set; } = 600;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -22,7 +23,11 @@ public static class InfrastructureFeature
         services.AddDbContextFactory<ConsoleDbContext>(options => options.UseSqlite(connectionString));
         services.AddHostedService<DatabaseMigrator>();
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
+        {
+            // Say what was wrong with the request (its message names the parameter or the limit).
+            if (context.Exception is BadHttpRequestException bad) context.ProblemDetails.Detail = bad.Message;
+        });
         services.AddHealthChecks().AddDbContextCheck<ConsoleDbContext>("database");
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
         return builder;
@@ -46,7 +51,11 @@ public static class InfrastructureFeature
     /// <summary>Every error as problem details; /healthz with each check's status and detail.</summary>
     public static WebApplication UseInfrastructure(this WebApplication app)
     {
-        app.UseExceptionHandler();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // A body that is not JSON, too large or of the wrong shape is the caller's fault: 4xx, never 500.
+            StatusCodeSelector = error => error is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync });
         return app;

@@ -1,0 +1,74 @@
+using BlazorAwsConsole.Fleet;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BlazorAwsConsole.Tests.Fixtures;
+
+/// <summary>
+/// The whole console on real Kestrel at a free loopback port, against a test's moto and its own
+/// SQLite file. The scheduled poll is off unless a test turns it on; tests sync explicitly.
+/// </summary>
+public sealed class ConsoleHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _folder;
+
+    private ConsoleHost(WebApplication app, string folder)
+    {
+        _app = app;
+        _folder = folder;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+        Http = new HttpClient { BaseAddress = BaseAddress };
+    }
+
+    public Uri BaseAddress { get; }
+    public HttpClient Http { get; }
+    public IServiceProvider Services => _app.Services;
+    public string DatabasePath => Path.Combine(_folder, "console.db");
+
+    public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
+
+    public Task<FleetSyncReport> SyncAsync() => Get<FleetSyncService>().SyncAsync(force: true);
+
+    /// <param name="settings">Extra settings as "Key=Value" (e.g. "Fleet:PollIntervalSeconds=2").</param>
+    public static async Task<ConsoleHost> StartAsync(MotoFixture moto, params string[] settings)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(folder);
+        string[] defaults =
+        [
+            "urls=http://127.0.0.1:0",
+            "environment=Development",
+            $"Aws:ServiceUrl={moto.Endpoint}",
+            "Aws:MaxAttempts=1",
+            "Aws:TimeoutSeconds=5",
+            "Sandbox:StartMoto=false",
+            "Sandbox:SeedDemoFleet=false",
+            $"ConnectionStrings:Console=Data Source={Path.Combine(folder, "console.db")}",
+            "Fleet:PollOnSchedule=false",
+            $"Quartz:SchedulerName=test-{Guid.NewGuid():n}",
+            "Logging:LogLevel:Default=Warning",
+        ];
+        var app = Program.Build([.. defaults.Concat(settings).Select(s => "--" + s)]);
+        await app.StartAsync();
+        return new ConsoleHost(app, folder);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may hold the file a moment longer; the temp folder is cleaned by the OS.
+        }
+    }
+}
