@@ -1,0 +1,59 @@
+using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Sandbox;
+using BlazorAwsConsole.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BlazorAwsConsole.Tests.Sandbox;
+
+public sealed class SandboxTests
+{
+    [Fact]
+    public async Task Without_moto_the_console_says_in_one_line_how_to_install_it()
+    {
+        var port = MotoFixture.FreePort();
+        var app = Program.Build([$"--Aws:ServiceUrl=http://127.0.0.1:{port}", "--Sandbox:Python=python3-that-does-not-exist"]);
+        await using var _ = app;
+
+        var problem = await app.Services.GetRequiredService<SandboxLauncher>().PrepareAsync(CancellationToken.None);
+
+        problem.Should().Be(MotoServer.InstallHint);
+        problem.Should().NotContain("\n").And.Contain("pip install 'moto[server]'");
+    }
+
+    [Fact]
+    public async Task The_console_starts_moto_itself_and_seeds_a_demo_fleet_once()
+    {
+        var port = MotoFixture.FreePort();
+        var folder = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"));
+        string[] settings =
+        [
+            $"--Aws:ServiceUrl=http://127.0.0.1:{port}",
+            $"--ConnectionStrings:Console=Data Source={Path.Combine(folder, "console.db")}",
+            "--Fleet:PollOnSchedule=false",
+            $"--Quartz:SchedulerName=sandbox-{Guid.NewGuid():n}",
+            "--urls=http://127.0.0.1:0",
+        ];
+        var app = Program.Build(settings);
+        await using (app)
+        {
+            var launcher = app.Services.GetRequiredService<SandboxLauncher>();
+            (await launcher.PrepareAsync(CancellationToken.None)).Should().BeNull();
+            (await app.Services.GetRequiredService<DemoFleetSeeder>().SeedAsync(CancellationToken.None))
+                .Should().Be(0, "a moto that already holds the demo fleet is not seeded again");
+            await app.StartAsync();
+
+            var report = await app.Services.GetRequiredService<FleetSyncService>().SyncAsync(force: true);
+
+            var instances = app.Services.GetRequiredService<FleetSnapshot>().Instances.ToList();
+            report.Regions.Should().HaveCount(4).And.OnlyContain(r => r.Error == null);
+            instances.Should().HaveCountGreaterThanOrEqualTo(40);
+            instances.Select(i => i.Region).Distinct().Should().HaveCountGreaterThanOrEqualTo(4);
+            instances.Should().OnlyContain(i => i.Tags.ContainsKey("Name") && i.Tags.ContainsKey("env") && i.Tags.ContainsKey("team"));
+            instances.Should().Contain(i => i.State == "stopped").And.Contain(i => i.State == "running");
+            await app.StopAsync();
+        }
+        // Disposing the console stops the moto it started.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        await FluentActions.Awaiting(() => http.GetAsync($"http://127.0.0.1:{port}/moto-api/")).Should().ThrowAsync<HttpRequestException>();
+    }
+}
