@@ -1,0 +1,118 @@
+using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Tests.Fixtures;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace BlazorAwsConsole.Tests.EndToEnd;
+
+/// <summary>The Fleet page in real headless Chromium against the real console and moto.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class FleetPageBrowserTests(BrowserFixture browser) : IAsyncLifetime
+{
+    private const int PollSeconds = 3;
+    private readonly MotoFixture _moto = new();
+    private ConsoleHost _console = null!;
+    private string _web = "", _api = "", _batch = "";
+
+    public async Task InitializeAsync()
+    {
+        await _moto.InitializeAsync();
+        _web = await Ec2Fleet.LaunchAsync(_moto.Ec2("us-east-1"), "e2e-web", ("env", "prod"));
+        _api = await Ec2Fleet.LaunchAsync(_moto.Ec2("eu-west-1"), "e2e-api", ("env", "staging"));
+        _batch = await Ec2Fleet.LaunchAsync(_moto.Ec2("us-west-2"), "e2e-batch", ("env", "dev"));
+        _console = await ConsoleHost.StartAsync(_moto, "Fleet:PollOnSchedule=true", $"Fleet:PollIntervalSeconds={PollSeconds}");
+        await WaitUntil(() => _console.Get<FleetSnapshot>().Count >= 3, TimeSpan.FromSeconds(30));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _console.DisposeAsync();
+        await _moto.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Stopping_an_instance_with_its_confirmation_shows_the_new_state_live_in_every_open_browser()
+    {
+        var first = await browser.OpenAsync(new Uri(_console.BaseAddress, "/fleet"));
+        var second = await browser.OpenAsync(new Uri(_console.BaseAddress, "/fleet"));
+        await Expect(first.GetByTestId($"state-{_web}")).ToHaveTextAsync("running");
+        await Expect(second.GetByTestId($"state-{_web}")).ToHaveTextAsync("running");
+        await Expect(first.GetByTestId("count-total")).ToHaveTextAsync("3");
+
+        await first.GetByTestId($"actions-{_web}").ClickAsync();
+        await first.GetByTestId("action-stop").ClickAsync();
+        await Expect(first.GetByTestId("confirm-dialog")).ToBeVisibleAsync();
+        await first.GetByTestId("confirm-action").ClickAsync();
+
+        await Expect(first.GetByTestId($"state-{_web}")).ToHaveTextAsync("stopped");
+        await Expect(second.GetByTestId($"state-{_web}")).ToHaveTextAsync("stopped");
+        await Expect(first.Locator(".mud-snackbar")).ToContainTextAsync("Stop sent to e2e-web");
+        (await Ec2Fleet.StateAsync(_moto.Ec2("us-east-1"), _web)).Should().Be("stopped");
+    }
+
+    [Fact]
+    public async Task A_change_made_behind_the_console_appears_within_one_poll_interval_plus_a_second()
+    {
+        var page = await browser.OpenAsync(new Uri(_console.BaseAddress, "/fleet"));
+        await Expect(page.GetByTestId($"state-{_api}")).ToHaveTextAsync("running");
+
+        await Ec2Fleet.StopAsync(_moto.Ec2("eu-west-1"), _api);
+
+        await Expect(page.GetByTestId($"state-{_api}"))
+            .ToHaveTextAsync("stopped", new() { Timeout = (PollSeconds + 1) * 1000 });
+    }
+
+    [Fact]
+    public async Task The_filter_box_finds_an_instance_by_tag_and_terminate_needs_its_id_typed()
+    {
+        var page = await browser.OpenAsync(new Uri(_console.BaseAddress, "/fleet"));
+        await page.GetByTestId("fleet-filter").FillAsync("dev");
+        await Expect(page.Locator("tr.instance-row")).ToHaveCountAsync(1);
+        await page.GetByTestId($"name-{_batch}").ClickAsync();
+        await Expect(page.GetByTestId("instance-title")).ToHaveTextAsync("e2e-batch");
+
+        await page.GetByTestId("detail-terminate").ClickAsync();
+        await Expect(page.GetByTestId("confirm-action")).ToBeDisabledAsync();
+        await page.GetByTestId("confirm-text").FillAsync("wrong-name");
+        await Expect(page.GetByTestId("confirm-action")).ToBeDisabledAsync();
+        await page.GetByTestId("confirm-text").FillAsync(_batch);
+        await page.GetByTestId("confirm-action").ClickAsync();
+
+        await Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("terminated");
+        await Expect(page.Locator("tr.change-row[data-kind=action]")).ToContainTextAsync("terminate");
+        (await Ec2Fleet.StateAsync(_moto.Ec2("us-west-2"), _batch)).Should().Be("terminated");
+    }
+
+    [Fact]
+    public async Task Closing_pages_releases_their_live_feed_subscriptions()
+    {
+        var feed = _console.Get<LiveFeed>();
+        var before = feed.SubscriberCount;
+        var pages = new List<IPage>();
+        foreach (var path in new[] { "/fleet", "/changes", $"/instances/{_web}" })
+        {
+            pages.Add(await browser.OpenAsync(new Uri(_console.BaseAddress, path)));
+        }
+        await WaitUntil(() => feed.SubscriberCount >= before + 3, TimeSpan.FromSeconds(10));
+
+        // Leaving the page ends its circuit (Blazor sends a disconnect as the page unloads).
+        foreach (var page in pages)
+        {
+            await page.GotoAsync("about:blank");
+            await page.Context.CloseAsync();
+        }
+
+        await WaitUntil(() => feed.SubscriberCount == before, TimeSpan.FromSeconds(20));
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in time");
+            await Task.Delay(100);
+        }
+    }
+}
