@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test of BlazorAwsConsole, installing what the tests need when it is missing:
+# Debian's Chromium (browser tests) and moto (the AWS endpoint). Usage: ./test.sh [dotnet test args]
+set -euo pipefail
+cd "$(dirname "$0")"
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "test.sh: installing Debian's chromium for the browser tests"
+  apt_install chromium
+fi
+
+if ! python3 -c "import moto.server" 2>/dev/null; then
+  echo "test.sh: installing moto[server] (the AWS endpoint the tests run against)"
+  python3 -m pip install --quiet 'moto[server]'
+fi
+
+dotnet test BlazorAwsConsole.sln --logger "console;verbosity=normal" "$@"
