@@ -52,6 +52,31 @@ public sealed class FleetPageBrowserTests(BrowserFixture browser) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Several_selected_instances_are_stopped_and_started_together()
+    {
+        var page = await browser.OpenAsync(new Uri(_console.BaseAddress, "/fleet"));
+        foreach (var id in new[] { _web, _api })
+        {
+            await page.Locator("tr.instance-row", new() { Has = page.GetByTestId($"name-{id}") })
+                .Locator("input[type=checkbox]").CheckAsync();
+        }
+
+        await page.GetByTestId("stop-selected").ClickAsync();
+        await Expect(page.GetByTestId("confirm-dialog")).ToContainTextAsync("e2e-web");
+        await page.GetByTestId("confirm-action").ClickAsync();
+
+        await Expect(page.GetByTestId($"state-{_web}")).ToHaveTextAsync("stopped");
+        await Expect(page.GetByTestId($"state-{_api}")).ToHaveTextAsync("stopped");
+        await Expect(page.GetByTestId($"state-{_batch}")).ToHaveTextAsync("running");
+
+        await page.GetByTestId("start-selected").ClickAsync();
+
+        await Expect(page.GetByTestId($"state-{_web}")).ToHaveTextAsync("running");
+        await Expect(page.GetByTestId($"state-{_api}")).ToHaveTextAsync("running");
+        (await Ec2Fleet.StateAsync(_moto.Ec2("eu-west-1"), _api)).Should().Be("running");
+    }
+
+    [Fact]
     public async Task A_change_made_behind_the_console_appears_within_one_poll_interval_plus_a_second()
     {
         var page = await browser.OpenAsync(new Uri(_console.BaseAddress, "/fleet"));
