@@ -1,4 +1,6 @@
 using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -32,6 +34,17 @@ public sealed class ConsoleHost : IAsyncDisposable
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
     public Task<FleetSyncReport> SyncAsync() => Get<FleetSyncService>().SyncAsync(force: true);
+
+    /// <summary>Points a watched region at another endpoint (null: back to moto), as the settings pages will.</summary>
+    public async Task SetRegionEndpointAsync(string region, string? endpoint)
+    {
+        await using var db = await Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync();
+        (await db.Regions.SingleAsync(r => r.Code == region)).ServiceUrl = endpoint;
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>An endpoint where nothing listens.</summary>
+    public static string DeadEndpoint() => $"http://127.0.0.1:{MotoFixture.FreePort()}";
 
     /// <param name="settings">Extra settings as "Key=Value" (e.g. "Fleet:PollIntervalSeconds=2").</param>
     public static async Task<ConsoleHost> StartAsync(MotoFixture moto, params string[] settings)

@@ -3,9 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using BlazorAwsConsole.Fleet;
-using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Tests.Fixtures;
-using Microsoft.EntityFrameworkCore;
 
 namespace BlazorAwsConsole.Tests.Fleet;
 
@@ -77,7 +75,7 @@ public sealed class InstanceActionsApiTests(MotoFixture moto) : IClassFixture<Mo
         var id = await Ec2Fleet.LaunchAsync(moto.Ec2("ap-southeast-2"), "behind-a-dead-endpoint");
         await using var console = await ConsoleHost.StartAsync(moto);
         await console.SyncAsync();
-        await PointRegionAtDeadEndpoint(console, "ap-southeast-2");
+        await console.SetRegionEndpointAsync("ap-southeast-2", ConsoleHost.DeadEndpoint());
 
         var response = await console.Http.PostAsJsonAsync($"/api/instances/{id}/action", new { action = "reboot" });
 
@@ -161,13 +159,5 @@ public sealed class InstanceActionsApiTests(MotoFixture moto) : IClassFixture<Mo
         var response = await console.Http.PostAsync("/api/instances/i-0123456789abcdef0/action", new StringContent(body, Encoding.UTF8, "application/json"));
 
         response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
-    }
-
-    private static async Task PointRegionAtDeadEndpoint(ConsoleHost console, string region)
-    {
-        await using var db = await console.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync();
-        var row = await db.Regions.SingleAsync(r => r.Code == region);
-        row.ServiceUrl = $"http://127.0.0.1:{MotoFixture.FreePort()}";
-        await db.SaveChangesAsync();
     }
 }

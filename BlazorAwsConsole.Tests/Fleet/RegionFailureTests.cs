@@ -1,23 +1,19 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using BlazorAwsConsole.Fleet;
-using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Tests.Fixtures;
-using Microsoft.EntityFrameworkCore;
 
 namespace BlazorAwsConsole.Tests.Fleet;
 
 /// <summary>A region that fails does not hold up the others, keeps its last good data, and is retried with backoff.</summary>
 public sealed class RegionFailureTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
-    private static string DeadEndpoint() => $"http://127.0.0.1:{MotoFixture.FreePort()}";
-
     [Fact]
     public async Task Other_regions_sync_while_one_region_endpoint_fails()
     {
         var id = await Ec2Fleet.LaunchAsync(moto.Ec2("us-east-1"), "healthy-region");
         // appsettings.json lists ap-southeast-2 fourth (index 3).
-        await using var console = await ConsoleHost.StartAsync(moto, $"Fleet:Regions:3:ServiceUrl={DeadEndpoint()}");
+        await using var console = await ConsoleHost.StartAsync(moto, $"Fleet:Regions:3:ServiceUrl={ConsoleHost.DeadEndpoint()}");
 
         var report = await console.SyncAsync();
 
@@ -41,7 +37,7 @@ public sealed class RegionFailureTests(MotoFixture moto) : IClassFixture<MotoFix
         await using var console = await ConsoleHost.StartAsync(moto);
         await console.SyncAsync();
         var lastGood = console.Get<FleetSnapshot>().Region("eu-west-1")!.LastSyncedAt;
-        await SetRegionEndpoint(console, "eu-west-1", DeadEndpoint());
+        await console.SetRegionEndpointAsync("eu-west-1", ConsoleHost.DeadEndpoint());
 
         await console.SyncAsync();
         var firstFailure = console.Get<FleetSnapshot>().Region("eu-west-1")!;
@@ -56,7 +52,7 @@ public sealed class RegionFailureTests(MotoFixture moto) : IClassFixture<MotoFix
         (secondFailure.NextAttemptAt - secondFailure.LastAttemptAt!.Value)
             .Should().BeGreaterThan(firstFailure.NextAttemptAt - firstFailure.LastAttemptAt!.Value, "each failure waits longer");
 
-        await SetRegionEndpoint(console, "eu-west-1", null);
+        await console.SetRegionEndpointAsync("eu-west-1", null);
         await console.SyncAsync();
         var recovered = console.Get<FleetSnapshot>().Region("eu-west-1")!;
         recovered.IsStale.Should().BeFalse();
@@ -66,19 +62,12 @@ public sealed class RegionFailureTests(MotoFixture moto) : IClassFixture<MotoFix
     [Fact]
     public async Task A_scheduled_poll_skips_a_failing_region_until_its_backoff_ends()
     {
-        await using var console = await ConsoleHost.StartAsync(moto, $"Fleet:Regions:1:ServiceUrl={DeadEndpoint()}");
+        await using var console = await ConsoleHost.StartAsync(moto, $"Fleet:Regions:1:ServiceUrl={ConsoleHost.DeadEndpoint()}");
         var sync = console.Get<FleetSyncService>();
         await sync.SyncAsync(force: true);
 
         var next = await sync.SyncAsync();
 
         next.Regions.Select(r => r.Region).Should().NotContain("us-west-2", "its retry is not due yet");
-    }
-
-    private static async Task SetRegionEndpoint(ConsoleHost console, string region, string? endpoint)
-    {
-        await using var db = await console.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync();
-        (await db.Regions.SingleAsync(r => r.Code == region)).ServiceUrl = endpoint;
-        await db.SaveChangesAsync();
     }
 }
