@@ -64,6 +64,9 @@ internal static class Report
         Console.WriteLine($"moto's share (moto via SDK at once / sync):   first sync {sdkAtOnce / first:P0}, second sync {sdkAtOnce / second:P0}");
         Console.WriteLine($"console's own cost (sync - moto via SDK at once, median of per-run differences):   first {ownFirst:F2} s, second {ownSecond:F2} s");
         Console.WriteLine($"    moto alone varied by {motoSpread:F2} s between runs: a smaller cost is within moto's noise");
+        var workFirst = Median(results, r => r.Syncs.FirstReport.Elapsed - r.Syncs.FirstReport.Fetching);
+        var workSecond = Median(results, r => r.Syncs.SecondReport.Elapsed - r.Syncs.SecondReport.Fetching);
+        Console.WriteLine($"console's own work inside the sync (compare, store, publish; timed by the sync itself):   first {workFirst:F2} s, second {workSecond:F2} s");
         Console.WriteLine($"CLI's own cost (CLI - moto via SDK in turn):   {Median(results, r => r.Cli.Elapsed - r.SdkInTurn.Elapsed):F2} s (Python start-up, parsing, JSON output; {regions.Count} processes)");
     }
 

@@ -47,6 +47,7 @@ public sealed class FleetSyncService(
 
         var fetches = due.Select(region => FetchAsync(region, cancellationToken)).ToArray();
         var results = await Task.WhenAll(fetches);
+        var fetching = Stopwatch.GetElapsedTime(started);
 
         await _writeGate.WaitAsync(cancellationToken);
         try
@@ -76,7 +77,8 @@ public sealed class FleetSyncService(
                 results.Select(r => new RegionSyncResult(r.Region.Code, r.Instances?.Count ?? 0, r.Error)).ToList(),
                 changes.Count,
                 rowsWritten,
-                Stopwatch.GetElapsedTime(started));
+                Stopwatch.GetElapsedTime(started),
+                fetching);
         }
         finally
         {
@@ -192,6 +194,7 @@ public sealed class FleetSyncService(
     private sealed record RegionFetch(WatchedRegion Region, List<Instance>? Instances, string? Error);
 }
 
-public sealed record FleetSyncReport(IReadOnlyList<RegionSyncResult> Regions, int ChangesRecorded, int RowsWritten, TimeSpan Elapsed);
+/// <param name="Fetching">Time spent waiting for EC2 (all due regions at once); Elapsed − Fetching is the console's own work.</param>
+public sealed record FleetSyncReport(IReadOnlyList<RegionSyncResult> Regions, int ChangesRecorded, int RowsWritten, TimeSpan Elapsed, TimeSpan Fetching);
 
 public sealed record RegionSyncResult(string Region, int Instances, string? Error);
