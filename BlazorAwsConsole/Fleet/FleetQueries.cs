@@ -8,11 +8,7 @@ public sealed class FleetQueries(FleetSnapshot snapshot, IDbContextFactory<Conso
 {
     public (IReadOnlyList<Instance> Items, int Total) Instances(InstanceFilter filter, int page, int pageSize)
     {
-        var matching = filter.Apply(snapshot.Instances)
-            .OrderBy(i => i.Region, StringComparer.Ordinal)
-            .ThenBy(i => i.Name, StringComparer.OrdinalIgnoreCase)
-            .ThenBy(i => i.InstanceId, StringComparer.Ordinal)
-            .ToList();
+        var matching = filter.Apply(snapshot.Ordered).ToList();
         return (matching.Skip((page - 1) * pageSize).Take(pageSize).ToList(), matching.Count);
     }
 

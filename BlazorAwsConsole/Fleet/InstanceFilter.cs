@@ -22,5 +22,8 @@ public sealed record InstanceFilter(string? Region = null, string? State = null,
     private static bool Contains(string? value, string text) =>
         value is not null && value.Contains(text, StringComparison.OrdinalIgnoreCase);
 
+    public bool IsEmpty => string.IsNullOrEmpty(Region) && string.IsNullOrEmpty(State) && string.IsNullOrEmpty(TagKey)
+        && string.IsNullOrWhiteSpace(Text);
+
     public IEnumerable<Instance> Apply(IEnumerable<Instance> instances) => instances.Where(Matches);
 }

@@ -12,7 +12,6 @@ public sealed partial class FleetPage
     [Inject] private TimeProvider Time { get; set; } = default!;
 
     private InstanceFilter _filter = new();
-    private IReadOnlyList<Instance> _all = [];
     private IReadOnlyList<Instance> _shown = [];
     private IReadOnlyList<string> _regionCodes = [];
     private HashSet<Instance> _selected = new(InstanceIdComparer.Instance);
@@ -29,12 +28,13 @@ public sealed partial class FleetPage
         _subscription = Feed.Subscribe<FleetChanged>(_throttle.OnChange);
     }
 
-    /// <summary>Re-reads the shared snapshot: the page keeps only its filter and the rows it shows.</summary>
+    /// <summary>
+    /// Re-reads the shared snapshot: the page keeps only its filter and, when it filters, the
+    /// references to the rows it shows; unfiltered, it shows the snapshot's own ordered array.
+    /// </summary>
     private void Refresh()
     {
-        _all = Snapshot.Instances.ToList();
-        _shown = _filter.Apply(_all).OrderBy(i => i.Region, StringComparer.Ordinal)
-            .ThenBy(i => i.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        _shown = _filter.IsEmpty ? Snapshot.Ordered : _filter.Apply(Snapshot.Ordered).ToList();
         _regionCodes = Snapshot.Regions.Select(r => r.Code).ToList();
         // Keep the selection on the current rows, dropping instances that are gone.
         _selected = new HashSet<Instance>(_selected.Select(i => Snapshot.Find(i.InstanceId)).OfType<Instance>(), InstanceIdComparer.Instance);
