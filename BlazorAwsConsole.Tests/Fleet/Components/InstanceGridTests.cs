@@ -44,4 +44,21 @@ public sealed class InstanceGridTests : ComponentContext
         grid.FindAll($"[data-testid=actions-{instance.InstanceId}]").Should().BeEmpty();
         grid.FindAll(".mud-progress-circular").Should().ContainSingle();
     }
+
+    [Fact]
+    public void Clicking_a_column_header_sorts_the_rows_by_it()
+    {
+        global::BlazorAwsConsole.Fleet.Instance[] instances =
+        [
+            Instance("i-0000000000000000e", "zulu"),
+            Instance("i-0000000000000000f", "alpha"),
+            Instance("i-00000000000000010", "mike"),
+        ];
+        var grid = Render<InstanceGrid>(p => p.Add(g => g.Instances, instances).Add(g => g.Height, "800px"));
+
+        grid.FindAll("th .sortable-column-header").First(h => h.TextContent.Trim() == "Name").Click();
+
+        grid.WaitForAssertion(() => grid.FindAll("tr.instance-row td a").Select(a => a.TextContent.Trim())
+            .Should().Equal("alpha", "mike", "zulu"));
+    }
 }
