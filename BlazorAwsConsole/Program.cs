@@ -1,3 +1,4 @@
+using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Components;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
@@ -12,9 +13,14 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args is ["migrate", .. var rest])
+        switch (args)
         {
-            return await AdminCli.MigrateAsync(Build(rest));
+            case ["migrate", .. var rest]:
+                return await AdminCli.MigrateAsync(Build(rest));
+            case ["user", "add", var name, .. var rest]:
+                return await AccessCli.AddUserAsync(name, rest);
+            case ["apikey", "create", .. var rest]:
+                return await AccessCli.CreateApiKeyAsync(rest);
         }
 
         await using var app = Build(args);
@@ -41,6 +47,7 @@ public static class Program
 
         builder.AddInfrastructure();
         builder.AddSandbox();
+        builder.AddAccess();
         builder.AddFleet();
         // A unique scheduler name lets several consoles share one process (the tests do).
         builder.Services.AddQuartz(quartz => quartz.ConfigureScheduler(scheduler =>
@@ -52,8 +59,10 @@ public static class Program
 
         var app = builder.Build();
         app.UseInfrastructure();
+        app.UseAccess();
         app.UseAntiforgery();
-        app.MapStaticAssets();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapAccess();
         app.MapFleetApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.AnnounceAddress();

@@ -34,8 +34,8 @@ public sealed class FleetPageBrowserTests(BrowserFixture browser) : IAsyncLifeti
     [Fact]
     public async Task Stopping_an_instance_with_its_confirmation_shows_the_new_state_live_in_every_open_browser()
     {
-        var first = await browser.OpenAsync(new Uri(_console.BaseAddress, "/fleet"));
-        var second = await browser.OpenAsync(new Uri(_console.BaseAddress, "/fleet"));
+        var first = await browser.OpenAsync(_console, "/fleet");
+        var second = await browser.OpenAsync(_console, "/fleet");
         await Expect(first.GetByTestId($"state-{_web}")).ToHaveTextAsync("running");
         await Expect(second.GetByTestId($"state-{_web}")).ToHaveTextAsync("running");
         await Expect(first.GetByTestId("count-total")).ToHaveTextAsync("3");
@@ -54,7 +54,7 @@ public sealed class FleetPageBrowserTests(BrowserFixture browser) : IAsyncLifeti
     [Fact]
     public async Task Several_selected_instances_are_stopped_and_started_together()
     {
-        var page = await browser.OpenAsync(new Uri(_console.BaseAddress, "/fleet"));
+        var page = await browser.OpenAsync(_console, "/fleet");
         foreach (var id in new[] { _web, _api })
         {
             await page.Locator("tr.instance-row", new() { Has = page.GetByTestId($"name-{id}") })
@@ -79,7 +79,7 @@ public sealed class FleetPageBrowserTests(BrowserFixture browser) : IAsyncLifeti
     [Fact]
     public async Task A_change_made_behind_the_console_appears_within_one_poll_interval_plus_a_second()
     {
-        var page = await browser.OpenAsync(new Uri(_console.BaseAddress, "/fleet"));
+        var page = await browser.OpenAsync(_console, "/fleet");
         await Expect(page.GetByTestId($"state-{_api}")).ToHaveTextAsync("running");
 
         await Ec2Fleet.StopAsync(_moto.Ec2("eu-west-1"), _api);
@@ -91,7 +91,7 @@ public sealed class FleetPageBrowserTests(BrowserFixture browser) : IAsyncLifeti
     [Fact]
     public async Task The_filter_box_finds_an_instance_by_tag_and_terminate_needs_its_id_typed()
     {
-        var page = await browser.OpenAsync(new Uri(_console.BaseAddress, "/fleet"));
+        var page = await browser.OpenAsync(_console, "/fleet");
         await page.GetByTestId("fleet-filter").FillAsync("dev");
         await Expect(page.Locator("tr.instance-row")).ToHaveCountAsync(1);
         await page.GetByTestId($"name-{_batch}").ClickAsync();
@@ -117,7 +117,7 @@ public sealed class FleetPageBrowserTests(BrowserFixture browser) : IAsyncLifeti
         var pages = new List<IPage>();
         foreach (var path in new[] { "/fleet", "/changes", $"/instances/{_web}" })
         {
-            pages.Add(await browser.OpenAsync(new Uri(_console.BaseAddress, path)));
+            pages.Add(await browser.OpenAsync(_console, path));
         }
         await WaitUntil(() => feed.SubscriberCount >= before + 3, TimeSpan.FromSeconds(10));
 

@@ -1,3 +1,4 @@
+using BlazorAwsConsole.Access;
 using Microsoft.Playwright;
 
 namespace BlazorAwsConsole.Tests.Fixtures;
@@ -21,11 +22,18 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> OpenAsync(Uri address)
+    /// <summary>A new browser (its own cookies) signed in to the console with a new user of the role, on the path.</summary>
+    public async Task<IPage> OpenAsync(ConsoleHost console, string path, string role = ConsoleRoles.Admin)
     {
+        var name = $"{role.ToLowerInvariant()}-{Guid.NewGuid():n}"[..20];
+        var password = await console.AddUserAsync(name, role);
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
         var page = await context.NewPageAsync();
-        await page.GotoAsync(address.ToString());
+        await page.GotoAsync(new Uri(console.BaseAddress, path).ToString());
+        // Unauthenticated, the console sends us to its sign-in page and back to the path afterwards.
+        await page.GetByTestId("signin-user").FillAsync(name);
+        await page.GetByTestId("signin-password").FillAsync(password);
+        await page.GetByTestId("signin-submit").ClickAsync();
         // Act only once the circuit is live; before that the page is prerendered HTML that ignores input.
         await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
         return page;

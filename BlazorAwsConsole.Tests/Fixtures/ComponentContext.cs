@@ -1,3 +1,4 @@
+using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Fleet.Components;
 using BlazorAwsConsole.Infrastructure;
@@ -26,7 +27,10 @@ public abstract class ComponentContext : BunitContext, IAsyncLifetime
     {
         Directory.CreateDirectory(_folder);
         JSInterop.Mode = JSRuntimeMode.Loose;
-        AddAuthorization();
+        var authorization = AddAuthorization();
+        authorization.SetAuthorized("tester");
+        authorization.SetRoles(ConsoleRoles.Admin);
+        authorization.SetPolicies(Policies.CanView, Policies.CanOperate, Policies.CanAdminister);
         Services.AddMudServices();
         Services.AddLogging();
         Services.AddSingleton(TimeProvider.System);
@@ -38,6 +42,8 @@ public abstract class ComponentContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<FleetSnapshot>();
         Services.AddSingleton<Ec2Inventory>();
         Services.AddSingleton<FleetSyncService>();
+        Services.AddSingleton<AuditLog>();
+        Services.AddScoped<CircuitAddress>();
         Services.AddSingleton<InstanceActionService>();
         Services.AddSingleton<FleetQueries>();
         Services.AddScoped<InstanceActionRunner>();

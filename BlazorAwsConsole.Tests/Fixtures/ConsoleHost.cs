@@ -1,3 +1,4 @@
+using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -23,17 +24,41 @@ public sealed class ConsoleHost : IAsyncDisposable
         _folder = folder;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
-        Http = new HttpClient { BaseAddress = BaseAddress };
+        Anonymous = new HttpClient { BaseAddress = BaseAddress };
     }
 
     public Uri BaseAddress { get; }
-    public HttpClient Http { get; }
+
+    /// <summary>An API client with an Admin key: the tests of what the console does, not of who may do it.</summary>
+    public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>An API client without credentials.</summary>
+    public HttpClient Anonymous { get; }
     public IServiceProvider Services => _app.Services;
     public string DatabasePath => Path.Combine(_folder, "console.db");
 
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
     public Task<FleetSyncReport> SyncAsync() => Get<FleetSyncService>().SyncAsync(force: true);
+
+    /// <summary>An API client holding a new key of the role.</summary>
+    public async Task<HttpClient> ClientAsync(string role)
+    {
+        var (key, _) = await Get<ApiKeyService>().CreateAsync($"test-{role}-{Guid.NewGuid():n}", role, "tests", CancellationToken.None);
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>Creates a local user of the role and returns its password.</summary>
+    public async Task<string> AddUserAsync(string name, string role)
+    {
+        var password = $"Pw-{Guid.NewGuid():n}";
+        await using var scope = Services.CreateAsyncScope();
+        var errors = await scope.ServiceProvider.GetRequiredService<UserAdminService>().AddAsync(name, password, role, Caller.System("tests"));
+        errors.Should().BeEmpty();
+        return password;
+    }
 
     /// <summary>Points a watched region at another endpoint (null: back to moto), as the settings pages will.</summary>
     public async Task SetRegionEndpointAsync(string region, string? endpoint)
@@ -67,12 +92,15 @@ public sealed class ConsoleHost : IAsyncDisposable
         ];
         var app = Program.Build([.. defaults.Concat(settings).Select(s => "--" + s)]);
         await app.StartAsync();
-        return new ConsoleHost(app, folder);
+        var host = new ConsoleHost(app, folder);
+        host.Http = await host.ClientAsync(ConsoleRoles.Admin);
+        return host;
     }
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        Anonymous.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         try

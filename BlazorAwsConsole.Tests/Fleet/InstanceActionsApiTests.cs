@@ -31,7 +31,7 @@ public sealed class InstanceActionsApiTests(MotoFixture moto) : IClassFixture<Mo
         var detail = await console.Http.GetFromJsonAsync<JsonElement>($"/api/instances/{id}");
         var changes = detail.GetProperty("recentChanges").EnumerateArray().ToList();
         changes.Should().Contain(c => c.GetProperty("kind").GetString() == "action" && c.GetProperty("newValue").GetString() == "stop"
-            && c.GetProperty("changedBy").GetString()!.StartsWith("anonymous (api from"));
+            && c.GetProperty("changedBy").GetString()!.StartsWith("apikey:test-Admin"));
         changes.Should().Contain(c => c.GetProperty("kind").GetString() == "state" && c.GetProperty("oldValue").GetString() == "running"
             && c.GetProperty("newValue").GetString() == "stopped" && c.GetProperty("changedBy").GetString() != "poll");
     }

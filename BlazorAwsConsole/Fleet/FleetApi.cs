@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -13,15 +14,16 @@ public static partial class FleetApi
     public static IEndpointRouteBuilder MapFleetApi(this IEndpointRouteBuilder app)
     {
         var instances = app.MapGroup("/api/instances").WithTags("Fleet");
-        instances.MapGet("/", ListInstances);
-        instances.MapGet("/{instanceId}", GetInstance);
-        instances.MapPost("/{instanceId}/action", RunAction)
+        instances.MapGet("/", ListInstances).RequireAuthorization(Policies.CanView);
+        instances.MapGet("/{instanceId}", GetInstance).RequireAuthorization(Policies.CanView);
+        // Operators may act; terminate additionally needs Admin, checked with the action.
+        instances.MapPost("/{instanceId}/action", RunAction).RequireAuthorization(Policies.CanOperate)
             .WithMetadata(new RequestSizeLimitAttribute(MaxActionBodyBytes));
 
-        var changes = app.MapGroup("/api/changes").WithTags("Fleet");
+        var changes = app.MapGroup("/api/changes").WithTags("Fleet").RequireAuthorization(Policies.CanView);
         changes.MapGet("/", ListChanges);
 
-        var regions = app.MapGroup("/api/regions").WithTags("Fleet");
+        var regions = app.MapGroup("/api/regions").WithTags("Fleet").RequireAuthorization(Policies.CanView);
         regions.MapGet("/", ListRegions);
         return app;
     }
@@ -82,11 +84,12 @@ public static partial class FleetApi
             });
         }
 
-        var outcome = await actions.ExecuteAsync(instanceId, action, Actor.From(context), cancellationToken);
+        var outcome = await actions.ExecuteAsync(instanceId, action, Caller.From(context), cancellationToken);
         return outcome.Status switch
         {
             ActionStatus.Done => TypedResults.Ok(new ActionResponse(instanceId, name.ToLowerInvariant(), outcome.State, outcome.Message)),
             ActionStatus.NotFound => NotFound(instanceId, outcome.Message),
+            ActionStatus.Forbidden => TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status403Forbidden, title: "Not allowed"),
             ActionStatus.Refused => TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status409Conflict, title: "AWS refused the action"),
             _ => TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status502BadGateway, title: "AWS did not complete the action"),
         };

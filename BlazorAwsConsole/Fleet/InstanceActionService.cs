@@ -1,4 +1,5 @@
 using Amazon.EC2.Model;
+using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,6 +21,8 @@ public enum ActionStatus
     Refused,
     /// <summary>AWS could not be reached or failed.</summary>
     Failed,
+    /// <summary>The caller's role does not allow the action.</summary>
+    Forbidden,
 }
 
 public sealed record ActionOutcome(ActionStatus Status, string Message, string? State = null)
@@ -33,13 +36,30 @@ public sealed class InstanceActionService(
     IServiceScopeFactory scopes,
     AwsClientFactory aws,
     FleetSyncService sync,
+    AuditLog audit,
     TimeProvider time,
     ILogger<InstanceActionService> logger)
 {
     public static IReadOnlyList<string> ActionNames { get; } =
         Enum.GetNames<InstanceAction>().Select(n => n.ToLowerInvariant()).ToList();
 
-    public async Task<ActionOutcome> ExecuteAsync(string instanceId, InstanceAction action, string actor, CancellationToken cancellationToken)
+    /// <summary>Who may do what: terminating needs Admin, the rest Operator.</summary>
+    public static bool IsAllowed(InstanceAction action, System.Security.Claims.ClaimsPrincipal user) =>
+        action == InstanceAction.Terminate ? ConsoleRoles.CanAdminister(user) : ConsoleRoles.CanOperate(user);
+
+    /// <summary>Runs the action if the caller's role allows it, and writes it to the access log whatever happens.</summary>
+    public async Task<ActionOutcome> ExecuteAsync(string instanceId, InstanceAction action, Caller caller, CancellationToken cancellationToken)
+    {
+        var outcome = IsAllowed(action, caller.User)
+            ? await RunAsync(instanceId, action, caller.Name, cancellationToken)
+            : new ActionOutcome(ActionStatus.Forbidden,
+                $"{action} needs the {(action == InstanceAction.Terminate ? ConsoleRoles.Admin : ConsoleRoles.Operator)} role.");
+        await audit.WriteAsync(caller.Name, caller.Address, "instance." + action.ToString().ToLowerInvariant(), instanceId,
+            outcome.Succeeded ? "ok" : $"{outcome.Status.ToString().ToLowerInvariant()}: {outcome.Message}", CancellationToken.None);
+        return outcome;
+    }
+
+    private async Task<ActionOutcome> RunAsync(string instanceId, InstanceAction action, string actor, CancellationToken cancellationToken)
     {
         var instance = snapshot.Find(instanceId);
         if (instance is null)
@@ -74,12 +94,12 @@ public sealed class InstanceActionService(
 
     /// <summary>Runs one action over several instances; each has its own outcome.</summary>
     public async Task<IReadOnlyList<(string InstanceId, ActionOutcome Outcome)>> ExecuteManyAsync(
-        IEnumerable<string> instanceIds, InstanceAction action, string actor, CancellationToken cancellationToken)
+        IEnumerable<string> instanceIds, InstanceAction action, Caller caller, CancellationToken cancellationToken)
     {
         var outcomes = new List<(string, ActionOutcome)>();
         foreach (var id in instanceIds.Distinct(StringComparer.Ordinal))
         {
-            outcomes.Add((id, await ExecuteAsync(id, action, actor, cancellationToken)));
+            outcomes.Add((id, await ExecuteAsync(id, action, caller, cancellationToken)));
         }
         return outcomes;
     }

@@ -1,19 +1,26 @@
 using System.Text.Json;
+using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Fleet;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace BlazorAwsConsole.Infrastructure;
 
 /// <summary>The console's one DbContext. The model stays provider-neutral (SQLite now, PostgreSQL later).</summary>
-public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : DbContext(options)
+public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : IdentityDbContext<IdentityUser>(options)
 {
     public DbSet<Instance> Instances => Set<Instance>();
     public DbSet<InstanceChange> InstanceChanges => Set<InstanceChange>();
     public DbSet<WatchedRegion> Regions => Set<WatchedRegion>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
+        base.OnModelCreating(model); // Identity's users, roles and claims
+
         model.Entity<Instance>(instance =>
         {
             instance.HasKey(i => i.InstanceId);
@@ -31,6 +38,26 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             change.Property(c => c.Kind).HasConversion<string>().HasMaxLength(16);
             change.HasIndex(c => c.At);
             change.HasIndex(c => new { c.InstanceId, c.At });
+        });
+
+        model.Entity<AuditEntry>(entry =>
+        {
+            entry.Property(e => e.Actor).HasMaxLength(256);
+            entry.Property(e => e.Address).HasMaxLength(64);
+            entry.Property(e => e.Action).HasMaxLength(128);
+            entry.Property(e => e.Target).HasMaxLength(512);
+            entry.Property(e => e.Result).HasMaxLength(512);
+            entry.HasIndex(e => e.At);
+            entry.HasIndex(e => new { e.Actor, e.At });
+        });
+
+        model.Entity<ApiKey>(key =>
+        {
+            key.Property(k => k.Name).HasMaxLength(100);
+            key.Property(k => k.Role).HasMaxLength(16);
+            key.Property(k => k.Hash).HasMaxLength(64);
+            key.Property(k => k.Prefix).HasMaxLength(16);
+            key.HasIndex(k => k.Hash).IsUnique();
         });
 
         model.Entity<WatchedRegion>(region =>

@@ -1,4 +1,4 @@
-using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Access;
 using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 
@@ -13,7 +13,8 @@ public sealed class InstanceActionRunner(
     InstanceActionService actions,
     IDialogService dialogs,
     ISnackbar snackbar,
-    AuthenticationStateProvider authentication)
+    AuthenticationStateProvider authentication,
+    CircuitAddress circuitAddress)
 {
     public async Task<bool> RunAsync(Instance instance, InstanceAction action)
     {
@@ -21,7 +22,7 @@ public sealed class InstanceActionRunner(
 
         var label = string.IsNullOrEmpty(instance.Name) ? instance.InstanceId : instance.Name;
         var progress = snackbar.Add($"{Verb(action)} {label}…", Severity.Info, o => o.VisibleStateDuration = 60_000);
-        var outcome = await actions.ExecuteAsync(instance.InstanceId, action, await ActorAsync(), CancellationToken.None);
+        var outcome = await actions.ExecuteAsync(instance.InstanceId, action, await CallerAsync(), CancellationToken.None);
         if (progress is not null) snackbar.Remove(progress);
         snackbar.Add(outcome.Message, outcome.Succeeded ? Severity.Success : Severity.Error);
         return outcome.Succeeded;
@@ -39,7 +40,7 @@ public sealed class InstanceActionRunner(
             if (!confirmed) return;
         }
         var progress = snackbar.Add($"{Verb(action)} {instances.Count} instances…", Severity.Info, o => o.VisibleStateDuration = 60_000);
-        var outcomes = await actions.ExecuteManyAsync(instances.Select(i => i.InstanceId), action, await ActorAsync(), CancellationToken.None);
+        var outcomes = await actions.ExecuteManyAsync(instances.Select(i => i.InstanceId), action, await CallerAsync(), CancellationToken.None);
         if (progress is not null) snackbar.Remove(progress);
         var failed = outcomes.Where(o => !o.Outcome.Succeeded).ToList();
         snackbar.Add(failed.Count == 0
@@ -74,8 +75,9 @@ public sealed class InstanceActionRunner(
         return result is { Canceled: false };
     }
 
-    private async Task<string> ActorAsync() =>
-        Actor.From((await authentication.GetAuthenticationStateAsync()).User, "console");
+    /// <summary>The signed-in user; the address is the one the circuit was opened from.</summary>
+    private async Task<Caller> CallerAsync() =>
+        new((await authentication.GetAuthenticationStateAsync()).User, circuitAddress.Address);
 
     private static string Describe(Instance instance) =>
         string.IsNullOrEmpty(instance.Name) ? instance.InstanceId : $"{instance.Name} ({instance.InstanceId}, {instance.Region})";

@@ -10,19 +10,26 @@ public sealed partial class FleetPage
     [Inject] private LiveFeed Feed { get; set; } = default!;
     [Inject] private InstanceActionRunner Actions { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
+    [CascadingParameter] private Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>? Authentication { get; set; }
 
     private InstanceFilter _filter = new();
     private IReadOnlyList<Instance> _shown = [];
     private IReadOnlyList<string> _regionCodes = [];
     private HashSet<Instance> _selected = new(InstanceIdComparer.Instance);
     private readonly HashSet<string> _busy = [];
+    private Func<InstanceAction, bool> _allowed = _ => false;
     private RenderThrottle? _throttle;
     private IDisposable? _subscription;
 
     private DateTime Now => Time.GetUtcNow().UtcDateTime;
 
-    protected override void OnInitialized()
+    protected override async Task OnInitializedAsync()
     {
+        if (Authentication is not null)
+        {
+            var user = (await Authentication).User;
+            _allowed = action => InstanceActionService.IsAllowed(action, user);
+        }
         Refresh();
         _throttle = new RenderThrottle(() => InvokeAsync(() => { Refresh(); StateHasChanged(); }), Time);
         _subscription = Feed.Subscribe<FleetChanged>(_throttle.OnChange);
