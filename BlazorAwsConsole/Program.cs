@@ -64,7 +64,8 @@ public static class Program
         app.MapStaticAssets().AllowAnonymous();
         app.MapAccess();
         app.MapFleetApi();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // The console's own Content-Security-Policy (Access/SecurityHeaders) already says frame-ancestors 'none'.
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.AnnounceAddress();
         return app;
     }

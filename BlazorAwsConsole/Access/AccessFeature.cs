@@ -56,6 +56,8 @@ public static class AccessFeature
         if (settings.Oidc.Enabled) AddSingleSignOn(authentication, settings.Oidc);
 
         services.AddAuthorization(Policies.Add);
+        // SecurityHeaders sends X-Frame-Options: DENY; antiforgery would add a second, weaker value.
+        services.AddAntiforgery(antiforgery => antiforgery.SuppressXFrameOptionsHeader = true);
         services.AddCascadingAuthenticationState();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<ApiKeyService>();
