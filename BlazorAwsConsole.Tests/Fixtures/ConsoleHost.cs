@@ -85,6 +85,7 @@ public sealed class ConsoleHost : IAsyncDisposable
             "Aws:TimeoutSeconds=5",
             "Sandbox:StartMoto=false",
             "Sandbox:SeedDemoFleet=false",
+            "Access:SandboxDemoAdmin=false",
             $"ConnectionStrings:Console=Data Source={Path.Combine(folder, "console.db")}",
             "Fleet:PollOnSchedule=false",
             $"Quartz:SchedulerName=test-{Guid.NewGuid():n}",

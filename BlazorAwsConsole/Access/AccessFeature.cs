@@ -20,8 +20,13 @@ public static class AccessFeature
 
         services.AddIdentityCore<IdentityUser>(identity =>
             {
+                // Length over composition rules (NIST SP 800-63B): 12 characters, 4 of them different.
                 identity.Password.RequiredLength = 12;
+                identity.Password.RequiredUniqueChars = 4;
                 identity.Password.RequireNonAlphanumeric = false;
+                identity.Password.RequireDigit = false;
+                identity.Password.RequireUppercase = false;
+                identity.Password.RequireLowercase = false;
                 identity.Lockout.MaxFailedAccessAttempts = settings.MaxFailedSignIns;
                 identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(settings.LockoutMinutes);
                 identity.Lockout.AllowedForNewUsers = true;
