@@ -6,10 +6,13 @@ namespace BlazorAwsConsole.Access;
 /// <summary>`BlazorAwsConsole user add NAME --role R` and `BlazorAwsConsole apikey create --role R --name N`.</summary>
 public static class AccessCli
 {
+    /// <summary>Keeps stdout for the command's answer (a script captures the key from it).</summary>
+    private static readonly string[] LogsToStandardError = ["--Logging:Console:LogToStandardErrorThreshold=Trace"];
+
     public static async Task<int> AddUserAsync(string name, string[] args)
     {
         var (role, rest) = TakeOption(args, "--role");
-        await using var app = Program.Build(rest);
+        await using var app = Program.Build([.. rest, .. LogsToStandardError]);
         await PrepareDatabaseAsync(app);
         var password = ReadPassword($"Password for {name}: ");
         await using var scope = app.Services.CreateAsyncScope();
@@ -32,7 +35,7 @@ public static class AccessCli
             await Console.Error.WriteLineAsync($"usage: BlazorAwsConsole apikey create --role {string.Join("|", ConsoleRoles.All)} --name NAME");
             return 2;
         }
-        await using var app = Program.Build(rest);
+        await using var app = Program.Build([.. rest, .. LogsToStandardError]);
         await PrepareDatabaseAsync(app);
         var (key, record) = await app.Services.GetRequiredService<ApiKeyService>().CreateAsync(name!, role!, "cli", CancellationToken.None);
         await app.Services.GetRequiredService<AuditLog>().WriteAsync("cli", "local", "apikey.create", $"{record.Name} ({record.Prefix}…)", $"ok as {record.Role}");
