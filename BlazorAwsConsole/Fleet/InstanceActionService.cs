@@ -39,7 +39,9 @@ public sealed class InstanceActionService(
     public static IReadOnlyList<string> ActionNames { get; } =
         Enum.GetNames<InstanceAction>().Select(n => n.ToLowerInvariant()).ToList();
 
-    public async Task<ActionOutcome> ExecuteAsync(string instanceId, InstanceAction action, string actor, CancellationToken cancellationToken)
+    /// <param name="cause">Logged with the action when something other than a person asked for it (the TTL job).</param>
+    public async Task<ActionOutcome> ExecuteAsync(string instanceId, InstanceAction action, string actor, CancellationToken cancellationToken,
+        InstanceChange? cause = null)
     {
         var instance = snapshot.Find(instanceId);
         if (instance is null)
@@ -66,7 +68,7 @@ public sealed class InstanceActionService(
 
         logger.LogInformation("{Actor} asked to {Action} {InstanceId} in {Region}", actor, verb, instanceId, region.Code);
         var record = InstanceDiff.Change(instance, ChangeKind.Action, "action", null, verb, time.GetUtcNow().UtcDateTime, actor);
-        await sync.RefreshInstanceAsync(region, instanceId, actor, [record], cancellationToken);
+        await sync.RefreshInstanceAsync(region, instanceId, actor, cause is null ? [record] : [cause, record], cancellationToken);
 
         var state = snapshot.Find(instanceId)?.State;
         return new ActionOutcome(ActionStatus.Done, $"{Capitalized(verb)} sent to {Label(instance)}; it is now {state}.", state);

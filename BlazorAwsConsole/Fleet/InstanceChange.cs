@@ -27,4 +27,10 @@ public enum ChangeKind
     InstanceType,
     Address,
     Action,
+    /// <summary>The console launched the instance (a jump server from a template).</summary>
+    Launched,
+    /// <summary>The TTL job stopped or terminated an expired jump server.</summary>
+    TtlExpired,
+    /// <summary>Someone moved a jump server's expiry.</summary>
+    TtlExtended,
 }
