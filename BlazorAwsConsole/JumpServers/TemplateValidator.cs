@@ -120,7 +120,7 @@ public sealed partial class TemplateValidator(AwsClientFactory aws, IDbContextFa
             if (rule.FromPort is not (>= 1 and <= 65535)) add($"{at}.fromPort", "fromPort must be between 1 and 65535.");
             if (rule.ToPort is { } to && to is < 1 or > 65535) add($"{at}.toPort", "toPort must be between 1 and 65535.");
             else if (rule.ToPort < rule.FromPort) add($"{at}.toPort", "toPort must not be below fromPort.");
-            if (string.IsNullOrWhiteSpace(rule.Cidr) || !IPNetwork.TryParse(rule.Cidr.Trim(), out _))
+            if (!IsCidr(rule.Cidr))
             {
                 add($"{at}.cidr", $"'{rule.Cidr}' is not a CIDR block (e.g. 203.0.113.0/24 or 2001:db8::/32; no host bits after the prefix).");
             }
@@ -133,6 +133,14 @@ public sealed partial class TemplateValidator(AwsClientFactory aws, IDbContextFa
                 add($"securityGroupRules[{index}].cidr", message);
             }
         }
+    }
+
+    /// <summary>An IPv4 or IPv6 CIDR with no host bits set after the prefix (EC2 refuses those).</summary>
+    public static bool IsCidr(string? text)
+    {
+        var cidr = text?.Trim();
+        if (string.IsNullOrEmpty(cidr) || !cidr.Contains('/') || !IPNetwork.TryParse(cidr, out var network)) return false;
+        return IPAddress.TryParse(cidr[..cidr.IndexOf('/')], out var address) && address.Equals(network.BaseAddress);
     }
 
     private static void CheckUserData(string? userData, Action<string, string> add)
