@@ -104,14 +104,14 @@ public static partial class JumpServersApi
         };
     }
 
-    private static async Task<Results<Ok<LaunchOperation>, NotFound<ProblemDetails>>> GetOperation(
+    private static async Task<Results<Ok<OperationDto>, NotFound<ProblemDetails>>> GetOperation(
         Guid operationId, IDbContextFactory<ConsoleDbContext> contexts, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var operation = await db.LaunchOperations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == operationId, cancellationToken);
         return operation is null
             ? TypedResults.NotFound(new ProblemDetails { Title = "Operation not found", Detail = $"No launch operation {operationId}.", Status = 404 })
-            : TypedResults.Ok(operation);
+            : TypedResults.Ok(OperationDto.From(operation));
     }
 
     private static ValidationProblem MissingBody() => TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -130,3 +130,15 @@ public static partial class JumpServersApi
 public sealed record LaunchResponse(string InstanceId, Guid OperationId);
 
 public sealed record ExtendRequest(int? Minutes);
+
+/// <summary>A launch operation as the API shows it; statuses are camelCase words (running, succeeded, failed; done, skipped, rolledBack …).</summary>
+public sealed record OperationDto(Guid Id, int TemplateId, int TemplateVersion, string Region, string Status, string? InstanceId,
+    string? SecurityGroupId, string? Error, string StartedBy, DateTime StartedAt, DateTime? FinishedAt, IReadOnlyList<OperationStepDto> Steps)
+{
+    public static OperationDto From(LaunchOperation o) => new(o.Id, o.TemplateId, o.TemplateVersion, o.Region, Word(o.Status), o.InstanceId,
+        o.SecurityGroupId, o.Error, o.StartedBy, o.StartedAt, o.FinishedAt, o.Steps.Select(s => new OperationStepDto(s.Name, Word(s.Status), s.Detail)).ToList());
+
+    private static string Word<T>(T value) where T : Enum => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+}
+
+public sealed record OperationStepDto(string Name, string Status, string? Detail);
