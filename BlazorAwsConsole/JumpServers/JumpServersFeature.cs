@@ -12,6 +12,7 @@ public static class JumpServersFeature
         builder.Services.AddSingleton<JumpServerProvisioner>();
         builder.Services.AddSingleton<JumpServerService>();
         builder.Services.AddSingleton<TtlEnforcer>();
+        builder.Services.AddSingleton<RegionResources>();
 
         // Quartz triggers are built before options can be resolved, so read the same settings directly.
         var settings = builder.Configuration.GetSection(JumpServerOptions.Section).Get<JumpServerOptions>() ?? new();
