@@ -134,55 +134,19 @@ public sealed class JumpServerProvisioner(
             new(JumpServerTags.TemplateId, template.Id.ToString()),
             new(JumpServerTags.TemplateVersion, version.Version.ToString()),
             new(JumpServerTags.LaunchedBy, actor),
-            new(JumpServerTags.ExpiresAt, JumpServerTags.Format(expiresAt)),
-            new(JumpServerTags.TtlAction, version.TtlAction.ToString().ToLowerInvariant()),
         };
-        var request = new RunInstancesRequest
+        if (version.TtlMinutes is not null)
         {
-            ImageId = version.AmiId,
-            InstanceType = InstanceType.FindValue(version.InstanceType),
-            MinCount = 1,
-            MaxCount = 1,
-            // The operation id makes a retried request (the SDK's, or a person's) launch one instance, not two.
-            ClientToken = operationId.ToString("n"),
-            KeyName = version.KeyName,
-            MetadataOptions = new InstanceMetadataOptionsRequest
-            {
-                HttpEndpoint = InstanceMetadataEndpointState.Enabled,
-                HttpTokens = version.RequireImdsv2 ? HttpTokensState.Required : HttpTokensState.Optional,
-            },
-            BlockDeviceMappings =
-            [
-                new BlockDeviceMapping
-                {
-                    DeviceName = image.RootDeviceName ?? "/dev/xvda",
-                    Ebs = new EbsBlockDevice { VolumeSize = version.RootVolumeSizeGb, Encrypted = version.EncryptRootVolume, DeleteOnTermination = true, VolumeType = VolumeType.Gp3 },
-                },
-            ],
-            NetworkInterfaces =
-            [
-                new InstanceNetworkInterfaceSpecification
-                {
-                    DeviceIndex = 0,
-                    SubnetId = version.SubnetId,
-                    Groups = [groupId],
-                    AssociatePublicIpAddress = version.AssociatePublicIp,
-                    DeleteOnTermination = true,
-                },
-            ],
-            TagSpecifications =
-            [
-                new TagSpecification { ResourceType = ResourceType.Instance, Tags = tags },
-                new TagSpecification { ResourceType = ResourceType.Volume, Tags = tags },
-            ],
-        };
-        if (!string.IsNullOrEmpty(version.UserData)) request.UserData = Convert.ToBase64String(Encoding.UTF8.GetBytes(version.UserData));
-        if (version.IamInstanceProfile is { } profile)
-        {
-            request.IamInstanceProfile = profile.StartsWith("arn:", StringComparison.Ordinal)
-                ? new IamInstanceProfileSpecification { Arn = profile }
-                : new IamInstanceProfileSpecification { Name = profile };
+            tags.Add(new Tag(JumpServerTags.ExpiresAt, JumpServerTags.Format(expiresAt)));
+            tags.Add(new Tag(JumpServerTags.TtlAction, version.TtlAction.ToString().ToLowerInvariant()));
         }
+        var request = Ec2Launch.Request(new LaunchSpec(
+            version.AmiId, version.InstanceType, version.SubnetId, [groupId], version.KeyName,
+            string.IsNullOrEmpty(version.UserData) ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(version.UserData)),
+            version.IamInstanceProfile, image.RootDeviceName, version.RootVolumeSizeGb, version.EncryptRootVolume, version.RequireImdsv2,
+            version.AssociatePublicIp, tags,
+            // The operation id makes a retried request (the SDK's, or a person's) launch one instance, not two.
+            operationId.ToString("n")));
         var response = await ec2.RunInstancesAsync(request, cancellationToken);
         return response.Reservation.Instances[0].InstanceId;
     }

@@ -27,6 +27,7 @@ public static partial class JumpServersApi
         servers.MapGet("/", ListJumpServers);
         servers.MapPost("/{instanceId}/extend", Extend).WithMetadata(new RequestSizeLimitAttribute(4 * 1024));
         servers.MapGet("/operations/{operationId:guid}", GetOperation);
+        app.MapInstanceLaunchApi();
         return app;
     }
 
@@ -70,7 +71,8 @@ public static partial class JumpServersApi
         int id, TemplateService templates, JumpServerProvisioner provisioner, HttpContext context, CancellationToken cancellationToken)
     {
         if (await templates.GetAsync(id, null, cancellationToken) is not { } found) return NotFound(id);
-        var result = await provisioner.LaunchAsync(found.Template, found.Version, Actor.From(context), null, cancellationToken);
+        // Not tied to the request: a client that hangs up must not leave a half-made launch behind; it finishes or rolls back.
+        var result = await provisioner.LaunchAsync(found.Template, found.Version, Actor.From(context), null, CancellationToken.None);
         if (result.Status == OperationStatus.Succeeded) return TypedResults.Ok(new LaunchResponse(result.InstanceId!, result.OperationId));
         return TypedResults.Problem(result.Error, statusCode: result.Refused ? StatusCodes.Status409Conflict : StatusCodes.Status502BadGateway,
             title: $"Launch failed at step '{result.FailedStep}'",

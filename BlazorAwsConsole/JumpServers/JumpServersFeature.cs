@@ -13,6 +13,7 @@ public static class JumpServersFeature
         builder.Services.AddSingleton<JumpServerService>();
         builder.Services.AddSingleton<TtlEnforcer>();
         builder.Services.AddSingleton<RegionResources>();
+        builder.Services.AddSingleton<InstanceLauncher>();
 
         // Quartz triggers are built before options can be resolved, so read the same settings directly.
         var settings = builder.Configuration.GetSection(JumpServerOptions.Section).Get<JumpServerOptions>() ?? new();

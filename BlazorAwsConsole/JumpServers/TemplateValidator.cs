@@ -36,41 +36,71 @@ public sealed partial class TemplateValidator(AwsClientFactory aws, IDbContextFa
 
     public async Task<Dictionary<string, string[]>> ValidateAsync(TemplateInput input, int? templateId, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, List<string>>();
-        void Add(string field, string message)
-        {
-            if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];
-            list.Add(message);
-        }
-
-        await CheckNameAsync(input.Name, templateId, Add, cancellationToken);
-        if (input.Description?.Length > 1024) Add("description", "description must be at most 1,024 characters.");
-        CheckRules(input, Add);
-        CheckUserData(input.UserData, Add);
-        if (!string.IsNullOrEmpty(input.IamInstanceProfile) && !ProfilePattern().IsMatch(input.IamInstanceProfile))
-        {
-            Add("iamInstanceProfile", "iamInstanceProfile must be an instance profile name or its ARN.");
-        }
-        if (input.RootVolumeSizeGb is < 1 or > 16384) Add("rootVolumeSizeGb", "rootVolumeSizeGb must be between 1 and 16384.");
-        CheckTags(input.Tags, Add);
+        var errors = new Errors();
+        await CheckNameAsync(input.Name, templateId, errors.Add, cancellationToken);
+        if (input.Description?.Length > 1024) errors.Add("description", "description must be at most 1,024 characters.");
+        CheckRules(input, errors.Add);
         // Until sign-in exists (issue 4) nobody is an admin, so every template needs a TTL.
-        if (input.TtlMinutes is null) Add("ttlMinutes", "ttlMinutes is required: only admins may save a template without a time to live.");
-        else if (input.TtlMinutes is < 1 or > MaxTtlMinutes) Add("ttlMinutes", $"ttlMinutes must be between 1 and {MaxTtlMinutes} (30 days).");
+        if (input.TtlMinutes is null) errors.Add("ttlMinutes", "ttlMinutes is required: only admins may save a template without a time to live.");
+        else if (input.TtlMinutes is < 1 or > MaxTtlMinutes) errors.Add("ttlMinutes", $"ttlMinutes must be between 1 and {MaxTtlMinutes} (30 days).");
         if (!Enum.TryParse<TtlAction>(input.TtlAction, ignoreCase: true, out _) || int.TryParse(input.TtlAction, out _))
         {
-            Add("ttlAction", "ttlAction must be stop or terminate.");
+            errors.Add("ttlAction", "ttlAction must be stop or terminate.");
         }
+        await CheckMachineAsync(input, [], errors, cancellationToken);
+        return errors.ToDictionary();
+    }
+
+    /// <summary>The checks a plain instance launch shares with a template (no name, rules or TTL), plus its existing security groups.</summary>
+    public async Task<Dictionary<string, string[]>> ValidateInstanceAsync(TemplateInput input, IReadOnlyList<string> securityGroupIds, CancellationToken cancellationToken)
+    {
+        var errors = new Errors();
+        if (input.Name?.Length > 256) errors.Add("name", "name must be at most 256 characters.");
+        await CheckMachineAsync(input, securityGroupIds, errors, cancellationToken);
+        return errors.ToDictionary();
+    }
+
+    private async Task CheckMachineAsync(TemplateInput input, IReadOnlyList<string> securityGroupIds, Errors errors, CancellationToken cancellationToken)
+    {
+        CheckUserData(input.UserData, errors.Add);
+        if (!string.IsNullOrEmpty(input.IamInstanceProfile) && !ProfilePattern().IsMatch(input.IamInstanceProfile))
+        {
+            errors.Add("iamInstanceProfile", "iamInstanceProfile must be an instance profile name or its ARN.");
+        }
+        if (input.RootVolumeSizeGb is < 1 or > 16384) errors.Add("rootVolumeSizeGb", "rootVolumeSizeGb must be between 1 and 16384.");
+        CheckTags(input.Tags, errors.Add);
+        if (securityGroupIds.Count > 5) errors.Add("securityGroupIds", "At most 5 security groups (EC2's limit per network interface).");
 
         var region = await FindRegionAsync(input.Region, cancellationToken);
         if (region is null)
         {
-            Add("region", $"'{input.Region}' is not a watched region.");
+            errors.Add("region", $"'{input.Region}' is not a watched region.");
+            return;
         }
-        else
+        var ec2 = aws.Ec2(region.Code, region.ServiceUrl);
+        await CheckInAwsAsync(input, ec2, errors.Add, cancellationToken);
+        if (securityGroupIds.Count is > 0 and <= 5)
         {
-            await CheckInAwsAsync(input, aws.Ec2(region.Code, region.ServiceUrl), Add, cancellationToken);
+            await AskAsync("securityGroupIds", errors.Add, async () =>
+            {
+                var groups = await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [.. securityGroupIds] }, cancellationToken);
+                var missing = securityGroupIds.Except((groups.SecurityGroups ?? []).Select(g => g.GroupId)).ToList();
+                return missing.Count == 0 ? null : $"Security group(s) {string.Join(", ", missing)} do not exist in {input.Region}.";
+            }, $"Security group(s) {string.Join(", ", securityGroupIds)}: at least one does not exist in {input.Region}.");
         }
-        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+    }
+
+    private sealed class Errors
+    {
+        private readonly Dictionary<string, List<string>> _errors = new();
+
+        public void Add(string field, string message)
+        {
+            if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
+            list.Add(message);
+        }
+
+        public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
     }
 
     /// <summary>Rules that open SSH or RDP to the whole internet, as messages naming them.</summary>
