@@ -77,4 +77,34 @@ public sealed class JumpServerBrowserTests(BrowserFixture browser) : IAsyncLifet
         await Expect(fleet.GetByTestId($"state-{instanceId}")).ToHaveTextAsync("terminated");
         (await Ec2Fleet.StateAsync(_moto.Ec2(Region), instanceId)).Should().Be("terminated");
     }
+
+    [Fact]
+    public async Task Clone_an_instance_from_its_page_and_launch_a_new_one_prefilled_from_a_template()
+    {
+        var sourceId = await Ec2Fleet.LaunchAsync(_moto.Ec2(Region), "clone-me", ("env", "prod"));
+        await _console.SyncAsync();
+        await Templates.CreateAsync(_console, await Templates.ValidAsync(_moto, Region, "prefill"));
+
+        var page = await browser.OpenAsync(new Uri(_console.BaseAddress, $"/instances/{sourceId}"));
+        await page.GetByTestId("detail-clone").ClickAsync();
+        await Expect(page.GetByTestId("clone-fields")).ToContainTextAsync("env=prod");
+        await page.GetByTestId("clone-name").FillAsync("clone-me-copy");
+        await page.GetByTestId("clone-launch").ClickAsync();
+        await Expect(page.GetByTestId("instance-title")).ToHaveTextAsync("clone-me-copy");
+        var cloneId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        cloneId.Should().NotBe(sourceId);
+        (await Ec2Fleet.StateAsync(_moto.Ec2(Region), cloneId)).Should().Be("running");
+
+        var fleet = await browser.OpenAsync(new Uri(_console.BaseAddress, "/fleet"));
+        await fleet.GetByTestId("launch-instance").ClickAsync();
+        await fleet.GetByTestId("launch-instance-template").ClickAsync();
+        await fleet.GetByText("prefill (v1, ap-southeast-2)").ClickAsync();
+        await Expect(fleet.GetByTestId("launch-instance-type")).ToHaveValueAsync("t3.micro");
+        await fleet.GetByTestId("launch-instance-name").FillAsync("from-prefill");
+        await fleet.GetByTestId("launch-instance-submit").ClickAsync();
+        await Expect(fleet.Locator(".mud-snackbar", new() { HasText = "Launched i-" })).ToBeVisibleAsync();
+        await fleet.GetByTestId("fleet-filter").FillAsync("from-prefill");
+        await Expect(fleet.Locator("tr.instance-row")).ToHaveCountAsync(1);
+        await Expect(fleet.Locator("tr.instance-row")).ToContainTextAsync("running");
+    }
 }

@@ -54,7 +54,10 @@ public sealed record CloneSource(
     }
 }
 
-public sealed record InstanceLaunchOutcome(ActionStatus Status, string Message, string? InstanceId = null, IReadOnlyDictionary<string, string[]>? Errors = null);
+public sealed record InstanceLaunchOutcome(ActionStatus Status, string Message, string? InstanceId = null, IReadOnlyDictionary<string, string[]>? Errors = null)
+{
+    public bool Succeeded => Status == ActionStatus.Done;
+}
 
 /// <summary>Launches new instances and clones of existing ones; each lands in the fleet and the change log at once.</summary>
 public sealed class InstanceLauncher(

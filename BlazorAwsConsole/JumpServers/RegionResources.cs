@@ -6,7 +6,7 @@ namespace BlazorAwsConsole.JumpServers;
 
 public sealed record SubnetChoice(string SubnetId, string VpcId, string AvailabilityZone, string CidrBlock, string Name);
 
-/// <summary>What the template dialog offers to pick from in a region: its subnets and key pairs.</summary>
+/// <summary>What the template and launch dialogs offer to pick from in a region: subnets, key pairs, security groups.</summary>
 public sealed class RegionResources(AwsClientFactory aws, IDbContextFactory<ConsoleDbContext> contexts)
 {
     public async Task<List<SubnetChoice>> SubnetsAsync(string regionCode, CancellationToken cancellationToken)
@@ -27,6 +27,15 @@ public sealed class RegionResources(AwsClientFactory aws, IDbContextFactory<Cons
         if (ec2 is null) return [];
         var response = await ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest(), cancellationToken);
         return (response.KeyPairs ?? []).Select(k => k.KeyName).Order(StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<List<(string GroupId, string Name, string VpcId)>> SecurityGroupsAsync(string regionCode, CancellationToken cancellationToken)
+    {
+        var ec2 = await ClientAsync(regionCode, cancellationToken);
+        if (ec2 is null) return [];
+        var response = await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest(), cancellationToken);
+        return (response.SecurityGroups ?? []).Select(g => (g.GroupId, g.GroupName, g.VpcId))
+            .OrderBy(g => g.GroupName, StringComparer.Ordinal).ToList();
     }
 
     private async Task<Amazon.EC2.IAmazonEC2?> ClientAsync(string regionCode, CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
 using BlazorAwsConsole.Fleet.Components;
 using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.JumpServers.Components;
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 
 namespace BlazorAwsConsole.Fleet.Pages;
 
@@ -10,6 +12,8 @@ public sealed partial class FleetPage
     [Inject] private LiveFeed Feed { get; set; } = default!;
     [Inject] private InstanceActionRunner Actions { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
     private InstanceFilter _filter = new();
     private IReadOnlyList<Instance> _all = [];
@@ -77,6 +81,13 @@ public sealed partial class FleetPage
             targets.ForEach(i => _busy.Remove(i.InstanceId));
             Refresh();
         }
+    }
+
+    /// <summary>The launch dialog (JumpServers feature); the new instance shows in the grid through the live feed.</summary>
+    private async Task LaunchInstanceAsync()
+    {
+        var dialog = await Dialogs.ShowAsync<LaunchInstanceDialog>("Launch instance", new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true });
+        if (await dialog.Result is { Canceled: false, Data: string instanceId }) Snackbar.Add($"Launched {instanceId}.", Severity.Success);
     }
 
     public void Dispose()
