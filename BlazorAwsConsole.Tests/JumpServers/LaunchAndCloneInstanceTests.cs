@@ -135,6 +135,19 @@ public sealed class LaunchAndCloneInstanceTests(MotoFixture moto) : IClassFixtur
         ((await Ec2.DescribeInstancesAsync(new DescribeInstancesRequest())).Reservations?.Count ?? 0).Should().Be(before);
     }
 
+    [Theory]
+    [InlineData("{\"securityGroupIds\": null, \"tags\": null}")]
+    [InlineData("{\"securityGroupIds\": [null]}")]
+    [InlineData("not json")]
+    [InlineData("null")]
+    public async Task A_malformed_launch_body_is_a_400_not_a_500(string json)
+    {
+        var response = await _console.Http.PostAsync("/api/instances", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+    }
+
     private async Task<string> SourceInstanceAsync(string name)
     {
         var subnet = await Templates.DefaultSubnetAsync(Ec2);

@@ -143,6 +143,9 @@ public sealed class TemplateValidationTests(MotoFixture moto) : IClassFixture<Mo
     [InlineData("{\"name\": 42}")]
     [InlineData("{\"securityGroupRules\": \"all\"}")]
     [InlineData("null")]
+    [InlineData("{\"tags\": null, \"securityGroupRules\": null}")]
+    [InlineData("{\"securityGroupRules\": [null]}")]
+    [InlineData("{\"tags\": {\"a\": null}}")]
     public async Task A_malformed_body_is_a_400_not_a_500(string json)
     {
         var response = await _console.Http.PostAsync("/api/templates", new StringContent(json, Encoding.UTF8, "application/json"));

@@ -71,6 +71,9 @@ public sealed class InstanceLauncher(
 {
     public async Task<InstanceLaunchOutcome> LaunchAsync(InstanceLaunchInput input, string actor, CancellationToken cancellationToken)
     {
+        // JSON may send null for a list or a map.
+        input.SecurityGroupIds ??= [];
+        input.Tags ??= new(StringComparer.Ordinal);
         var errors = await validator.ValidateInstanceAsync(input.AsTemplate(), input.SecurityGroupIds, cancellationToken);
         if (errors.Count > 0) return new InstanceLaunchOutcome(ActionStatus.Refused, "The launch has invalid fields.", Errors: errors);
 

@@ -26,6 +26,14 @@ public sealed class TemplateInput
     /// <summary>Must be true to save a rule that opens SSH or RDP to the whole internet.</summary>
     public bool ConfirmOpenToWorld { get; set; }
 
+    /// <summary>JSON may send null for a list or a map; treat it as empty rather than fail later.</summary>
+    public TemplateInput Normalized()
+    {
+        SecurityGroupRules ??= [];
+        Tags ??= new(StringComparer.Ordinal);
+        return this;
+    }
+
     public static TemplateInput From(JumpServerTemplateVersion v) => new()
     {
         Name = v.Name,

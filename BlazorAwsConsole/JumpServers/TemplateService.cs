@@ -101,7 +101,7 @@ public sealed class TemplateService(
         {
             return new TemplateSaveResult(null, null, new Dictionary<string, string[]>
             {
-                ["name"] = [$"A template named '{name}' was saved at the same time; reload and try again."],
+                ["name"] = [$"Another save of this template, or of one named '{name}', happened at the same time; reload and try again."],
             });
         }
     }

@@ -36,6 +36,7 @@ public sealed partial class TemplateValidator(AwsClientFactory aws, IDbContextFa
 
     public async Task<Dictionary<string, string[]>> ValidateAsync(TemplateInput input, int? templateId, CancellationToken cancellationToken)
     {
+        input.Normalized();
         var errors = new Errors();
         await CheckNameAsync(input.Name, templateId, errors.Add, cancellationToken);
         if (input.Description?.Length > 1024) errors.Add("description", "description must be at most 1,024 characters.");
@@ -54,7 +55,9 @@ public sealed partial class TemplateValidator(AwsClientFactory aws, IDbContextFa
     /// <summary>The checks a plain instance launch shares with a template (no name, rules or TTL), plus its existing security groups.</summary>
     public async Task<Dictionary<string, string[]>> ValidateInstanceAsync(TemplateInput input, IReadOnlyList<string> securityGroupIds, CancellationToken cancellationToken)
     {
+        input.Normalized();
         var errors = new Errors();
+        if (securityGroupIds.Any(string.IsNullOrWhiteSpace)) errors.Add("securityGroupIds", "A security group id must not be empty.");
         if (input.Name?.Length > 256) errors.Add("name", "name must be at most 256 characters.");
         await CheckMachineAsync(input, securityGroupIds, errors, cancellationToken);
         return errors.ToDictionary();
@@ -79,7 +82,7 @@ public sealed partial class TemplateValidator(AwsClientFactory aws, IDbContextFa
         }
         var ec2 = aws.Ec2(region.Code, region.ServiceUrl);
         await CheckInAwsAsync(input, ec2, errors.Add, cancellationToken);
-        if (securityGroupIds.Count is > 0 and <= 5)
+        if (securityGroupIds.Count is > 0 and <= 5 && !securityGroupIds.Any(string.IsNullOrWhiteSpace))
         {
             await AskAsync("securityGroupIds", errors.Add, async () =>
             {
@@ -197,7 +200,8 @@ public sealed partial class TemplateValidator(AwsClientFactory aws, IDbContextFa
             {
                 add("tags", $"Tag key '{key}' is set by the console itself.");
             }
-            if (value?.Length > 256) add("tags", $"The value of tag '{key}' is longer than 256 characters.");
+            if (value is null) add("tags", $"The value of tag '{key}' must not be null (use \"\" for none).");
+            else if (value.Length > 256) add("tags", $"The value of tag '{key}' is longer than 256 characters.");
         }
     }
 
