@@ -61,7 +61,8 @@ public sealed class JumpServerBrowserTests(BrowserFixture browser) : IAsyncLifet
         await Expect(fleet.GetByTestId($"state-{instanceId}")).ToHaveTextAsync("running");
 
         await page.GetByTestId("launch-close").ClickAsync();
-        await page.WaitForURLAsync("**/jump-servers");
+        // Blazor navigates in the page (no load event), so poll the address rather than wait for a load.
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/jump-servers$"));
         var command = page.GetByTestId($"jump-connect-{instanceId}");
         await Expect(command).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^ssh ec2-user@\d+\.\d+\.\d+\.\d+$"));
         await page.GetByTestId($"jump-connect-{instanceId}-copy").ClickAsync();
