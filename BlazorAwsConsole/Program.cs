@@ -2,6 +2,7 @@ using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Components;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.JumpServers;
 using BlazorAwsConsole.Sandbox;
 using MudBlazor.Services;
 using Quartz;
@@ -49,6 +50,7 @@ public static class Program
         builder.AddSandbox();
         builder.AddAccess();
         builder.AddFleet();
+        builder.AddJumpServers();
         // A unique scheduler name lets several consoles share one process (the tests do).
         builder.Services.AddQuartz(quartz => quartz.ConfigureScheduler(scheduler =>
             scheduler.InstanceName = builder.Configuration["Quartz:SchedulerName"] ?? "BlazorAwsConsole"));
@@ -64,6 +66,7 @@ public static class Program
         app.MapStaticAssets().AllowAnonymous();
         app.MapAccess();
         app.MapFleetApi();
+        app.MapJumpServersApi();
         // The console's own Content-Security-Policy (Access/SecurityHeaders) already says frame-ancestors 'none'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.AnnounceAddress();

@@ -11,7 +11,7 @@ namespace BlazorAwsConsole.Tests.Fixtures;
 
 /// <summary>
 /// The whole console on real Kestrel at a free loopback port, against a test's moto and its own
-/// SQLite file. The scheduled poll is off unless a test turns it on; tests sync explicitly.
+/// SQLite file. The scheduled poll and TTL job are off unless a test turns them on; tests sync explicitly.
 /// </summary>
 public sealed class ConsoleHost : IAsyncDisposable
 {
@@ -72,7 +72,10 @@ public sealed class ConsoleHost : IAsyncDisposable
     public static string DeadEndpoint() => $"http://127.0.0.1:{MotoFixture.FreePort()}";
 
     /// <param name="settings">Extra settings as "Key=Value" (e.g. "Fleet:PollIntervalSeconds=2").</param>
-    public static async Task<ConsoleHost> StartAsync(MotoFixture moto, params string[] settings)
+    public static Task<ConsoleHost> StartAsync(MotoFixture moto, params string[] settings) => StartAsync(moto, null, settings);
+
+    /// <param name="configure">Replaces services after the console registered its own (e.g. a <see cref="TestClock"/>).</param>
+    public static async Task<ConsoleHost> StartAsync(MotoFixture moto, Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         var folder = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(folder);
@@ -88,10 +91,11 @@ public sealed class ConsoleHost : IAsyncDisposable
             "Access:SandboxDemoAdmin=false",
             $"ConnectionStrings:Console=Data Source={Path.Combine(folder, "console.db")}",
             "Fleet:PollOnSchedule=false",
+            "JumpServers:EnforceTtlOnSchedule=false",
             $"Quartz:SchedulerName=test-{Guid.NewGuid():n}",
             "Logging:LogLevel:Default=Warning",
         ];
-        var app = Program.Build([.. defaults.Concat(settings).Select(s => "--" + s)]);
+        var app = Program.Build([.. defaults.Concat(settings).Select(s => "--" + s)], configure);
         await app.StartAsync();
         var host = new ConsoleHost(app, folder);
         host.Http = await host.ClientAsync(ConsoleRoles.Admin);

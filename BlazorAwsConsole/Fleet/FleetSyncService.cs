@@ -89,7 +89,8 @@ public sealed class FleetSyncService(
     /// <summary>
     /// Re-reads one instance right after the console acted on it, so its new state shows at once and
     /// the change is credited to <paramref name="changedBy"/>; <paramref name="extraChanges"/> (the
-    /// action itself) are logged in the same transaction.
+    /// action itself) are logged in the same transaction. An instance not stored yet (one the console
+    /// has just launched) is stored with an Appeared record.
     /// </summary>
     public async Task RefreshInstanceAsync(WatchedRegion region, string instanceId, string changedBy,
         IReadOnlyList<InstanceChange> extraChanges, CancellationToken cancellationToken)
@@ -107,6 +108,13 @@ public sealed class FleetSyncService(
             if (stored is not null && observed is not null)
             {
                 changes.AddRange(InstanceDiff.Apply(stored, observed, now, changedBy));
+            }
+            else if (stored is null && observed is not null)
+            {
+                // The console just launched it: store it now so it shows before the next poll.
+                changes.AddRange(InstanceDiff.Appeared(observed, now).Select(c => { c.ChangedBy = changedBy; return c; }));
+                db.Instances.Add(observed);
+                stored = observed;
             }
             db.InstanceChanges.AddRange(changes);
             await db.SaveChangesAsync(cancellationToken);

@@ -48,10 +48,12 @@ public sealed class InstanceActionService(
         action == InstanceAction.Terminate ? ConsoleRoles.CanAdminister(user) : ConsoleRoles.CanOperate(user);
 
     /// <summary>Runs the action if the caller's role allows it, and writes it to the access log whatever happens.</summary>
-    public async Task<ActionOutcome> ExecuteAsync(string instanceId, InstanceAction action, Caller caller, CancellationToken cancellationToken)
+    /// <param name="cause">Logged with the action when something other than a person asked for it (the TTL job).</param>
+    public async Task<ActionOutcome> ExecuteAsync(string instanceId, InstanceAction action, Caller caller, CancellationToken cancellationToken,
+        InstanceChange? cause = null)
     {
         var outcome = IsAllowed(action, caller.User)
-            ? await RunAsync(instanceId, action, caller.Name, cancellationToken)
+            ? await RunAsync(instanceId, action, caller.Name, cause, cancellationToken)
             : new ActionOutcome(ActionStatus.Forbidden,
                 $"{action} needs the {(action == InstanceAction.Terminate ? ConsoleRoles.Admin : ConsoleRoles.Operator)} role.");
         await audit.WriteAsync(caller.Name, caller.Address, "instance." + action.ToString().ToLowerInvariant(), instanceId,
@@ -59,7 +61,8 @@ public sealed class InstanceActionService(
         return outcome;
     }
 
-    private async Task<ActionOutcome> RunAsync(string instanceId, InstanceAction action, string actor, CancellationToken cancellationToken)
+    private async Task<ActionOutcome> RunAsync(string instanceId, InstanceAction action, string actor, InstanceChange? cause,
+        CancellationToken cancellationToken)
     {
         var instance = snapshot.Find(instanceId);
         if (instance is null)
@@ -86,7 +89,7 @@ public sealed class InstanceActionService(
 
         logger.LogInformation("{Actor} asked to {Action} {InstanceId} in {Region}", actor, verb, instanceId, region.Code);
         var record = InstanceDiff.Change(instance, ChangeKind.Action, "action", null, verb, time.GetUtcNow().UtcDateTime, actor);
-        await sync.RefreshInstanceAsync(region, instanceId, actor, [record], cancellationToken);
+        await sync.RefreshInstanceAsync(region, instanceId, actor, cause is null ? [record] : [cause, record], cancellationToken);
 
         var state = snapshot.Find(instanceId)?.State;
         return new ActionOutcome(ActionStatus.Done, $"{Capitalized(verb)} sent to {Label(instance)}; it is now {state}.", state);

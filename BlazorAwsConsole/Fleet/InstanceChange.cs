@@ -27,4 +27,12 @@ public enum ChangeKind
     InstanceType,
     Address,
     Action,
+    /// <summary>The console launched the instance (a jump server from a template, or a new instance).</summary>
+    Launched,
+    /// <summary>The console launched the instance as a copy of another.</summary>
+    Cloned,
+    /// <summary>The TTL job stopped or terminated an expired jump server.</summary>
+    TtlExpired,
+    /// <summary>Someone moved a jump server's expiry.</summary>
+    TtlExtended,
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.JumpServers;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -16,6 +17,9 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
     public DbSet<WatchedRegion> Regions => Set<WatchedRegion>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<JumpServerTemplate> Templates => Set<JumpServerTemplate>();
+    public DbSet<JumpServerTemplateVersion> TemplateVersions => Set<JumpServerTemplateVersion>();
+    public DbSet<LaunchOperation> LaunchOperations => Set<LaunchOperation>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -65,6 +69,50 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             region.HasKey(r => r.Code);
             region.Property(r => r.Code).HasMaxLength(32);
         });
+
+        model.Entity<JumpServerTemplate>(template =>
+        {
+            template.Property(t => t.Name).HasMaxLength(64);
+            template.HasIndex(t => t.Name).IsUnique();
+            template.HasMany(t => t.Versions).WithOne().HasForeignKey(v => v.TemplateId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<JumpServerTemplateVersion>(version =>
+        {
+            version.HasIndex(v => new { v.TemplateId, v.Version }).IsUnique();
+            version.Property(v => v.Name).HasMaxLength(64);
+            version.Property(v => v.Region).HasMaxLength(32);
+            version.Property(v => v.AmiId).HasMaxLength(32);
+            version.Property(v => v.InstanceType).HasMaxLength(32);
+            version.Property(v => v.SubnetId).HasMaxLength(32);
+            version.Property(v => v.TtlAction).HasConversion<string>().HasMaxLength(16);
+            version.Property(v => v.Tags).HasConversion(TagsConverter.Instance, TagsConverter.Comparer);
+            version.Property(v => v.SecurityGroupRules).HasConversion(JsonColumn<List<SecurityGroupRule>>.Converter, JsonColumn<List<SecurityGroupRule>>.Comparer);
+        });
+
+        model.Entity<LaunchOperation>(operation =>
+        {
+            operation.Property(o => o.Region).HasMaxLength(32);
+            operation.Property(o => o.InstanceId).HasMaxLength(32);
+            operation.Property(o => o.SecurityGroupId).HasMaxLength(32);
+            operation.Property(o => o.Status).HasConversion<string>().HasMaxLength(16);
+            operation.Property(o => o.Steps).HasConversion(JsonColumn<List<LaunchStep>>.Converter, JsonColumn<List<LaunchStep>>.Comparer);
+            operation.HasIndex(o => o.StartedAt);
+        });
+    }
+
+    /// <summary>A value read and written whole (rules, steps) stored as one JSON text column, like the tags.</summary>
+    private static class JsonColumn<T> where T : class, new()
+    {
+        public static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> Converter = new(
+            value => JsonSerializer.Serialize(value, JsonSerializerOptions.Default),
+            json => JsonSerializer.Deserialize<T>(json, JsonSerializerOptions.Default) ?? new T());
+
+        // Compared by their JSON, so a step changed in place is noticed and saved.
+        public static readonly ValueComparer<T> Comparer = new(
+            (a, b) => JsonSerializer.Serialize(a, JsonSerializerOptions.Default) == JsonSerializer.Serialize(b, JsonSerializerOptions.Default),
+            value => JsonSerializer.Serialize(value, JsonSerializerOptions.Default).GetHashCode(),
+            value => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, JsonSerializerOptions.Default), JsonSerializerOptions.Default)!);
     }
 
     /// <summary>Tags are stored as one JSON text column: every provider has text, and tags are always read whole.</summary>

@@ -1,6 +1,8 @@
 using BlazorAwsConsole.Fleet.Components;
 using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.JumpServers.Components;
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 
 namespace BlazorAwsConsole.Fleet.Pages;
 
@@ -11,6 +13,8 @@ public sealed partial class FleetPage
     [Inject] private InstanceActionRunner Actions { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
     [CascadingParameter] private Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState>? Authentication { get; set; }
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
     private InstanceFilter _filter = new();
     private IReadOnlyList<Instance> _shown = [];
@@ -84,6 +88,13 @@ public sealed partial class FleetPage
             targets.ForEach(i => _busy.Remove(i.InstanceId));
             Refresh();
         }
+    }
+
+    /// <summary>The launch dialog (JumpServers feature); the new instance shows in the grid through the live feed.</summary>
+    private async Task LaunchInstanceAsync()
+    {
+        var dialog = await Dialogs.ShowAsync<LaunchInstanceDialog>("Launch instance", new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true });
+        if (await dialog.Result is { Canceled: false, Data: string instanceId }) Snackbar.Add($"Launched {instanceId}.", Severity.Success);
     }
 
     public void Dispose()

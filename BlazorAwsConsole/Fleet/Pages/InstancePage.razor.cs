@@ -1,6 +1,8 @@
 using BlazorAwsConsole.Fleet.Components;
 using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.JumpServers.Components;
 using Microsoft.AspNetCore.Components;
+using MudBlazor;
 
 namespace BlazorAwsConsole.Fleet.Pages;
 
@@ -14,6 +16,9 @@ public sealed partial class InstancePage
     [Inject] private FleetQueries Queries { get; set; } = default!;
     [Inject] private LiveFeed Feed { get; set; } = default!;
     [Inject] private InstanceActionRunner Actions { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
 
     private Instance? _instance;
     private RegionSyncStatus? _region;
@@ -54,6 +59,18 @@ public sealed partial class InstancePage
         {
             _busy = false;
             await LoadAsync();
+        }
+    }
+
+    /// <summary>The clone dialog (JumpServers feature) reads the source from EC2 and launches the copy.</summary>
+    private async Task CloneAsync()
+    {
+        var parameters = new DialogParameters<CloneDialog> { { d => d.InstanceId, InstanceId } };
+        var dialog = await Dialogs.ShowAsync<CloneDialog>("Clone", parameters, new DialogOptions { MaxWidth = MaxWidth.Medium, FullWidth = true });
+        if (await dialog.Result is { Canceled: false, Data: string cloneId })
+        {
+            Snackbar.Add($"Launched {cloneId}, a clone of {InstanceId}.", Severity.Success);
+            Navigation.NavigateTo($"/instances/{cloneId}");
         }
     }
 

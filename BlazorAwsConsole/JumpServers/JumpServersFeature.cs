@@ -1,0 +1,32 @@
+using Quartz;
+
+namespace BlazorAwsConsole.JumpServers;
+
+public static class JumpServersFeature
+{
+    public static WebApplicationBuilder AddJumpServers(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<JumpServerOptions>().BindConfiguration(JumpServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<TemplateValidator>();
+        builder.Services.AddSingleton<TemplateService>();
+        builder.Services.AddSingleton<JumpServerProvisioner>();
+        builder.Services.AddSingleton<JumpServerService>();
+        builder.Services.AddSingleton<TtlEnforcer>();
+        builder.Services.AddSingleton<RegionResources>();
+        builder.Services.AddSingleton<InstanceLauncher>();
+
+        // Quartz triggers are built before options can be resolved, so read the same settings directly.
+        var settings = builder.Configuration.GetSection(JumpServerOptions.Section).Get<JumpServerOptions>() ?? new();
+        if (!settings.EnforceTtlOnSchedule) return builder;
+        builder.Services.AddQuartz(quartz =>
+        {
+            quartz.AddJob<TtlJob>(job => job.WithIdentity(TtlJob.Key));
+            quartz.AddTrigger(trigger => trigger
+                .ForJob(TtlJob.Key)
+                .StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(settings.TtlCheckIntervalSeconds)).RepeatForever()
+                    .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+        });
+        return builder;
+    }
+}
