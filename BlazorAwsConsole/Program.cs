@@ -2,6 +2,7 @@ using BlazorAwsConsole.Components;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Sandbox;
+using BlazorAwsConsole.Secrets;
 using MudBlazor.Services;
 using Quartz;
 
@@ -42,6 +43,7 @@ public static class Program
         builder.AddInfrastructure();
         builder.AddSandbox();
         builder.AddFleet();
+        builder.AddSecrets();
         // A unique scheduler name lets several consoles share one process (the tests do).
         builder.Services.AddQuartz(quartz => quartz.ConfigureScheduler(scheduler =>
             scheduler.InstanceName = builder.Configuration["Quartz:SchedulerName"] ?? "BlazorAwsConsole"));
@@ -55,6 +57,7 @@ public static class Program
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapFleetApi();
+        app.MapSecretsApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.AnnounceAddress();
         return app;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Secrets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 
@@ -11,6 +12,7 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
     public DbSet<Instance> Instances => Set<Instance>();
     public DbSet<InstanceChange> InstanceChanges => Set<InstanceChange>();
     public DbSet<WatchedRegion> Regions => Set<WatchedRegion>();
+    public DbSet<CredentialSet> CredentialSets => Set<CredentialSet>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -38,6 +40,31 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             region.HasKey(r => r.Code);
             region.Property(r => r.Code).HasMaxLength(32);
         });
+
+        model.Entity<CredentialSet>(set =>
+        {
+            set.HasKey(c => c.Name);
+            set.Property(c => c.Name).HasMaxLength(64);
+            set.Property(c => c.Kind).HasConversion<string>().HasMaxLength(16);
+            set.Property(c => c.VaultPath).HasMaxLength(256);
+            set.Property(c => c.RoleArn).HasMaxLength(2048);
+            set.Property(c => c.AccessKeyIdLast4).HasMaxLength(4);
+            // Read whole, like tags: a JSON text column works on every provider.
+            set.Property(c => c.Regions).HasConversion(RegionsConverter.Instance, RegionsConverter.Comparer);
+            set.Ignore(c => c.KeyDate);
+        });
+    }
+
+    private static class RegionsConverter
+    {
+        public static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<List<string>, string> Instance = new(
+            regions => JsonSerializer.Serialize(regions, JsonSerializerOptions.Default),
+            json => JsonSerializer.Deserialize<List<string>>(json, JsonSerializerOptions.Default) ?? new());
+
+        public static readonly ValueComparer<List<string>> Comparer = new(
+            (a, b) => a!.SequenceEqual(b!),
+            regions => regions.Aggregate(0, (hash, code) => HashCode.Combine(hash, code)),
+            regions => regions.ToList());
     }
 
     /// <summary>Tags are stored as one JSON text column: every provider has text, and tags are always read whole.</summary>
