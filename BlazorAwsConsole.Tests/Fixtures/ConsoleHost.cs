@@ -47,7 +47,10 @@ public sealed class ConsoleHost : IAsyncDisposable
     public static string DeadEndpoint() => $"http://127.0.0.1:{MotoFixture.FreePort()}";
 
     /// <param name="settings">Extra settings as "Key=Value" (e.g. "Fleet:PollIntervalSeconds=2").</param>
-    public static async Task<ConsoleHost> StartAsync(MotoFixture moto, params string[] settings)
+    public static Task<ConsoleHost> StartAsync(MotoFixture moto, params string[] settings) => StartAsync(moto, null, settings);
+
+    /// <param name="configure">Changes to the builder before the console is built (e.g. an extra logger provider).</param>
+    public static async Task<ConsoleHost> StartAsync(MotoFixture moto, Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         var folder = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(folder);
@@ -65,7 +68,7 @@ public sealed class ConsoleHost : IAsyncDisposable
             $"Quartz:SchedulerName=test-{Guid.NewGuid():n}",
             "Logging:LogLevel:Default=Warning",
         ];
-        var app = Program.Build([.. defaults.Concat(settings).Select(s => "--" + s)]);
+        var app = Program.Build([.. defaults.Concat(settings).Select(s => "--" + s)], configure);
         await app.StartAsync();
         return new ConsoleHost(app, folder);
     }
