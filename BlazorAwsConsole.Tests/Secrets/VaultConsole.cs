@@ -19,6 +19,8 @@ internal static class VaultConsole
             "Vault:KvRefreshSeconds=1",
             "Vault:StatusCheckSeconds=1",
             "Vault:TimeoutSeconds=2",
+            // moto shares two cores with everything else: give it time rather than fail on load.
+            "Aws:TimeoutSeconds=20",
             .. settings,
         ]);
 

@@ -39,6 +39,11 @@ public sealed class AwsClientFactory(IOptions<AwsOptions> options, IRegionCreden
         }
     }
 
+    /// <summary>An EC2 client for <paramref name="region"/> signing with <paramref name="credentials"/> (null: the mode's default). Not cached: the caller disposes it.</summary>
+    public IAmazonEC2 NewEc2(string region, AWSCredentials? credentials) =>
+        Create(credentials, Configure(new AmazonEC2Config(), region, null),
+            (c, config) => new AmazonEC2Client(c, config), config => new AmazonEC2Client(config));
+
     /// <summary>An STS client signing with <paramref name="credentials"/> (null: the region's own). Not cached: the caller disposes it.</summary>
     public IAmazonSecurityTokenService Sts(string region, AWSCredentials? credentials = null, string? endpointOverride = null) =>
         Create(credentials ?? CredentialsFor(region).Credentials, Configure(new AmazonSecurityTokenServiceConfig(), region, endpointOverride),

@@ -54,7 +54,12 @@ public sealed partial class RegionSettingsService(
 
         try
         {
-            var answer = await aws.Ec2(code).DescribeRegionsAsync(new DescribeRegionsRequest { AllRegions = true }, cancellationToken);
+            // Asked at a region AWS surely has (a watched one), with the credentials that will serve the new code:
+            // an unknown code has no endpoint to ask, and the check must prove those credentials work.
+            var anchor = await db.Regions.AsNoTracking().Where(r => r.Enabled && r.ServiceUrl == null).OrderBy(r => r.Code)
+                .Select(r => r.Code).FirstOrDefaultAsync(cancellationToken) ?? "us-east-1";
+            using var ec2 = aws.NewEc2(anchor, aws.CredentialsFor(code).Credentials);
+            var answer = await ec2.DescribeRegionsAsync(new DescribeRegionsRequest { AllRegions = true }, cancellationToken);
             var known = (answer.Regions ?? []).Select(r => r.RegionName).ToList();
             if (!known.Contains(code))
             {
