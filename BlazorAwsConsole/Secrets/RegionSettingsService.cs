@@ -93,7 +93,7 @@ public sealed partial class RegionSettingsService(
             region.Name = newName.Trim();
         }
         if (request.Enabled is { } enabled) region.Enabled = enabled;
-        await db.SaveChangesAsync(cancellationToken);
+        await sync.ExclusiveAsync(() => db.SaveChangesAsync(cancellationToken), cancellationToken);
         logger.LogInformation("Region {Region} updated: enabled {Enabled}", code, region.Enabled);
         await FleetChangedAsync(cancellationToken);
         return SettingsResult<RegionSettingDto>.Ok(ToDto(region), $"{region.Name} ({code}) is {(region.Enabled ? "enabled" : "disabled")}.");
@@ -105,13 +105,17 @@ public sealed partial class RegionSettingsService(
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var region = await db.Regions.FirstOrDefaultAsync(r => r.Code == code, cancellationToken);
         if (region is null) return SettingsResult<string>.Fail(SettingsOutcome.NotFound, $"{code} is not a watched region.");
-        db.Regions.Remove(region);
-        db.Instances.RemoveRange(await db.Instances.Where(i => i.Region == code).ToListAsync(cancellationToken));
-        foreach (var set in await db.CredentialSets.ToListAsync(cancellationToken))
+        // Between syncs: a poll in flight must not write the region's instances back after they are gone.
+        await sync.ExclusiveAsync(async () =>
         {
-            if (set.Regions.Contains(code)) set.Regions = set.Regions.Where(r => r != code).ToList();
-        }
-        await db.SaveChangesAsync(cancellationToken);
+            db.Regions.Remove(region);
+            db.Instances.RemoveRange(await db.Instances.Where(i => i.Region == code).ToListAsync(cancellationToken));
+            foreach (var set in await db.CredentialSets.ToListAsync(cancellationToken))
+            {
+                if (set.Regions.Contains(code)) set.Regions = set.Regions.Where(r => r != code).ToList();
+            }
+            await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
         directory.Load(await db.CredentialSets.AsNoTracking().ToListAsync(cancellationToken));
         logger.LogInformation("Region {Region} removed", code);
         await FleetChangedAsync(cancellationToken);
@@ -121,7 +125,7 @@ public sealed partial class RegionSettingsService(
     /// <summary>Reloads the snapshot from the database at once, then polls in the background (a slow AWS must not hold the page).</summary>
     private async Task FleetChangedAsync(CancellationToken cancellationToken)
     {
-        await sync.LoadAsync(cancellationToken);
+        await sync.ExclusiveAsync(() => sync.LoadAsync(cancellationToken), cancellationToken);
         feed.Publish(new FleetChanged([], []));
         _ = Task.Run(async () =>
         {
