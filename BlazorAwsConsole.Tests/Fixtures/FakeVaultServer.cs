@@ -161,7 +161,7 @@ public sealed class FakeVaultServer : IAsyncDisposable
                     ["policies"] = new JsonArray(tokenState.Policies.Select(p => (JsonNode)p).ToArray()),
                     ["ttl"] = tokenState.RemainingSeconds(DateTimeOffset.UtcNow),
                     ["renewable"] = tokenState.Renewable,
-                    ["expire_time"] = tokenState.Ttl == 0 ? null : tokenState.ExpiresAt.ToString("O"),
+                    ["expire_time"] = tokenState.Ttl == 0 ? null : tokenState.ExpiresAt.VaultTime(),
                 }));
                 return;
             case ("POST" or "PUT", "auth/token/renew-self"):
@@ -325,8 +325,8 @@ public sealed class FakeVaultServer : IAsyncDisposable
                         {
                             all[version.Number.ToString()] = new JsonObject
                             {
-                                ["created_time"] = version.Created.ToString("O"),
-                                ["deletion_time"] = version.Deleted?.ToString("O") ?? "",
+                                ["created_time"] = version.Created.VaultTime(),
+                                ["deletion_time"] = version.Deleted?.VaultTime() ?? "",
                                 ["destroyed"] = false,
                             };
                         }
@@ -336,8 +336,8 @@ public sealed class FakeVaultServer : IAsyncDisposable
                             ["oldest_version"] = 0,
                             ["max_versions"] = 0,
                             ["cas_required"] = false,
-                            ["created_time"] = versions[0].Created.ToString("O"),
-                            ["updated_time"] = versions[^1].Created.ToString("O"),
+                            ["created_time"] = versions[0].Created.VaultTime(),
+                            ["updated_time"] = versions[^1].Created.VaultTime(),
                             ["versions"] = all,
                         };
                     }
@@ -406,9 +406,9 @@ public sealed class FakeVaultServer : IAsyncDisposable
 
     private static JsonObject VersionJson(KvVersion version) => new()
     {
-        ["created_time"] = version.Created.ToString("O"),
+        ["created_time"] = version.Created.VaultTime(),
         ["custom_metadata"] = null,
-        ["deletion_time"] = version.Deleted?.ToString("O") ?? "",
+        ["deletion_time"] = version.Deleted?.VaultTime() ?? "",
         ["destroyed"] = false,
         ["version"] = version.Number,
     };
@@ -457,4 +457,10 @@ public sealed class FakeVaultServer : IAsyncDisposable
     private sealed record KvVersion(int Number, Dictionary<string, string> Data, DateTimeOffset Created, DateTimeOffset? Deleted);
 
     private sealed record LeaseState(DateTimeOffset ExpiresAt, bool Renewable, bool Revoked);
+}
+
+internal static class VaultTimeFormat
+{
+    /// <summary>Vault writes times as RFC 3339 with nanoseconds (Go's time.RFC3339Nano): nine fractional digits.</summary>
+    public static string VaultTime(this DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff") + "00Z";
 }

@@ -177,6 +177,10 @@ public sealed class SettingsApiTests(MotoFixture moto) : IClassFixture<MotoFixtu
         _vault.Requests.Should().Contain("GET /v1/aws/sts/deploy");
         rotated.StatusCode.Should().Be(HttpStatusCode.OK);
         _vault.RotateRootCount.Should().Be(1);
+
+        var revokesBefore = _vault.Requests.Count(r => r == "PUT /v1/sys/leases/revoke");
+        (await console.Http.DeleteAsync("/api/settings/credentials/deploy")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+        _vault.Requests.Count(r => r == "PUT /v1/sys/leases/revoke").Should().Be(revokesBefore + 1, "the deleted set's lease is revoked at once");
     }
 
     [Fact]
@@ -192,6 +196,17 @@ public sealed class SettingsApiTests(MotoFixture moto) : IClassFixture<MotoFixtu
         (await added.JsonAsync()).GetProperty("detail").GetString().Should().Contain("Vault is not configured");
         status.GetProperty("configured").GetBoolean().Should().BeFalse();
         (await console.SyncAsync()).Regions.Should().OnlyContain(r => r.Error == null, "Sandbox runs without Vault");
+    }
+
+    [Theory]
+    [InlineData("Vault:Address=vault.example.com", "not an http(s) URL")]
+    [InlineData("Vault:AuthMethod=AppRole", "RoleId or Vault:SecretId is missing")]
+    [InlineData("Vault:KvMount=", "KvMount")]
+    public async Task Bad_Vault_settings_stop_the_console_at_start_naming_the_setting(string setting, string message)
+    {
+        var start = () => ConsoleHost.StartAsync(moto, $"Vault:Address={_vault.Address}", $"Vault:Token={_vault.RootToken}", setting);
+
+        await start.Should().ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>().WithMessage($"*{message}*");
     }
 
     [Fact]

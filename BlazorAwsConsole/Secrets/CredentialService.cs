@@ -127,7 +127,9 @@ public sealed partial class CredentialService(
     {
         var set = directory.Find(name);
         if (set is null) return SettingsResult<CallerIdentityDto>.Fail(SettingsOutcome.NotFound, $"No credential set named '{name}'.");
-        provider.Forget(name); // a test says what Vault holds now, not what was cached
+        // A key pair is re-read so the test says what Vault holds now; a role's cached lease is kept
+        // (every fresh aws/creds read makes a new IAM user in AWS).
+        if (set.Kind == CredentialKind.KeyPair) provider.Forget(name);
         var credentials = new VaultAwsCredentials(name, provider);
         return await CallerIdentityAsync(set.Regions.FirstOrDefault() ?? "us-east-1", credentials, $"Vault: {set.Name}", cancellationToken);
     }
@@ -194,6 +196,7 @@ public sealed partial class CredentialService(
         set.AccessKeyIdLast4 = KeyPairSecret.Last4(pair.AccessKeyId);
         set.RotatedAt = now;
         await db.SaveChangesAsync(cancellationToken);
+        provider.Forget(name); // the new version is current from the next call on, whatever the cache said
         await ReloadAsync(db, name, cancellationToken);
         logger.LogInformation("Credential set {CredentialSet} rotated to KV version {Version}", name, set.KvVersion);
         return SettingsResult<RotationDto>.Ok(new RotationDto(name, set.Kind.ToString(), set.KvVersion, set.AccessKeyIdLast4, check.Value,
@@ -220,6 +223,7 @@ public sealed partial class CredentialService(
         }
         db.CredentialSets.Remove(set);
         await db.SaveChangesAsync(cancellationToken);
+        await provider.RetireAsync(name, cancellationToken);
         await ReloadAsync(db, name, cancellationToken);
         logger.LogInformation("Credential set {CredentialSet} deleted", name);
         var fallback = set.Regions.Count > 0 ? aws.CredentialsFor(set.Regions[0]).Source : "";
@@ -233,10 +237,10 @@ public sealed partial class CredentialService(
         directory.Load(await db.CredentialSets.AsNoTracking().ToListAsync(cancellationToken));
     }
 
+    /// <summary>Refreshes the directory and tells open pages. Leased keys stay cached: a rotate-root does not end them.</summary>
     private async Task ReloadAsync(ConsoleDbContext db, string name, CancellationToken cancellationToken)
     {
         directory.Load(await db.CredentialSets.AsNoTracking().ToListAsync(cancellationToken));
-        provider.Forget(name);
         feed.Publish(new CredentialsChanged(name));
     }
 

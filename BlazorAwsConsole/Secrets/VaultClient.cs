@@ -242,18 +242,21 @@ public sealed class VaultClient : IDisposable
         };
     }
 
-    /// <summary>Logs in (AppRole) when there is no token, and renews a renewable token once two thirds of its TTL are gone.</summary>
+    /// <summary>
+    /// Logs in (AppRole) when there is no token, and renews a renewable token once two thirds of its
+    /// TTL are gone — or earlier when less than two status checks remain, so a short TTL cannot lapse
+    /// between two checks.
+    /// </summary>
     private async Task EnsureTokenAsync(CancellationToken cancellationToken)
     {
         if (_options.AuthMethod == VaultAuthMethod.Token && _tokenExpiresAt is null) return;
-        var now = _time.GetUtcNow();
-        if (_token is not null && (_tokenExpiresAt is not { } expires || expires - now > _tokenTtl / 3)) return;
+        if (_token is not null && !RenewalDue()) return;
 
         await _authGate.WaitAsync(cancellationToken);
         try
         {
-            now = _time.GetUtcNow();
-            if (_token is not null && (_tokenExpiresAt is not { } again || again - now > _tokenTtl / 3)) return;
+            var now = _time.GetUtcNow();
+            if (_token is not null && !RenewalDue()) return;
             if (_token is not null && _tokenRenewable && _tokenExpiresAt > now)
             {
                 var previous = _tokenExpiresAt;
@@ -283,6 +286,13 @@ public sealed class VaultClient : IDisposable
         {
             _authGate.Release();
         }
+    }
+
+    private bool RenewalDue()
+    {
+        if (_tokenExpiresAt is not { } expires) return false;
+        var margin = TimeSpan.FromTicks(Math.Max(_tokenTtl.Ticks / 3, TimeSpan.FromSeconds(2 * _options.StatusCheckSeconds).Ticks));
+        return expires - _time.GetUtcNow() <= margin;
     }
 
     private void SetToken(string? token, long leaseSeconds, bool renewable)

@@ -70,6 +70,20 @@ public sealed class VaultCredentialProvider(
     /// <summary>Drops what is cached for a set: the next call reads Vault (after a rotation, a change, a delete).</summary>
     public void Forget(string credentialSet) => _cache.TryRemove(credentialSet, out _);
 
+    /// <summary>Drops the cache of a set that is gone and revokes its lease, if any, so its keys die now rather than at the lease's end.</summary>
+    public async Task RetireAsync(string credentialSet, CancellationToken cancellationToken)
+    {
+        if (!_cache.TryRemove(credentialSet, out var cached) || cached.Lease is not { LeaseId.Length: > 0 } lease) return;
+        try
+        {
+            await vault.RevokeLeaseAsync(lease.LeaseId, cancellationToken);
+        }
+        catch (VaultException ex)
+        {
+            logger.LogInformation("Lease of {CredentialSet} not revoked: {Reason}; it ends by itself", credentialSet, ex.Reason);
+        }
+    }
+
     /// <summary>The KV version the cache holds for a key pair (null: nothing cached), for the settings page.</summary>
     public int? CachedVersion(string credentialSet) => _cache.TryGetValue(credentialSet, out var cached) ? cached.KvVersion : null;
 
