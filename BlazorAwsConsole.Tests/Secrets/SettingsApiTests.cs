@@ -289,9 +289,13 @@ public sealed class SettingsApiTests(MotoFixture moto) : IClassFixture<MotoFixtu
             (await first.Http.DeleteAsync("/api/settings/regions/us-west-2")).EnsureSuccessStatusCode();
         }
 
-        await using var second = await ConsoleHost.StartAsync(moto, connection);
+        List<string?> codes;
+        await using (var second = await ConsoleHost.StartAsync(moto, connection))
+        {
+            codes = (await second.Http.GetFromJsonAsync<JsonElement>("/api/settings/regions")).EnumerateArray().Select(r => r.GetProperty("code").GetString()).ToList();
+        }
+        foreach (var file in new[] { database, database + "-wal", database + "-shm" }) File.Delete(file);
 
-        var codes = (await second.Http.GetFromJsonAsync<JsonElement>("/api/settings/regions")).EnumerateArray().Select(r => r.GetProperty("code").GetString()).ToList();
         codes.Should().Contain("us-east-1").And.NotContain("us-west-2");
     }
 }
