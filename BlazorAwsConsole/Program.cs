@@ -4,6 +4,7 @@ using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.JumpServers;
 using BlazorAwsConsole.Sandbox;
+using BlazorAwsConsole.Secrets;
 using MudBlazor.Services;
 using Quartz;
 
@@ -51,6 +52,7 @@ public static class Program
         builder.AddAccess();
         builder.AddFleet();
         builder.AddJumpServers();
+        builder.AddSecrets();
         // A unique scheduler name lets several consoles share one process (the tests do).
         builder.Services.AddQuartz(quartz => quartz.ConfigureScheduler(scheduler =>
             scheduler.InstanceName = builder.Configuration["Quartz:SchedulerName"] ?? "BlazorAwsConsole"));
@@ -67,6 +69,7 @@ public static class Program
         app.MapAccess();
         app.MapFleetApi();
         app.MapJumpServersApi();
+        app.MapSecretsApi();
         // The console's own Content-Security-Policy (Access/SecurityHeaders) already says frame-ancestors 'none'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.AnnounceAddress();

@@ -74,7 +74,7 @@ public sealed class ConsoleHost : IAsyncDisposable
     /// <param name="settings">Extra settings as "Key=Value" (e.g. "Fleet:PollIntervalSeconds=2").</param>
     public static Task<ConsoleHost> StartAsync(MotoFixture moto, params string[] settings) => StartAsync(moto, null, settings);
 
-    /// <param name="configure">Replaces services after the console registered its own (e.g. a <see cref="TestClock"/>).</param>
+    /// <param name="configure">Changes to the builder after the console registered its services (e.g. a <see cref="TestClock"/>, an extra logger provider).</param>
     public static async Task<ConsoleHost> StartAsync(MotoFixture moto, Action<WebApplicationBuilder>? configure, params string[] settings)
     {
         var folder = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"));

@@ -47,7 +47,7 @@ public sealed class LaunchAndCloneInstanceTests(MotoFixture moto) : IClassFixtur
 
         _console.Get<FleetSnapshot>().Find(cloneId)!.Name.Should().Be("billing-worker-clone");
         var log = await _console.Get<FleetQueries>().ChangesAsync(new ChangeFilter(cloneId), 0, 10, CancellationToken.None);
-        log.Should().Contain(c => c.Kind == ChangeKind.Cloned && c.NewValue == $"clone of {sourceId}" && c.ChangedBy!.StartsWith("anonymous (api"));
+        log.Should().Contain(c => c.Kind == ChangeKind.Cloned && c.NewValue == $"clone of {sourceId}" && c.ChangedBy!.StartsWith("apikey:test-Admin"));
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public sealed class LaunchTests(MotoFixture moto) : IClassFixture<MotoFixture>, 
         stored.Should().NotBeNull();
         stored!.State.Should().Be("running");
         var changes = await _console.Get<FleetQueries>().ChangesAsync(new ChangeFilter(instanceId), 0, 10, CancellationToken.None);
-        changes.Should().Contain(c => c.Kind == ChangeKind.Launched && c.NewValue == "full-launch v1" && c.ChangedBy!.StartsWith("anonymous (api"));
+        changes.Should().Contain(c => c.Kind == ChangeKind.Launched && c.NewValue == "full-launch v1" && c.ChangedBy!.StartsWith("apikey:test-Admin"));
         changes.Should().Contain(c => c.Kind == ChangeKind.Appeared);
 
         var operation = await _console.Http.GetFromJsonAsync<JsonElement>($"/api/jump-servers/operations/{operationId}");

@@ -77,7 +77,7 @@ public sealed class TtlTests(MotoFixture moto) : IClassFixture<MotoFixture>
         var expires = DateTime.Parse(tags.Single(t => t.Key == "ExpiresAt").Value, null, System.Globalization.DateTimeStyles.AdjustToUniversal);
         expires.Should().BeCloseTo(DateTime.UtcNow.AddMinutes(90), TimeSpan.FromMinutes(1));
         var log = await console.Get<FleetQueries>().ChangesAsync(new ChangeFilter(jump), 0, 50, CancellationToken.None);
-        log.Should().Contain(c => c.Kind == ChangeKind.TtlExtended && c.ChangedBy!.StartsWith("anonymous (api"));
+        log.Should().Contain(c => c.Kind == ChangeKind.TtlExtended && c.ChangedBy!.StartsWith("apikey:test-Admin"));
 
         _clock.Advance(TimeSpan.FromMinutes(31));
         (await console.Get<TtlEnforcer>().EnforceAsync(CancellationToken.None)).Should().BeEmpty();

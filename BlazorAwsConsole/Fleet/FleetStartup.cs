@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace BlazorAwsConsole.Fleet;
 
-/// <summary>At start-up: writes the configured regions into the database and loads the stored fleet into the snapshot.</summary>
+/// <summary>At start-up: seeds the configured regions into an empty database and loads the stored fleet into the snapshot.</summary>
 public sealed class FleetStartup(IServiceScopeFactory scopes, FleetSyncService sync, IOptions<FleetOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -12,18 +12,17 @@ public sealed class FleetStartup(IServiceScopeFactory scopes, FleetSyncService s
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
-            var stored = await db.Regions.ToDictionaryAsync(r => r.Code, cancellationToken);
-            foreach (var setting in options.Value.Regions)
+            // The database owns the regions (Settings > AWS Settings > Regions edits them); settings
+            // only seed an empty table, on the first start, so a region removed on the page stays removed.
+            if (!await db.Regions.AnyAsync(cancellationToken))
             {
-                if (!stored.TryGetValue(setting.Code, out var region))
+                db.Regions.AddRange(options.Value.Regions.DistinctBy(r => r.Code).Select(setting => new WatchedRegion
                 {
-                    region = new WatchedRegion { Code = setting.Code, Name = setting.Name ?? setting.Code };
-                    db.Regions.Add(region);
-                }
-                // Settings win over the database until the settings pages (issue 4) take over.
-                region.Name = setting.Name ?? region.Name;
-                region.Enabled = setting.Enabled;
-                region.ServiceUrl = string.IsNullOrWhiteSpace(setting.ServiceUrl) ? null : setting.ServiceUrl;
+                    Code = setting.Code,
+                    Name = setting.Name ?? setting.Code,
+                    Enabled = setting.Enabled,
+                    ServiceUrl = string.IsNullOrWhiteSpace(setting.ServiceUrl) ? null : setting.ServiceUrl,
+                }));
             }
             await db.SaveChangesAsync(cancellationToken);
         }

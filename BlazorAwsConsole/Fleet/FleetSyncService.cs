@@ -58,6 +58,9 @@ public sealed class FleetSyncService(
             var upserted = new List<Instance>();
             var removed = new List<string>();
             var writeTime = time.GetUtcNow().UtcDateTime;
+            // A region disabled or removed while its poll was in flight must not come back.
+            var stillWatched = (await db.Regions.AsNoTracking().Where(r => r.Enabled).Select(r => r.Code).ToListAsync(cancellationToken)).ToHashSet();
+            results = results.Where(r => stillWatched.Contains(r.Region.Code)).ToArray();
 
             foreach (var result in results.Where(r => r.Error is null))
             {
@@ -79,6 +82,20 @@ public sealed class FleetSyncService(
                 rowsWritten,
                 Stopwatch.GetElapsedTime(started),
                 fetching);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Runs a change to the regions or the fleet (from the settings pages) between syncs, never during one.</summary>
+    public async Task ExclusiveAsync(Func<Task> change, CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken);
+        try
+        {
+            await change();
         }
         finally
         {

@@ -1,49 +1,75 @@
 using Amazon;
 using Amazon.EC2;
 using Amazon.Runtime;
+using Amazon.SecurityToken;
 using Microsoft.Extensions.Options;
 
 namespace BlazorAwsConsole.Infrastructure;
 
 /// <summary>
 /// The one place AWS clients are made (DESIGN.md): a client per region, with the SDK's standard
-/// retry mode and timeouts, and the moto endpoint in Sandbox mode. Clients are thread-safe and
-/// cached per (region, endpoint).
+/// retry mode and timeouts, and the moto endpoint in Sandbox mode. Credentials come from the
+/// region's credential set in Vault (<see cref="IRegionCredentials"/>); with none, Sandbox signs
+/// with moto's any-key and Aws mode uses the SDK default chain (shown as "not from Vault").
+/// Clients are thread-safe and cached per (region, endpoint, credential set); the credential
+/// objects refresh themselves, so a new key version needs no new client.
 /// </summary>
-public sealed class AwsClientFactory(IOptions<AwsOptions> options) : IDisposable
+public sealed class AwsClientFactory(IOptions<AwsOptions> options, IRegionCredentials? regionCredentials = null) : IDisposable
 {
-    private readonly Dictionary<(string Region, string? Endpoint), AmazonEC2Client> _clients = new();
+    public const string SandboxSource = "sandbox key (moto accepts any key)";
+    public const string DefaultChainSource = "SDK default chain — not from Vault";
+
+    private readonly Dictionary<(string Region, string? Endpoint, string? CredentialSet), AmazonEC2Client> _clients = new();
     private readonly Lock _lock = new();
 
     /// <summary>The EC2 client for a region; <paramref name="endpointOverride"/> replaces the endpoint (a region's own ServiceUrl setting).</summary>
     public IAmazonEC2 Ec2(string region, string? endpointOverride = null)
     {
+        var credentials = CredentialsFor(region);
         lock (_lock)
         {
-            var key = (region, endpointOverride);
+            var key = (region, endpointOverride, credentials.CredentialSet);
             if (!_clients.TryGetValue(key, out var client))
             {
-                var config = Ec2Config(region, endpointOverride);
-                // Sandbox: moto accepts any key. Aws: the SDK's default chain until the Vault provider
-                // lands (issue 4); the UI will mark such credentials as "not from Vault".
-                client = options.Value.Mode == AwsMode.Sandbox
-                    ? new AmazonEC2Client(new BasicAWSCredentials("test", "test"), config)
-                    : new AmazonEC2Client(config);
+                client = Create(credentials.Credentials, Configure(new AmazonEC2Config(), region, endpointOverride),
+                    (c, config) => new AmazonEC2Client(c, config), config => new AmazonEC2Client(config));
                 _clients[key] = client;
             }
             return client;
         }
     }
 
-    private AmazonEC2Config Ec2Config(string region, string? endpointOverride)
+    /// <summary>An EC2 client for <paramref name="region"/> signing with <paramref name="credentials"/> (null: the mode's default). Not cached: the caller disposes it.</summary>
+    public IAmazonEC2 NewEc2(string region, AWSCredentials? credentials) =>
+        Create(credentials, Configure(new AmazonEC2Config(), region, null),
+            (c, config) => new AmazonEC2Client(c, config), config => new AmazonEC2Client(config));
+
+    /// <summary>An STS client signing with <paramref name="credentials"/> (null: the region's own). Not cached: the caller disposes it.</summary>
+    public IAmazonSecurityTokenService Sts(string region, AWSCredentials? credentials = null, string? endpointOverride = null) =>
+        Create(credentials ?? CredentialsFor(region).Credentials, Configure(new AmazonSecurityTokenServiceConfig(), region, endpointOverride),
+            (c, config) => new AmazonSecurityTokenServiceClient(c, config), config => new AmazonSecurityTokenServiceClient(config));
+
+    /// <summary>Where the region's credentials come from, in words.</summary>
+    public RegionCredentials CredentialsFor(string region) =>
+        regionCredentials?.For(region) is { Credentials: not null } found
+            ? found
+            : new RegionCredentials(null, null, options.Value.Mode == AwsMode.Sandbox ? SandboxSource : DefaultChainSource);
+
+    private TClient Create<TClient, TConfig>(AWSCredentials? credentials, TConfig config,
+        Func<AWSCredentials, TConfig, TClient> withCredentials, Func<TConfig, TClient> withDefaultChain)
+    {
+        if (credentials is not null) return withCredentials(credentials, config);
+        return options.Value.Mode == AwsMode.Sandbox
+            ? withCredentials(new BasicAWSCredentials("test", "test"), config)
+            : withDefaultChain(config);
+    }
+
+    private TConfig Configure<TConfig>(TConfig config, string region, string? endpointOverride) where TConfig : ClientConfig
     {
         var settings = options.Value;
-        var config = new AmazonEC2Config
-        {
-            RetryMode = RequestRetryMode.Standard,
-            MaxErrorRetry = settings.MaxAttempts - 1,
-            Timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds),
-        };
+        config.RetryMode = RequestRetryMode.Standard;
+        config.MaxErrorRetry = settings.MaxAttempts - 1;
+        config.Timeout = TimeSpan.FromSeconds(settings.TimeoutSeconds);
         var endpoint = endpointOverride ?? (settings.Mode == AwsMode.Sandbox ? settings.ServiceUrl : null);
         if (endpoint is not null)
         {

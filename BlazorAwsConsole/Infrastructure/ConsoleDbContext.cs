@@ -4,6 +4,7 @@ using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.JumpServers;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using BlazorAwsConsole.Secrets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 
@@ -20,6 +21,7 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
     public DbSet<JumpServerTemplate> Templates => Set<JumpServerTemplate>();
     public DbSet<JumpServerTemplateVersion> TemplateVersions => Set<JumpServerTemplateVersion>();
     public DbSet<LaunchOperation> LaunchOperations => Set<LaunchOperation>();
+    public DbSet<CredentialSet> CredentialSets => Set<CredentialSet>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -99,6 +101,19 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             operation.Property(o => o.Steps).HasConversion(JsonColumn<List<LaunchStep>>.Converter, JsonColumn<List<LaunchStep>>.Comparer);
             operation.HasIndex(o => o.StartedAt);
         });
+
+        model.Entity<CredentialSet>(set =>
+        {
+            set.HasKey(c => c.Name);
+            set.Property(c => c.Name).HasMaxLength(64);
+            set.Property(c => c.Kind).HasConversion<string>().HasMaxLength(16);
+            set.Property(c => c.VaultPath).HasMaxLength(256);
+            set.Property(c => c.RoleArn).HasMaxLength(2048);
+            set.Property(c => c.AccessKeyIdLast4).HasMaxLength(4);
+            // Read whole, like tags: a JSON text column works on every provider.
+            set.Property(c => c.Regions).HasConversion(RegionsConverter.Instance, RegionsConverter.Comparer);
+            set.Ignore(c => c.KeyDate);
+        });
     }
 
     /// <summary>A value read and written whole (rules, steps) stored as one JSON text column, like the tags.</summary>
@@ -113,6 +128,18 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             (a, b) => JsonSerializer.Serialize(a, JsonSerializerOptions.Default) == JsonSerializer.Serialize(b, JsonSerializerOptions.Default),
             value => JsonSerializer.Serialize(value, JsonSerializerOptions.Default).GetHashCode(),
             value => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, JsonSerializerOptions.Default), JsonSerializerOptions.Default)!);
+    }
+
+    private static class RegionsConverter
+    {
+        public static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<List<string>, string> Instance = new(
+            regions => JsonSerializer.Serialize(regions, JsonSerializerOptions.Default),
+            json => JsonSerializer.Deserialize<List<string>>(json, JsonSerializerOptions.Default) ?? new());
+
+        public static readonly ValueComparer<List<string>> Comparer = new(
+            (a, b) => a!.SequenceEqual(b!),
+            regions => regions.Aggregate(0, (hash, code) => HashCode.Combine(hash, code)),
+            regions => regions.ToList());
     }
 
     /// <summary>Tags are stored as one JSON text column: every provider has text, and tags are always read whole.</summary>

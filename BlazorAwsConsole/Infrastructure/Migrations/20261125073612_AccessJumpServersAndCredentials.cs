@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace BlazorAwsConsole.Infrastructure.Migrations
 {
     /// <inheritdoc />
-    public partial class AccessAndJumpServers : Migration
+    public partial class AccessJumpServersAndCredentials : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -86,6 +86,26 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "CredentialSets",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    VaultPath = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    UseSts = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Regions = table.Column<string>(type: "TEXT", nullable: false),
+                    RoleArn = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
+                    AccessKeyIdLast4 = table.Column<string>(type: "TEXT", maxLength: 4, nullable: true),
+                    KvVersion = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RotatedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CredentialSets", x => x.Name);
                 });
 
             migrationBuilder.CreateTable(
@@ -365,6 +385,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
 
             migrationBuilder.DropTable(
                 name: "AuditEntries");
+
+            migrationBuilder.DropTable(
+                name: "CredentialSets");
 
             migrationBuilder.DropTable(
                 name: "LaunchOperations");

@@ -1,0 +1,144 @@
+using System.Text.RegularExpressions;
+using Amazon.EC2.Model;
+using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorAwsConsole.Secrets;
+
+/// <summary>A watched region on the Regions tab: its credentials' source in words, and its last sync.</summary>
+public sealed record RegionSettingDto(string Code, string Name, bool Enabled, string? ServiceUrl, string? CredentialSet, string CredentialSource,
+    bool FromVault, DateTime? LastSyncedAt, string? LastError);
+
+public sealed record AddRegionRequest(string? Code, string? Name);
+
+public sealed record UpdateRegionRequest(bool? Enabled, string? Name);
+
+/// <summary>
+/// The watched regions, owned by the database (and so by this page) once the console has started
+/// the first time. A new code is checked against EC2 DescribeRegions through that region's own
+/// credentials before it is watched. After every change the fleet reloads and polls.
+/// </summary>
+public sealed partial class RegionSettingsService(
+    IDbContextFactory<ConsoleDbContext> databases,
+    AwsClientFactory aws,
+    FleetSnapshot snapshot,
+    FleetSyncService sync,
+    CredentialDirectory directory,
+    LiveFeed feed,
+    ILogger<RegionSettingsService> logger)
+{
+    [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-\\d$")]
+    private static partial Regex CodePattern();
+
+    public async Task<IReadOnlyList<RegionSettingDto>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var regions = await db.Regions.AsNoTracking().OrderBy(r => r.Code).ToListAsync(cancellationToken);
+        return regions.Select(ToDto).ToList();
+    }
+
+    public async Task<SettingsResult<RegionSettingDto>> AddAsync(AddRegionRequest request, CancellationToken cancellationToken)
+    {
+        var code = request.Code?.Trim() ?? "";
+        var name = request.Name?.Trim() ?? "";
+        var errors = new Dictionary<string, string[]>();
+        if (!CodePattern().IsMatch(code)) errors["code"] = ["Code must be an AWS region code such as us-east-1."];
+        if (name.Length is 0 or > 64) errors["name"] = ["Name: 1–64 characters, e.g. US East 1."];
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        if (!errors.ContainsKey("code") && await db.Regions.AnyAsync(r => r.Code == code, cancellationToken))
+        {
+            errors["code"] = [$"{code} is watched already."];
+        }
+        if (errors.Count > 0) return SettingsResult<RegionSettingDto>.Invalid(errors);
+
+        try
+        {
+            // Asked at a region AWS surely has (a watched one), with the credentials that will serve the new code:
+            // an unknown code has no endpoint to ask, and the check must prove those credentials work.
+            var anchor = await db.Regions.AsNoTracking().Where(r => r.Enabled && r.ServiceUrl == null).OrderBy(r => r.Code)
+                .Select(r => r.Code).FirstOrDefaultAsync(cancellationToken) ?? "us-east-1";
+            using var ec2 = aws.NewEc2(anchor, aws.CredentialsFor(code).Credentials);
+            var answer = await ec2.DescribeRegionsAsync(new DescribeRegionsRequest { AllRegions = true }, cancellationToken);
+            var known = (answer.Regions ?? []).Select(r => r.RegionName).ToList();
+            if (!known.Contains(code))
+            {
+                return SettingsResult<RegionSettingDto>.Invalid("code", $"AWS does not know a region {code} (DescribeRegions lists {known.Count} regions).");
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var reason = AwsErrors.Describe(ex);
+            return SettingsResult<RegionSettingDto>.Fail(AwsErrors.IsCredentialsUnavailable(ex) ? SettingsOutcome.Unavailable : SettingsOutcome.UpstreamFailed,
+                $"Could not check {code} with DescribeRegions: {reason}");
+        }
+
+        var region = new WatchedRegion { Code = code, Name = name, Enabled = true };
+        db.Regions.Add(region);
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Region {Region} added", code);
+        await FleetChangedAsync(cancellationToken);
+        return SettingsResult<RegionSettingDto>.Ok(ToDto(region), $"{name} ({code}) is watched now.");
+    }
+
+    public async Task<SettingsResult<RegionSettingDto>> UpdateAsync(string code, UpdateRegionRequest request, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var region = await db.Regions.FirstOrDefaultAsync(r => r.Code == code, cancellationToken);
+        if (region is null) return SettingsResult<RegionSettingDto>.Fail(SettingsOutcome.NotFound, $"{code} is not a watched region.");
+        if (request.Enabled is null && request.Name is null) return SettingsResult<RegionSettingDto>.Invalid("enabled", "Send enabled (true or false) and/or name.");
+        if (request.Name is { } newName)
+        {
+            if (newName.Trim().Length is 0 or > 64) return SettingsResult<RegionSettingDto>.Invalid("name", "Name: 1–64 characters.");
+            region.Name = newName.Trim();
+        }
+        if (request.Enabled is { } enabled) region.Enabled = enabled;
+        await sync.ExclusiveAsync(() => db.SaveChangesAsync(cancellationToken), cancellationToken);
+        logger.LogInformation("Region {Region} updated: enabled {Enabled}", code, region.Enabled);
+        await FleetChangedAsync(cancellationToken);
+        return SettingsResult<RegionSettingDto>.Ok(ToDto(region), $"{region.Name} ({code}) is {(region.Enabled ? "enabled" : "disabled")}.");
+    }
+
+    /// <summary>Stops watching a region: its instances leave the inventory (their change history stays), and credential sets stop listing it.</summary>
+    public async Task<SettingsResult<string>> RemoveAsync(string code, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var region = await db.Regions.FirstOrDefaultAsync(r => r.Code == code, cancellationToken);
+        if (region is null) return SettingsResult<string>.Fail(SettingsOutcome.NotFound, $"{code} is not a watched region.");
+        // Between syncs: a poll in flight must not write the region's instances back after they are gone.
+        await sync.ExclusiveAsync(async () =>
+        {
+            db.Regions.Remove(region);
+            db.Instances.RemoveRange(await db.Instances.Where(i => i.Region == code).ToListAsync(cancellationToken));
+            foreach (var set in await db.CredentialSets.ToListAsync(cancellationToken))
+            {
+                if (set.Regions.Contains(code)) set.Regions = set.Regions.Where(r => r != code).ToList();
+            }
+            await db.SaveChangesAsync(cancellationToken);
+        }, cancellationToken);
+        directory.Load(await db.CredentialSets.AsNoTracking().ToListAsync(cancellationToken));
+        logger.LogInformation("Region {Region} removed", code);
+        await FleetChangedAsync(cancellationToken);
+        return SettingsResult<string>.Ok(code, $"{code} is no longer watched.");
+    }
+
+    /// <summary>Reloads the snapshot from the database at once, then polls in the background (a slow AWS must not hold the page).</summary>
+    private async Task FleetChangedAsync(CancellationToken cancellationToken)
+    {
+        await sync.ExclusiveAsync(() => sync.LoadAsync(cancellationToken), cancellationToken);
+        feed.Publish(new FleetChanged([], []));
+        _ = Task.Run(async () =>
+        {
+            try { await sync.SyncAsync(force: true); }
+            catch (Exception ex) { logger.LogWarning("Sync after a region change failed: {Error}", ex.Message); }
+        });
+    }
+
+    private RegionSettingDto ToDto(WatchedRegion region)
+    {
+        var credentials = aws.CredentialsFor(region.Code);
+        var status = snapshot.Region(region.Code);
+        return new RegionSettingDto(region.Code, region.Name, region.Enabled, region.ServiceUrl, credentials.CredentialSet, credentials.Source,
+            credentials.CredentialSet is not null, status?.LastSyncedAt, status?.LastError);
+    }
+}
