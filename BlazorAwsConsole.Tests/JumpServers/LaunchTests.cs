@@ -43,7 +43,7 @@ public sealed class LaunchTests(MotoFixture moto) : IClassFixture<MotoFixture>, 
         tags["Template"].Should().Be("full-launch");
         tags["TemplateId"].Should().Be(id.ToString());
         tags["TemplateVersion"].Should().Be("1");
-        tags["LaunchedBy"].Should().StartWith("anonymous (api from");
+        tags["LaunchedBy"].Should().StartWith("apikey:test-Admin");
         tags["team"].Should().Be("noc");
         tags["Name"].Should().StartWith("full-launch-");
         var expires = DateTime.Parse(tags["ExpiresAt"], null, System.Globalization.DateTimeStyles.AdjustToUniversal);

@@ -112,6 +112,10 @@ public sealed class SettingsApiTests(MotoFixture moto) : IClassFixture<MotoFixtu
         var listed = (await console.Http.GetFromJsonAsync<JsonElement>("/api/settings/credentials"))[0];
         listed.GetProperty("accessKeyIdLast4").GetString().Should().Be(bob.AccessKeyId[^4..]);
         listed.GetProperty("rotatedAt").ValueKind.Should().NotBe(JsonValueKind.Null);
+        var log = await console.Http.GetFromJsonAsync<JsonElement>("/api/access/log?target=prod&pageSize=100");
+        var entries = log.GetProperty("items").EnumerateArray().Select(e => (Action: e.GetProperty("action").GetString(), Result: e.GetProperty("result").GetString())).ToList();
+        entries.Should().Contain(("credentials.add", "ok")).And.Contain(("credentials.rotate", "ok")).And.Contain(("credentials.test", "ok"));
+        log.GetRawText().Should().NotContain(bob.SecretAccessKey).And.NotContain(alice.SecretAccessKey);
     }
 
     [Fact]

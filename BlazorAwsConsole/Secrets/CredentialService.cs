@@ -1,3 +1,4 @@
+using BlazorAwsConsole.Access;
 using System.Text.RegularExpressions;
 using Amazon.Runtime;
 using Amazon.SecurityToken.Model;
@@ -24,6 +25,7 @@ public sealed partial class CredentialService(
     CredentialDirectory directory,
     AwsClientFactory aws,
     LiveFeed feed,
+    AuditLog audit,
     TimeProvider time,
     IOptions<VaultOptions> vaultOptions,
     IOptions<SecretsOptions> secretsOptions,
@@ -49,7 +51,20 @@ public sealed partial class CredentialService(
         return sets.Select(s => CredentialSetDto.From(s, now, secretsOptions.Value.MaxCredentialAgeDays)).ToList();
     }
 
-    public async Task<SettingsResult<CredentialSetDto>> AddAsync(AddCredentialRequest request, CancellationToken cancellationToken)
+    // Every change is written to the access log with who asked (never the secret itself).
+    public Task<SettingsResult<CredentialSetDto>> AddAsync(AddCredentialRequest request, Caller caller, CancellationToken cancellationToken) =>
+        audit.AuditedAsync(caller, "credentials.add", request.Name ?? "", AddAsync(request, cancellationToken));
+
+    public Task<SettingsResult<CallerIdentityDto>> TestAsync(string name, Caller caller, CancellationToken cancellationToken) =>
+        audit.AuditedAsync(caller, "credentials.test", name, TestAsync(name, cancellationToken));
+
+    public Task<SettingsResult<RotationDto>> RotateAsync(string name, RotateCredentialRequest request, Caller caller, CancellationToken cancellationToken) =>
+        audit.AuditedAsync(caller, "credentials.rotate", name, RotateAsync(name, request, cancellationToken));
+
+    public Task<SettingsResult<string>> DeleteAsync(string name, Caller caller, CancellationToken cancellationToken) =>
+        audit.AuditedAsync(caller, "credentials.delete", name, DeleteAsync(name, cancellationToken));
+
+    private async Task<SettingsResult<CredentialSetDto>> AddAsync(AddCredentialRequest request, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var errors = new Dictionary<string, string[]>();
@@ -123,7 +138,7 @@ public sealed partial class CredentialService(
     }
 
     /// <summary>STS GetCallerIdentity through the set, exactly as the fleet would call AWS (Vault, then any role to assume).</summary>
-    public async Task<SettingsResult<CallerIdentityDto>> TestAsync(string name, CancellationToken cancellationToken)
+    private async Task<SettingsResult<CallerIdentityDto>> TestAsync(string name, CancellationToken cancellationToken)
     {
         var set = directory.Find(name);
         if (set is null) return SettingsResult<CallerIdentityDto>.Fail(SettingsOutcome.NotFound, $"No credential set named '{name}'.");
@@ -139,7 +154,7 @@ public sealed partial class CredentialService(
     /// with check-and-set on the version it replaces (the old one stays in Vault's history), and only
     /// then makes it current. VaultRole: asks Vault to rotate its root key (aws/config/rotate-root).
     /// </summary>
-    public async Task<SettingsResult<RotationDto>> RotateAsync(string name, RotateCredentialRequest request, CancellationToken cancellationToken)
+    private async Task<SettingsResult<RotationDto>> RotateAsync(string name, RotateCredentialRequest request, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var set = await db.CredentialSets.FirstOrDefaultAsync(s => s.Name == name, cancellationToken);
@@ -204,7 +219,7 @@ public sealed partial class CredentialService(
     }
 
     /// <summary>Deletes the set and, for a key pair, its secret with every version from Vault. Vault first: if it cannot, nothing is deleted.</summary>
-    public async Task<SettingsResult<string>> DeleteAsync(string name, CancellationToken cancellationToken)
+    private async Task<SettingsResult<string>> DeleteAsync(string name, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var set = await db.CredentialSets.FirstOrDefaultAsync(s => s.Name == name, cancellationToken);

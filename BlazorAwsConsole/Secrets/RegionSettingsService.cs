@@ -1,3 +1,4 @@
+using BlazorAwsConsole.Access;
 using System.Text.RegularExpressions;
 using Amazon.EC2.Model;
 using BlazorAwsConsole.Fleet;
@@ -26,6 +27,7 @@ public sealed partial class RegionSettingsService(
     FleetSyncService sync,
     CredentialDirectory directory,
     LiveFeed feed,
+    AuditLog audit,
     ILogger<RegionSettingsService> logger)
 {
     [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-\\d$")]
@@ -38,7 +40,18 @@ public sealed partial class RegionSettingsService(
         return regions.Select(ToDto).ToList();
     }
 
-    public async Task<SettingsResult<RegionSettingDto>> AddAsync(AddRegionRequest request, CancellationToken cancellationToken)
+    // Every change is written to the access log with who asked.
+    public Task<SettingsResult<RegionSettingDto>> AddAsync(AddRegionRequest request, Caller caller, CancellationToken cancellationToken) =>
+        audit.AuditedAsync(caller, "region.add", request.Code ?? "", AddAsync(request, cancellationToken));
+
+    public Task<SettingsResult<RegionSettingDto>> UpdateAsync(string code, UpdateRegionRequest request, Caller caller, CancellationToken cancellationToken) =>
+        audit.AuditedAsync(caller, request.Enabled switch { true => "region.enable", false => "region.disable", _ => "region.rename" }, code,
+            UpdateAsync(code, request, cancellationToken));
+
+    public Task<SettingsResult<string>> RemoveAsync(string code, Caller caller, CancellationToken cancellationToken) =>
+        audit.AuditedAsync(caller, "region.remove", code, RemoveAsync(code, cancellationToken));
+
+    private async Task<SettingsResult<RegionSettingDto>> AddAsync(AddRegionRequest request, CancellationToken cancellationToken)
     {
         var code = request.Code?.Trim() ?? "";
         var name = request.Name?.Trim() ?? "";
@@ -81,7 +94,7 @@ public sealed partial class RegionSettingsService(
         return SettingsResult<RegionSettingDto>.Ok(ToDto(region), $"{name} ({code}) is watched now.");
     }
 
-    public async Task<SettingsResult<RegionSettingDto>> UpdateAsync(string code, UpdateRegionRequest request, CancellationToken cancellationToken)
+    private async Task<SettingsResult<RegionSettingDto>> UpdateAsync(string code, UpdateRegionRequest request, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var region = await db.Regions.FirstOrDefaultAsync(r => r.Code == code, cancellationToken);
@@ -100,7 +113,7 @@ public sealed partial class RegionSettingsService(
     }
 
     /// <summary>Stops watching a region: its instances leave the inventory (their change history stays), and credential sets stop listing it.</summary>
-    public async Task<SettingsResult<string>> RemoveAsync(string code, CancellationToken cancellationToken)
+    private async Task<SettingsResult<string>> RemoveAsync(string code, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var region = await db.Regions.FirstOrDefaultAsync(r => r.Code == code, cancellationToken);

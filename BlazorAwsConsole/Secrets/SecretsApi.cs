@@ -1,3 +1,4 @@
+using BlazorAwsConsole.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -14,26 +15,26 @@ public static class SecretsApi
     public static IEndpointRouteBuilder MapSecretsApi(this IEndpointRouteBuilder app)
     {
         var settings = app.MapGroup("/api/settings").WithTags("Settings")
-            .RequireAuthorization(Access.Policies.CanAdminister)
+            .RequireAuthorization(Policies.CanAdminister)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
 
         settings.MapGet("/credentials", async (CredentialService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)));
-        settings.MapPost("/credentials", async (AddCredentialRequest? request, CredentialService service, CancellationToken ct) =>
-            request is null ? EmptyBody() : ToResult(await service.AddAsync(request, ct), created: dto => $"/api/settings/credentials/{dto.Name}"));
-        settings.MapPost("/credentials/{name}/test", async (string name, CredentialService service, CancellationToken ct) =>
-            ToResult(await service.TestAsync(name, ct)));
-        settings.MapPost("/credentials/{name}/rotate", async (string name, RotateCredentialRequest? request, CredentialService service, CancellationToken ct) =>
-            ToResult(await service.RotateAsync(name, request ?? new RotateCredentialRequest(null, null), ct)));
-        settings.MapDelete("/credentials/{name}", async (string name, CredentialService service, CancellationToken ct) =>
-            ToResult(await service.DeleteAsync(name, ct), noContent: true));
+        settings.MapPost("/credentials", async (AddCredentialRequest? request, CredentialService service, HttpContext context, CancellationToken ct) =>
+            request is null ? EmptyBody() : ToResult(await service.AddAsync(request, Caller.From(context), ct), created: dto => $"/api/settings/credentials/{dto.Name}"));
+        settings.MapPost("/credentials/{name}/test", async (string name, CredentialService service, HttpContext context, CancellationToken ct) =>
+            ToResult(await service.TestAsync(name, Caller.From(context), ct)));
+        settings.MapPost("/credentials/{name}/rotate", async (string name, RotateCredentialRequest? request, CredentialService service, HttpContext context, CancellationToken ct) =>
+            ToResult(await service.RotateAsync(name, request ?? new RotateCredentialRequest(null, null), Caller.From(context), ct)));
+        settings.MapDelete("/credentials/{name}", async (string name, CredentialService service, HttpContext context, CancellationToken ct) =>
+            ToResult(await service.DeleteAsync(name, Caller.From(context), ct), noContent: true));
 
         settings.MapGet("/regions", async (RegionSettingsService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)));
-        settings.MapPost("/regions", async (AddRegionRequest? request, RegionSettingsService service, CancellationToken ct) =>
-            request is null ? EmptyBody() : ToResult(await service.AddAsync(request, ct), created: dto => $"/api/settings/regions/{dto.Code}"));
-        settings.MapPut("/regions/{code}", async (string code, UpdateRegionRequest? request, RegionSettingsService service, CancellationToken ct) =>
-            request is null ? EmptyBody() : ToResult(await service.UpdateAsync(code, request, ct)));
-        settings.MapDelete("/regions/{code}", async (string code, RegionSettingsService service, CancellationToken ct) =>
-            ToResult(await service.RemoveAsync(code, ct), noContent: true));
+        settings.MapPost("/regions", async (AddRegionRequest? request, RegionSettingsService service, HttpContext context, CancellationToken ct) =>
+            request is null ? EmptyBody() : ToResult(await service.AddAsync(request, Caller.From(context), ct), created: dto => $"/api/settings/regions/{dto.Code}"));
+        settings.MapPut("/regions/{code}", async (string code, UpdateRegionRequest? request, RegionSettingsService service, HttpContext context, CancellationToken ct) =>
+            request is null ? EmptyBody() : ToResult(await service.UpdateAsync(code, request, Caller.From(context), ct)));
+        settings.MapDelete("/regions/{code}", async (string code, RegionSettingsService service, HttpContext context, CancellationToken ct) =>
+            ToResult(await service.RemoveAsync(code, Caller.From(context), ct), noContent: true));
 
         settings.MapGet("/vault", async (VaultMonitor monitor, CancellationToken ct) => TypedResults.Ok(await monitor.CheckAsync(ct)));
         return app;

@@ -1,3 +1,5 @@
+using BlazorAwsConsole.Access;
+
 namespace BlazorAwsConsole.Secrets;
 
 public enum SettingsOutcome
@@ -29,4 +31,16 @@ public sealed record SettingsResult<T>(SettingsOutcome Outcome, T? Value, string
         error is VaultUnreachableException or VaultSealedException or VaultNotConfiguredException
             ? SettingsOutcome.Unavailable : SettingsOutcome.UpstreamFailed,
         $"Vault: {error.Reason}");
+}
+
+public static class SettingsAudit
+{
+    /// <summary>Runs a settings change and writes it, with its outcome, to the access log.</summary>
+    public static async Task<SettingsResult<T>> AuditedAsync<T>(this AuditLog audit, Caller caller, string action, string target, Task<SettingsResult<T>> change)
+    {
+        var result = await change;
+        await audit.WriteAsync(caller.Name, caller.Address, action, target,
+            result.Succeeded ? "ok" : $"{result.Outcome.ToString().ToLowerInvariant()}: {result.Message}", CancellationToken.None);
+        return result;
+    }
 }
