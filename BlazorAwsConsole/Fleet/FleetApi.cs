@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace BlazorAwsConsole.Fleet;
 
-/// <summary>REST endpoints of the fleet. Each group can take an authorization policy when sign-in lands.</summary>
+/// <summary>REST endpoints of the fleet. Every endpoint carries a named policy (Access/Policies).</summary>
 public static partial class FleetApi
 {
     private const int MaxActionBodyBytes = 4 * 1024;

@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BlazorAwsConsole.JumpServers;
 
-/// <summary>REST endpoints of templates and jump servers. Each group can take an authorization policy when sign-in lands.</summary>
+/// <summary>REST endpoints of templates and jump servers. Every endpoint carries a named policy (Access/Policies).</summary>
 public static partial class JumpServersApi
 {
     // 16 KB of user data, escaped in JSON, plus the rest of a template.
