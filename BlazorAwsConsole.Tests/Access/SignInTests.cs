@@ -96,21 +96,11 @@ public sealed class SignInTests(MotoFixture moto) : IClassFixture<MotoFixture>
         await using var console = await ConsoleHost.StartAsync(moto);
         var password = await console.AddUserAsync("dave", ConsoleRoles.Viewer);
         using var client = Browserless(console);
-        var form = await client.GetStringAsync("/account/login");
-        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-
-        var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["username"] = "dave", ["password"] = password, ["returnUrl"] = "https://evil.example/", ["__RequestVerificationToken"] = token,
-        }));
+        var response = await SignedInClient.SignInAsync(client, "dave", password, returnUrl: "https://evil.example/");
 
         response.Headers.Location!.ToString().Should().Be("/");
     }
 
-    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path)
-    {
-        var page = await client.GetStringAsync("/fleet");
-        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-        return await client.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
-    }
+    private static Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path) =>
+        SignedInClient.PostFormAsync(client, "/fleet", path, []);
 }

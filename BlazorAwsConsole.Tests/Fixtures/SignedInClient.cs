@@ -18,17 +18,20 @@ public static partial class SignedInClient
         return client;
     }
 
-    public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string user, string password)
-    {
-        var form = await client.GetStringAsync("/account/login");
-        var token = AntiforgeryToken().Match(form).Groups[1].Value;
-        return await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+    public static Task<HttpResponseMessage> SignInAsync(HttpClient client, string user, string password, string returnUrl = "/fleet") =>
+        PostFormAsync(client, "/account/login", "/account/login", new()
         {
             ["username"] = user,
             ["password"] = password,
-            ["returnUrl"] = "/fleet",
-            ["__RequestVerificationToken"] = token,
-        }));
+            ["returnUrl"] = returnUrl,
+        });
+
+    /// <summary>Posts a form as a browser would: with the antiforgery token of the page it was on.</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string pagePath, string path, Dictionary<string, string> fields)
+    {
+        var page = await client.GetStringAsync(pagePath);
+        fields["__RequestVerificationToken"] = AntiforgeryToken().Match(page).Groups[1].Value;
+        return await client.PostAsync(path, new FormUrlEncodedContent(fields));
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]

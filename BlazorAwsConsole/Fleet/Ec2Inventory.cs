@@ -33,11 +33,14 @@ public sealed class Ec2Inventory(AwsClientFactory aws)
         return instance is null ? null : ToInstance(instance, region.Code);
     }
 
+    /// <summary>EC2's tag list as a map (a repeated key keeps its last value; a missing value is "").</summary>
+    public static Dictionary<string, string> TagsOf(IEnumerable<Tag>? tags) => (tags ?? []).Where(t => t.Key is not null)
+        .GroupBy(t => t.Key, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.Last().Value ?? "", StringComparer.Ordinal);
+
     internal static Instance ToInstance(Ec2Instance source, string region)
     {
-        var tags = (source.Tags ?? []).Where(t => t.Key is not null)
-            .GroupBy(t => t.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Last().Value ?? "", StringComparer.Ordinal);
+        var tags = TagsOf(source.Tags);
         return new Instance
         {
             InstanceId = source.InstanceId,

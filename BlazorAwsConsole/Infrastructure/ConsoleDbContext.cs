@@ -111,7 +111,7 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             set.Property(c => c.RoleArn).HasMaxLength(2048);
             set.Property(c => c.AccessKeyIdLast4).HasMaxLength(4);
             // Read whole, like tags: a JSON text column works on every provider.
-            set.Property(c => c.Regions).HasConversion(RegionsConverter.Instance, RegionsConverter.Comparer);
+            set.Property(c => c.Regions).HasConversion(JsonColumn<List<string>>.Converter, JsonColumn<List<string>>.Comparer);
             set.Ignore(c => c.KeyDate);
         });
     }
@@ -128,18 +128,6 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             (a, b) => JsonSerializer.Serialize(a, JsonSerializerOptions.Default) == JsonSerializer.Serialize(b, JsonSerializerOptions.Default),
             value => JsonSerializer.Serialize(value, JsonSerializerOptions.Default).GetHashCode(),
             value => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, JsonSerializerOptions.Default), JsonSerializerOptions.Default)!);
-    }
-
-    private static class RegionsConverter
-    {
-        public static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<List<string>, string> Instance = new(
-            regions => JsonSerializer.Serialize(regions, JsonSerializerOptions.Default),
-            json => JsonSerializer.Deserialize<List<string>>(json, JsonSerializerOptions.Default) ?? new());
-
-        public static readonly ValueComparer<List<string>> Comparer = new(
-            (a, b) => a!.SequenceEqual(b!),
-            regions => regions.Aggregate(0, (hash, code) => HashCode.Combine(hash, code)),
-            regions => regions.ToList());
     }
 
     /// <summary>Tags are stored as one JSON text column: every provider has text, and tags are always read whole.</summary>

@@ -134,9 +134,10 @@ public sealed class InstanceLauncher(
         // EC2 lists an instance's groups on the instance; some endpoints (moto) only on its network interfaces.
         var groups = (live.SecurityGroups ?? []).Concat((live.NetworkInterfaces ?? []).SelectMany(n => n.Groups ?? []))
             .Select(g => g.GroupId).Where(id => id is not null).Distinct().ToList();
-        var tags = (live.Tags ?? []).Where(t => !t.Key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase) && t.Key != "Name")
-            .GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.Last().Value ?? "", StringComparer.Ordinal);
-        var name = (live.Tags ?? []).FirstOrDefault(t => t.Key == "Name")?.Value;
+        var allTags = Ec2Inventory.TagsOf(live.Tags);
+        var tags = allTags.Where(t => !t.Key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase) && t.Key != "Name")
+            .ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+        var name = allTags.GetValueOrDefault("Name");
         return new CloneSource(source, $"{(string.IsNullOrEmpty(name) ? instanceId : name)}-clone", live.ImageId, live.InstanceType.Value,
             NullIfEmpty(live.SubnetId), groups, NullIfEmpty(live.KeyName), NullIfEmpty(userData.InstanceAttribute?.UserData),
             live.IamInstanceProfile?.Arn, live.RootDeviceName, volume?.Size, volume?.Encrypted ?? false,

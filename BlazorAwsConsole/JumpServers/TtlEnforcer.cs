@@ -41,7 +41,7 @@ public sealed class TtlEnforcer(
                     new DescribeInstancesRequest { InstanceIds = [candidate.InstanceId] }, cancellationToken);
                 var live = (response.Reservations ?? []).SelectMany(r => r.Instances ?? []).FirstOrDefault();
                 if (live is null) continue;
-                var tags = (live.Tags ?? []).GroupBy(t => t.Key).ToDictionary(g => g.Key, g => g.Last().Value ?? "");
+                var tags = Ec2Inventory.TagsOf(live.Tags);
                 var expiry = JumpServerTags.ParseExpiry(tags);
                 var action = JumpServerTags.ParseAction(tags);
                 if (!JumpServerTags.IsJumpServer(tags) || expiry is null || expiry >= now || !NeedsAction(live.State?.Name?.Value, action)) continue;
