@@ -60,6 +60,18 @@ public sealed class RegionFailureTests(MotoFixture moto) : IClassFixture<MotoFix
     }
 
     [Fact]
+    public async Task A_scheduled_poll_right_after_a_good_one_polls_every_healthy_region_again()
+    {
+        await using var console = await ConsoleHost.StartAsync(moto);
+        var sync = console.Get<FleetSyncService>();
+        await sync.SyncAsync(force: true);
+
+        var next = await sync.SyncAsync();
+
+        next.Regions.Select(r => r.Region).Should().BeEquivalentTo(["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"]);
+    }
+
+    [Fact]
     public async Task A_scheduled_poll_skips_a_failing_region_until_its_backoff_ends()
     {
         await using var console = await ConsoleHost.StartAsync(moto, $"Fleet:Regions:1:ServiceUrl={ConsoleHost.DeadEndpoint()}");

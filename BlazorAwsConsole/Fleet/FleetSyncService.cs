@@ -196,7 +196,10 @@ public sealed class FleetSyncService(
         var previous = snapshot.Region(result.Region.Code);
         if (result.Error is null)
         {
-            return new RegionSyncStatus(result.Region.Code, result.Region.Name, now, now, null, 0, now + PollInterval, result.Instances!.Count);
+            // A healthy region is due at every scheduled poll: only failures wait (backoff). Setting
+            // "now + interval" here would make the next poll, which fires one interval after this one
+            // started, find it not yet due, and the fleet would be polled every other interval.
+            return new RegionSyncStatus(result.Region.Code, result.Region.Name, now, now, null, 0, now, result.Instances!.Count);
         }
         var failures = (previous?.ConsecutiveFailures ?? 0) + 1;
         var backoff = TimeSpan.FromSeconds(Math.Min(

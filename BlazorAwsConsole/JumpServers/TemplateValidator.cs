@@ -43,7 +43,7 @@ public sealed partial class TemplateValidator(AwsClientFactory aws, IDbContextFa
         CheckRules(input, errors.Add);
         // The issue allows "no TTL" for admins only, and only admins may save templates; until the
         // launch path and the TTL job are taught to live without ExpiresAt, every template keeps one.
-        if (input.TtlMinutes is null) errors.Add("ttlMinutes", "ttlMinutes is required: every jump server must have a time to live.");
+        if (input.TtlMinutes is null) errors.Add("ttlMinutes", "ttlMinutes is required: only admins may save a template without a time to live, and that is not supported yet.");
         else if (input.TtlMinutes is < 1 or > MaxTtlMinutes) errors.Add("ttlMinutes", $"ttlMinutes must be between 1 and {MaxTtlMinutes} (30 days).");
         if (!Enum.TryParse<TtlAction>(input.TtlAction, ignoreCase: true, out _) || int.TryParse(input.TtlAction, out _))
         {
