@@ -1,0 +1,52 @@
+namespace BlazorAwsConsole.Probes.Runners;
+
+/// <summary>
+/// What one run of a synthetic test needs: an immutable copy of the test taken when the run was
+/// scheduled, so an edit made while it runs never mixes two versions. Only the fields of
+/// <see cref="Type"/> matter; the others keep their defaults.
+/// </summary>
+public sealed record ProbeSpec
+{
+    public int TestId { get; init; }
+    public ProbeType Type { get; init; }
+
+    /// <summary>IP address or host name (ping, traceroute, port) or absolute URL (http).</summary>
+    public required string Target { get; init; }
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Link-local addresses the settings allow as targets (<see cref="TargetGuard"/>).</summary>
+    public IReadOnlyList<string> LinkLocalAllowList { get; init; } = [];
+
+    // Ping
+    public int PingCount { get; init; } = 4;
+    public int PingIntervalMs { get; init; } = 200;
+    public int PingPayloadBytes { get; init; } = 32;
+    public bool PingDontFragment { get; init; }
+    public int PingTtl { get; init; } = 64;
+
+    // Traceroute
+    public int MaxHops { get; init; } = 30;
+    public int ProbesPerHop { get; init; } = 3;
+    public int HopTimeoutMs { get; init; } = 1000;
+
+    // Port
+    public int? Port { get; init; }
+    public string? SendText { get; init; }
+    public string? ExpectText { get; init; }
+    public bool UseTls { get; init; }
+
+    // HTTP
+    public string HttpMethod { get; init; } = "GET";
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+    public string? Body { get; init; }
+    /// <summary>Accepted status codes as written by the user: "200", "200-299,301", empty = 200-399.</summary>
+    public string? ExpectedStatus { get; init; }
+    public string? BodyContains { get; init; }
+    public string? BodyMatchesRegex { get; init; }
+    public string? BodyMustNotContain { get; init; }
+    public bool FollowRedirects { get; init; } = true;
+    public int MaxRedirects { get; init; } = 5;
+    public bool VerifyTls { get; init; } = true;
+    public int CertificateExpiryWarningDays { get; init; } = 14;
+}
