@@ -6,6 +6,7 @@ using BlazorAwsConsole.JumpServers;
 using BlazorAwsConsole.Sandbox;
 using BlazorAwsConsole.Secrets;
 using MudBlazor.Services;
+using BlazorAwsConsole.Probes;
 using Quartz;
 
 namespace BlazorAwsConsole;
@@ -52,6 +53,7 @@ public static class Program
         builder.AddAccess();
         builder.AddFleet();
         builder.AddJumpServers();
+        builder.AddProbes();
         builder.AddSecrets();
         // A unique scheduler name lets several consoles share one process (the tests do).
         builder.Services.AddQuartz(quartz => quartz.ConfigureScheduler(scheduler =>
@@ -69,6 +71,7 @@ public static class Program
         app.MapAccess();
         app.MapFleetApi();
         app.MapJumpServersApi();
+        app.MapProbesApi();
         app.MapSecretsApi();
         // The console's own Content-Security-Policy (Access/SecurityHeaders) already says frame-ancestors 'none'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);

@@ -2,6 +2,8 @@ using System.Text.Json;
 using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.JumpServers;
+using BlazorAwsConsole.Probes;
+using BlazorAwsConsole.Probes.Runners;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using BlazorAwsConsole.Secrets;
@@ -22,6 +24,9 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
     public DbSet<JumpServerTemplateVersion> TemplateVersions => Set<JumpServerTemplateVersion>();
     public DbSet<LaunchOperation> LaunchOperations => Set<LaunchOperation>();
     public DbSet<CredentialSet> CredentialSets => Set<CredentialSet>();
+    public DbSet<SyntheticTest> SyntheticTests => Set<SyntheticTest>();
+    public DbSet<ProbeResult> ProbeResults => Set<ProbeResult>();
+    public DbSet<ProbeRollup> ProbeRollups => Set<ProbeRollup>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -114,6 +119,38 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             set.Property(c => c.Regions).HasConversion(JsonColumn<List<string>>.Converter, JsonColumn<List<string>>.Comparer);
             set.Ignore(c => c.KeyDate);
         });
+
+        model.Entity<SyntheticTest>(test =>
+        {
+            test.Property(t => t.Name).HasMaxLength(100);
+            test.Property(t => t.Type).HasConversion<string>().HasMaxLength(16);
+            test.Property(t => t.Target).HasMaxLength(2048);
+            test.Property(t => t.SourceInstanceId).HasMaxLength(32);
+            test.Property(t => t.SourceRegion).HasMaxLength(32);
+            test.Property(t => t.HttpMethod).HasMaxLength(8);
+            test.Property(t => t.Tags).HasConversion(TagsConverter.Instance, TagsConverter.Comparer);
+            test.Property(t => t.Headers).HasConversion(TagsConverter.Instance, TagsConverter.Comparer);
+        });
+
+        model.Entity<ProbeResult>(result =>
+        {
+            result.Property(r => r.Type).HasConversion<string>().HasMaxLength(16);
+            result.Property(r => r.Reason).HasMaxLength(512);
+            result.Property(r => r.Source).HasMaxLength(32);
+            // Details are read whole with their result, so each type's are one JSON column (null for other types).
+            result.Property(r => r.Ping).HasConversion(JsonColumn<PingDetails>.Nullable, JsonColumn<PingDetails>.NullableComparer);
+            result.Property(r => r.Traceroute).HasConversion(JsonColumn<TracerouteDetails>.Nullable, JsonColumn<TracerouteDetails>.NullableComparer);
+            result.Property(r => r.Port).HasConversion(JsonColumn<PortDetails>.Nullable, JsonColumn<PortDetails>.NullableComparer);
+            result.Property(r => r.Http).HasConversion(JsonColumn<HttpDetails>.Nullable, JsonColumn<HttpDetails>.NullableComparer);
+            result.HasIndex(r => new { r.TestId, r.StartedAt });
+            result.HasIndex(r => r.StartedAt);
+        });
+
+        model.Entity<ProbeRollup>(rollup =>
+        {
+            rollup.HasKey(r => new { r.TestId, r.Hour });
+            rollup.HasIndex(r => r.Hour);
+        });
     }
 
     /// <summary>A value read and written whole (rules, steps) stored as one JSON text column, like the tags.</summary>
@@ -122,6 +159,16 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
         public static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> Converter = new(
             value => JsonSerializer.Serialize(value, JsonSerializerOptions.Default),
             json => JsonSerializer.Deserialize<T>(json, JsonSerializerOptions.Default) ?? new T());
+
+        /// <summary>For an optional value: EF Core stores null as NULL without calling the converter.</summary>
+        public static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T?, string> Nullable = new(
+            value => JsonSerializer.Serialize(value, JsonSerializerOptions.Default),
+            json => JsonSerializer.Deserialize<T>(json, JsonSerializerOptions.Default));
+
+        public static readonly ValueComparer<T?> NullableComparer = new(
+            (a, b) => JsonSerializer.Serialize(a, JsonSerializerOptions.Default) == JsonSerializer.Serialize(b, JsonSerializerOptions.Default),
+            value => JsonSerializer.Serialize(value, JsonSerializerOptions.Default).GetHashCode(),
+            value => value == null ? null : JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(value, JsonSerializerOptions.Default), JsonSerializerOptions.Default));
 
         // Compared by their JSON, so a step changed in place is noticed and saved.
         public static readonly ValueComparer<T> Comparer = new(

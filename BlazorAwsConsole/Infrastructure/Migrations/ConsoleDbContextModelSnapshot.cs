@@ -437,6 +437,228 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.ToTable("LaunchOperations");
                 });
 
+            modelBuilder.Entity("BlazorAwsConsole.Probes.ProbeResult", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("DurationMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Http")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Ping")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Port")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("ResponseTimeMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("StartLagMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Success")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Traceroute")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.HasIndex("TestId", "StartedAt");
+
+                    b.ToTable("ProbeResults");
+                });
+
+            modelBuilder.Entity("BlazorAwsConsole.Probes.ProbeRollup", b =>
+                {
+                    b.Property<int>("TestId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("Hour")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("AvgMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("MaxMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("MinMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("P95Ms")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("TestId", "Hour");
+
+                    b.HasIndex("Hour");
+
+                    b.ToTable("ProbeRollups");
+                });
+
+            modelBuilder.Entity("BlazorAwsConsole.Probes.SyntheticTest", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BodyContains")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BodyMatchesRegex")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BodyMustNotContain")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CertificateExpiryWarningDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ExpectText")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExpectedStatus")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("FollowRedirects")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FrequencySeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Headers")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("HopTimeoutMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HttpMethod")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MaxHops")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MaxRedirects")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PingCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("PingDontFragment")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PingIntervalMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PingPayloadBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PingTtl")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Port")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ProbesPerHop")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SendText")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceInstanceId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceRegion")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TimeoutSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("UseTls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("VerifyTls")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SyntheticTests");
+                });
+
             modelBuilder.Entity("BlazorAwsConsole.Secrets.CredentialSet", b =>
                 {
                     b.Property<string>("Name")

@@ -15,6 +15,10 @@ public sealed record ProbeSpec
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The EC2 instance the probe runs on through SSM, and its region; null runs it in the console.</summary>
+    public string? SourceInstanceId { get; init; }
+    public string? SourceRegion { get; init; }
+
     /// <summary>Link-local addresses the settings allow as targets (<see cref="TargetGuard"/>).</summary>
     public IReadOnlyList<string> LinkLocalAllowList { get; init; } = [];
 

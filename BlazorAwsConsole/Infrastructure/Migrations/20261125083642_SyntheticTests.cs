@@ -1,0 +1,133 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace BlazorAwsConsole.Infrastructure.Migrations
+{
+    /// <inheritdoc />
+    public partial class SyntheticTests : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ProbeResults",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TestId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Success = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    DurationMs = table.Column<double>(type: "REAL", nullable: false),
+                    ResponseTimeMs = table.Column<double>(type: "REAL", nullable: true),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    StartLagMs = table.Column<double>(type: "REAL", nullable: true),
+                    Ping = table.Column<string>(type: "TEXT", nullable: true),
+                    Traceroute = table.Column<string>(type: "TEXT", nullable: true),
+                    Port = table.Column<string>(type: "TEXT", nullable: true),
+                    Http = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProbeResults", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProbeRollups",
+                columns: table => new
+                {
+                    TestId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Hour = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false),
+                    Failures = table.Column<int>(type: "INTEGER", nullable: false),
+                    MinMs = table.Column<double>(type: "REAL", nullable: true),
+                    AvgMs = table.Column<double>(type: "REAL", nullable: true),
+                    P95Ms = table.Column<double>(type: "REAL", nullable: true),
+                    MaxMs = table.Column<double>(type: "REAL", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProbeRollups", x => new { x.TestId, x.Hour });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SyntheticTests",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Target = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    FrequencySeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    TimeoutSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    SourceInstanceId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    SourceRegion = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Tags = table.Column<string>(type: "TEXT", nullable: false),
+                    PingCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    PingIntervalMs = table.Column<int>(type: "INTEGER", nullable: false),
+                    PingPayloadBytes = table.Column<int>(type: "INTEGER", nullable: false),
+                    PingDontFragment = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PingTtl = table.Column<int>(type: "INTEGER", nullable: false),
+                    MaxHops = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProbesPerHop = table.Column<int>(type: "INTEGER", nullable: false),
+                    HopTimeoutMs = table.Column<int>(type: "INTEGER", nullable: false),
+                    Port = table.Column<int>(type: "INTEGER", nullable: true),
+                    SendText = table.Column<string>(type: "TEXT", nullable: true),
+                    ExpectText = table.Column<string>(type: "TEXT", nullable: true),
+                    UseTls = table.Column<bool>(type: "INTEGER", nullable: false),
+                    HttpMethod = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Headers = table.Column<string>(type: "TEXT", nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: true),
+                    ExpectedStatus = table.Column<string>(type: "TEXT", nullable: true),
+                    BodyContains = table.Column<string>(type: "TEXT", nullable: true),
+                    BodyMatchesRegex = table.Column<string>(type: "TEXT", nullable: true),
+                    BodyMustNotContain = table.Column<string>(type: "TEXT", nullable: true),
+                    FollowRedirects = table.Column<bool>(type: "INTEGER", nullable: false),
+                    MaxRedirects = table.Column<int>(type: "INTEGER", nullable: false),
+                    VerifyTls = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CertificateExpiryWarningDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SyntheticTests", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProbeResults_StartedAt",
+                table: "ProbeResults",
+                column: "StartedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProbeResults_TestId_StartedAt",
+                table: "ProbeResults",
+                columns: new[] { "TestId", "StartedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProbeRollups_Hour",
+                table: "ProbeRollups",
+                column: "Hour");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ProbeResults");
+
+            migrationBuilder.DropTable(
+                name: "ProbeRollups");
+
+            migrationBuilder.DropTable(
+                name: "SyntheticTests");
+        }
+    }
+}

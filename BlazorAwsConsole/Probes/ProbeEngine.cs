@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Threading.Channels;
+using BlazorAwsConsole.Probes.Runners;
+using Microsoft.Extensions.Options;
+
+namespace BlazorAwsConsole.Probes;
+
+/// <summary>One run to make: scheduled by Quartz (with its scheduled time) or asked for ('run now').</summary>
+public sealed record ProbeRequest(int TestId, DateTimeOffset? ScheduledAt, TaskCompletionSource<ProbeResult?>? Completion = null);
+
+/// <summary>
+/// The console's probe pipeline: Quartz decides what is due and hands the run over here at once;
+/// a bounded queue and a fixed number of workers run it (bounded concurrency, setting
+/// Probes:MaxConcurrency), and the results go to the batched writer. A test never runs twice at
+/// once: a run that comes due while the previous one still runs is skipped and counted.
+/// </summary>
+public sealed class ProbeEngine : BackgroundService
+{
+    private readonly Channel<ProbeRequest> _queue;
+    private readonly ConcurrentDictionary<int, byte> _running = new();
+    private readonly Dictionary<ProbeType, IProbeRunner> _runners;
+    private readonly ProbeCatalog _catalog;
+    private readonly ProbeStatusBoard _board;
+    private readonly ProbeResultWriter _writer;
+    private readonly IOptionsMonitor<ProbeOptions> _options;
+    private readonly Ssm.SsmProbeRunner _ssm;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ProbeEngine> _logger;
+    private long _skippedOverlap;
+    private long _skippedFull;
+
+    public ProbeEngine(IEnumerable<IProbeRunner> runners, ProbeCatalog catalog, ProbeStatusBoard board, ProbeResultWriter writer,
+        IOptionsMonitor<ProbeOptions> options, Ssm.SsmProbeRunner ssm, TimeProvider time, ILogger<ProbeEngine> logger)
+    {
+        _runners = runners.ToDictionary(r => r.Type);
+        _catalog = catalog;
+        _board = board;
+        _writer = writer;
+        _options = options;
+        _ssm = ssm;
+        _time = time;
+        _logger = logger;
+        _queue = Channel.CreateBounded<ProbeRequest>(new BoundedChannelOptions(options.CurrentValue.QueueCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait, // TryWrite fails instead of dropping, so a skip is always counted
+        });
+    }
+
+    /// <summary>Runs skipped because the previous run of the same test was still going.</summary>
+    public long SkippedOverlap => Interlocked.Read(ref _skippedOverlap);
+
+    /// <summary>Runs skipped because the queue was full (the engine is behind).</summary>
+    public long SkippedQueueFull => Interlocked.Read(ref _skippedFull);
+
+    public int Running => _running.Count;
+
+    /// <summary>Hands a run to the workers; false when the queue is full (counted).</summary>
+    public bool TryEnqueue(ProbeRequest request)
+    {
+        if (_queue.Writer.TryWrite(request)) return true;
+        Interlocked.Increment(ref _skippedFull);
+        _logger.LogWarning("Probe queue full: run of test {TestId} skipped", request.TestId);
+        request.Completion?.TrySetResult(null);
+        return false;
+    }
+
+    /// <summary>Runs a test now and returns its stored result (null if it was already running or the test is gone).</summary>
+    public async Task<ProbeResult?> RunNowAsync(int testId, CancellationToken cancellationToken)
+    {
+        var completion = new TaskCompletionSource<ProbeResult?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!TryEnqueue(new ProbeRequest(testId, null, completion))) return null;
+        return await completion.Task.WaitAsync(cancellationToken);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, _options.CurrentValue.MaxConcurrency).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)));
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var request in _queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                await RunAsync(request, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task RunAsync(ProbeRequest request, CancellationToken stoppingToken)
+    {
+        var test = _catalog.Find(request.TestId);
+        if (test is null || request.ScheduledAt is not null && !test.Enabled)
+        {
+            request.Completion?.TrySetResult(null);
+            return;
+        }
+        if (!_running.TryAdd(test.Id, 0))
+        {
+            Interlocked.Increment(ref _skippedOverlap);
+            request.Completion?.TrySetResult(null);
+            return;
+        }
+        try
+        {
+            var lag = request.ScheduledAt is { } scheduled ? (_time.GetUtcNow() - scheduled).TotalMilliseconds : (double?)null;
+            var spec = test.ToSpec(_options.CurrentValue.LinkLocalAllowList);
+            var outcome = await RunSafelyAsync(spec, stoppingToken);
+            if (outcome.Traceroute is { } trace)
+            {
+                outcome = outcome with { Traceroute = trace with { RouteChanged = _board.RouteChanged(test.Id, trace) } };
+            }
+            var result = ProbeResult.From(test.Id, test.Type, outcome, test.SourceInstanceId ?? ProbeResult.ConsoleSource, lag);
+            await _writer.WriteAsync(result, request.Completion, stoppingToken);
+        }
+        finally
+        {
+            _running.TryRemove(test.Id, out _);
+        }
+    }
+
+    private async Task<ProbeOutcome> RunSafelyAsync(ProbeSpec spec, CancellationToken stoppingToken)
+    {
+        var started = _time.GetUtcNow();
+        var clock = Stopwatch.StartNew();
+        // The runner honours the timeout itself; this is the backstop for one that does not.
+        using var backstop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        backstop.CancelAfter(spec.Timeout + TimeSpan.FromSeconds(5));
+        try
+        {
+            return spec.SourceInstanceId is not null
+                ? await _ssm.RunAsync(spec, backstop.Token)
+                : await _runners[spec.Type].RunAsync(spec, backstop.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            return Failed($"no answer within the {spec.Timeout.TotalSeconds:0.#} s timeout");
+        }
+        catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+        {
+            _logger.LogWarning(error, "Probe of test {TestId} failed unexpectedly", spec.TestId);
+            return Failed($"probe error: {error.Message}");
+        }
+
+        ProbeOutcome Failed(string reason) => new()
+        {
+            Success = false,
+            Reason = reason,
+            StartedAt = started,
+            DurationMs = clock.Elapsed.TotalMilliseconds,
+        };
+    }
+}

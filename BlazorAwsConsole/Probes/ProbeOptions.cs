@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BlazorAwsConsole.Probes;
+
+/// <summary>Settings section "Probes".</summary>
+public sealed class ProbeOptions
+{
+    public const string Section = "Probes";
+    public const int MinFrequencySeconds = 10;
+    public const int MaxFrequencySeconds = 24 * 60 * 60;
+
+    /// <summary>Run enabled tests on their schedules; off leaves them to 'run now' (tests, a read-only node).</summary>
+    public bool RunOnSchedule { get; set; } = true;
+
+    /// <summary>Probes running at once in this console; more wait their turn in a bounded queue.</summary>
+    [Range(1, 4096)]
+    public int MaxConcurrency { get; set; } = 64;
+
+    /// <summary>Runs waiting for a free slot; when full, a due run is skipped and counted, never queued without bound.</summary>
+    [Range(16, 1_000_000)]
+    public int QueueCapacity { get; set; } = 20_000;
+
+    /// <summary>Days raw results are kept; hourly rollups are kept for <see cref="RollupRetentionDays"/>.</summary>
+    [Range(1, 3650)]
+    public int RetentionDays { get; set; } = 30;
+
+    [Range(1, 3650)]
+    public int RollupRetentionDays { get; set; } = 365;
+
+    /// <summary>Results written per database round trip, and the longest a result waits to be written.</summary>
+    [Range(1, 10_000)]
+    public int WriteBatchSize { get; set; } = 500;
+
+    [Range(1, 10_000)]
+    public int WriteBatchMilliseconds { get; set; } = 200;
+
+    /// <summary>Link-local addresses or CIDRs (e.g. the instance metadata service 169.254.169.254) that HTTP and port tests may target.</summary>
+    public List<string> LinkLocalAllowList { get; set; } = [];
+}

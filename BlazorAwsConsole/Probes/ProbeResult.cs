@@ -1,0 +1,59 @@
+using BlazorAwsConsole.Probes.Runners;
+
+namespace BlazorAwsConsole.Probes;
+
+/// <summary>One stored run of a synthetic test. Raw results are kept for the retention period; <see cref="ProbeRollup"/> keeps the hours.</summary>
+public sealed class ProbeResult
+{
+    public long Id { get; set; }
+    public int TestId { get; set; }
+    public ProbeType Type { get; set; }
+    public bool Success { get; set; }
+    public required string Reason { get; set; }
+    public DateTime StartedAt { get; set; }
+    public double DurationMs { get; set; }
+    /// <summary>The figure trends use (see <see cref="ProbeOutcome.ResponseTimeMs"/>).</summary>
+    public double? ResponseTimeMs { get; set; }
+    /// <summary>"console", or the instance id the probe ran on.</summary>
+    public required string Source { get; set; }
+    /// <summary>How late the run started after its scheduled time; null for 'run now'.</summary>
+    public double? StartLagMs { get; set; }
+
+    public PingDetails? Ping { get; set; }
+    public TracerouteDetails? Traceroute { get; set; }
+    public PortDetails? Port { get; set; }
+    public HttpDetails? Http { get; set; }
+
+    public const string ConsoleSource = "console";
+
+    public static ProbeResult From(int testId, ProbeType type, ProbeOutcome outcome, string source, double? startLagMs) => new()
+    {
+        TestId = testId,
+        Type = type,
+        Success = outcome.Success,
+        Reason = outcome.Reason.Length > 500 ? outcome.Reason[..500] : outcome.Reason,
+        StartedAt = outcome.StartedAt.UtcDateTime,
+        DurationMs = outcome.DurationMs,
+        ResponseTimeMs = outcome.ResponseTimeMs,
+        Source = source,
+        StartLagMs = startLagMs,
+        Ping = outcome.Ping,
+        Traceroute = outcome.Traceroute,
+        Port = outcome.Port,
+        Http = outcome.Http,
+    };
+}
+
+/// <summary>One hour of one test's results, kept for a year so long trends stay fast.</summary>
+public sealed class ProbeRollup
+{
+    public int TestId { get; set; }
+    /// <summary>The start of the hour (UTC).</summary>
+    public DateTime Hour { get; set; }
+    public int Count { get; set; }
+    public int Failures { get; set; }
+    public double? MinMs { get; set; }
+    public double? AvgMs { get; set; }
+    public double? P95Ms { get; set; }
+    public double? MaxMs { get; set; }
+}

@@ -1,0 +1,87 @@
+using System.Text.Json.Serialization;
+using BlazorAwsConsole.Probes.Runners;
+
+namespace BlazorAwsConsole.Probes;
+
+/// <summary>A stored result as the API returns it: the common fields, then the details of its type (others absent).</summary>
+public sealed record ProbeResultDto
+{
+    public long Id { get; init; }
+    public int TestId { get; init; }
+    public required string Type { get; init; }
+    public bool Success { get; init; }
+    public required string Reason { get; init; }
+    public DateTime StartedAt { get; init; }
+    public double DurationMs { get; init; }
+    public double? ResponseTimeMs { get; init; }
+    /// <summary>"console", or the instance id the probe ran on.</summary>
+    public required string Source { get; init; }
+
+    // ping
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? PacketsSent { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? PacketsReceived { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? LossPercent { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? MinMs { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? AvgMs { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? MaxMs { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? StdDevMs { get; init; }
+
+    // traceroute
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<TraceHop>? Hops { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? Reached { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? RouteChanged { get; init; }
+
+    // port
+    /// <summary><c>open</c>, <c>closed</c> or <c>filtered</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? PortState { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Banner { get; init; }
+
+    // http (connectMs and tlsMs also for port checks)
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? StatusCode { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? DnsMs { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? ConnectMs { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? TlsMs { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? FirstByteMs { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? TotalMs { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? ResponseBytes { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? CertificateExpiresAt { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Redirects { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? FinalUrl { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? FailedAssertion { get; init; }
+
+    public static ProbeResultDto From(ProbeResult r) => new()
+    {
+        Id = r.Id,
+        TestId = r.TestId,
+        Type = SyntheticTestDto.TypeName(r.Type),
+        Success = r.Success,
+        Reason = r.Reason,
+        StartedAt = DateTime.SpecifyKind(r.StartedAt, DateTimeKind.Utc),
+        DurationMs = r.DurationMs,
+        ResponseTimeMs = r.ResponseTimeMs,
+        Source = r.Source,
+        PacketsSent = r.Ping?.Sent,
+        PacketsReceived = r.Ping?.Received,
+        LossPercent = r.Ping?.LossPercent,
+        MinMs = r.Ping?.MinMs,
+        AvgMs = r.Ping?.AvgMs,
+        MaxMs = r.Ping?.MaxMs,
+        StdDevMs = r.Ping?.StdDevMs,
+        Hops = r.Traceroute?.Hops,
+        Reached = r.Traceroute?.Reached,
+        RouteChanged = r.Traceroute?.RouteChanged,
+        PortState = r.Port?.State.ToString().ToLowerInvariant(),
+        Banner = r.Port?.Banner,
+        StatusCode = r.Http?.StatusCode,
+        DnsMs = r.Http?.DnsMs,
+        ConnectMs = r.Http?.ConnectMs ?? r.Port?.ConnectMs,
+        TlsMs = r.Http?.TlsMs ?? r.Port?.TlsMs,
+        FirstByteMs = r.Http?.FirstByteMs,
+        TotalMs = r.Http?.TotalMs,
+        ResponseBytes = r.Http?.ResponseBytes,
+        CertificateExpiresAt = r.Http?.CertificateExpiresAt,
+        Redirects = r.Http?.Redirects,
+        FinalUrl = r.Http?.FinalUrl,
+        FailedAssertion = r.Http?.FailedAssertion,
+    };
+}

@@ -1,0 +1,115 @@
+using System.Threading.Channels;
+using BlazorAwsConsole.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BlazorAwsConsole.Probes;
+
+/// <summary>
+/// Stores results in batches (one transaction per batch of up to Probes:WriteBatchSize, or what
+/// arrived within Probes:WriteBatchMilliseconds), then updates the status board and publishes
+/// <see cref="ProbeResultsStored"/>. A batch that fails to save is retried until it is stored:
+/// a result is never dropped, and the workers wait (backpressure) rather than lose one.
+/// </summary>
+public sealed class ProbeResultWriter : BackgroundService
+{
+    private readonly Channel<(ProbeResult Result, TaskCompletionSource<ProbeResult?>? Completion)> _queue =
+        Channel.CreateBounded<(ProbeResult, TaskCompletionSource<ProbeResult?>?)>(new BoundedChannelOptions(10_000) { SingleReader = true });
+    private readonly IDbContextFactory<ConsoleDbContext> _contexts;
+    private readonly ProbeStatusBoard _board;
+    private readonly LiveFeed _feed;
+    private readonly IOptionsMonitor<ProbeOptions> _options;
+    private readonly ILogger<ProbeResultWriter> _logger;
+    private long _stored;
+
+    public ProbeResultWriter(IDbContextFactory<ConsoleDbContext> contexts, ProbeStatusBoard board, LiveFeed feed,
+        IOptionsMonitor<ProbeOptions> options, ILogger<ProbeResultWriter> logger)
+    {
+        _contexts = contexts;
+        _board = board;
+        _feed = feed;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>Results written to the database since start.</summary>
+    public long Stored => Interlocked.Read(ref _stored);
+
+    /// <summary>Raised after each stored batch, on the writer's task (the metrics and the alert rules listen).</summary>
+    public event Action<IReadOnlyList<ProbeResult>>? BatchStored;
+
+    public ValueTask WriteAsync(ProbeResult result, TaskCompletionSource<ProbeResult?>? completion, CancellationToken cancellationToken) =>
+        _queue.Writer.WriteAsync((result, completion), cancellationToken);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<(ProbeResult Result, TaskCompletionSource<ProbeResult?>? Completion)>();
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken))
+            {
+                var settings = _options.CurrentValue;
+                using (var window = new CancellationTokenSource(settings.WriteBatchMilliseconds))
+                {
+                    while (batch.Count < settings.WriteBatchSize)
+                    {
+                        if (reader.TryRead(out var item)) { batch.Add(item); continue; }
+                        try
+                        {
+                            if (!await reader.WaitToReadAsync(window.Token)) break;
+                        }
+                        catch (OperationCanceledException)
+                        {
+                            break;
+                        }
+                    }
+                }
+                await StoreAsync(batch, stoppingToken);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        // Shutting down: what is queued is still written.
+        while (reader.TryRead(out var item)) batch.Add(item);
+        if (batch.Count > 0) await StoreAsync(batch, CancellationToken.None);
+    }
+
+    private async Task StoreAsync(List<(ProbeResult Result, TaskCompletionSource<ProbeResult?>? Completion)> batch, CancellationToken stoppingToken)
+    {
+        if (batch.Count == 0) return;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var db = await _contexts.CreateDbContextAsync(CancellationToken.None);
+                db.ChangeTracker.AutoDetectChangesEnabled = false;
+                db.ProbeResults.AddRange(batch.Select(b => b.Result));
+                await db.SaveChangesAsync(CancellationToken.None);
+                break;
+            }
+            catch (Exception error) when (error is DbUpdateException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            {
+                foreach (var item in batch) item.Result.Id = 0;
+                _logger.LogError(error, "Storing {Count} probe results failed (attempt {Attempt}); retrying", batch.Count, attempt);
+                if (stoppingToken.IsCancellationRequested && attempt >= 3) throw;
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt)), CancellationToken.None);
+            }
+        }
+        Interlocked.Add(ref _stored, batch.Count);
+        var results = batch.Select(b => b.Result).ToList();
+        _board.Record(results);
+        foreach (var (result, completion) in batch) completion?.TrySetResult(result);
+        try
+        {
+            BatchStored?.Invoke(results);
+        }
+        catch (Exception error)
+        {
+            _logger.LogWarning(error, "A listener of stored probe results failed");
+        }
+        _feed.Publish(new ProbeResultsStored(results));
+    }
+}

@@ -1,0 +1,99 @@
+using BlazorAwsConsole.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace BlazorAwsConsole.Probes;
+
+/// <summary>
+/// Keeps the history small and fast: rolls every finished hour of raw results into one row per
+/// test (count, failures, min/avg/p95/max of the response time), then deletes raw results older
+/// than Probes:RetentionDays and rollups older than Probes:RollupRetentionDays.
+/// </summary>
+public sealed class ProbeRollups(IDbContextFactory<ConsoleDbContext> contexts, IOptionsMonitor<ProbeOptions> options, TimeProvider time, ILogger<ProbeRollups> logger)
+{
+    /// <summary>A result is stored after its run ends, at most the longest timeout after the hour it started in.</summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromMinutes(3);
+
+    /// <summary>Rolls up the hours that are over (and settled) and not yet rolled up; returns how many hours it wrote.</summary>
+    public async Task<int> RollUpAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var lastRolled = await db.ProbeRollups.MaxAsync(r => (DateTime?)r.Hour, cancellationToken);
+        var firstRaw = await db.ProbeResults.MinAsync(r => (DateTime?)r.StartedAt, cancellationToken);
+        if (firstRaw is null) return 0;
+        var from = lastRolled?.AddHours(1) ?? HourOf(firstRaw.Value);
+        if (from < HourOf(firstRaw.Value)) from = HourOf(firstRaw.Value);
+        var until = HourOf(time.GetUtcNow().UtcDateTime - Settle);
+        var hours = 0;
+        for (var hour = from; hour < until; hour = hour.AddHours(1))
+        {
+            await RollUpHourAsync(db, hour, cancellationToken);
+            hours++;
+        }
+        return hours;
+    }
+
+    /// <summary>Deletes raw results and rollups past their retention; returns the raw rows deleted.</summary>
+    public async Task<int> PruneAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rawBefore = now.AddDays(-settings.RetentionDays);
+        var rollupsBefore = now.AddDays(-settings.RollupRetentionDays);
+        var deleted = await db.ProbeResults.Where(r => r.StartedAt < rawBefore).ExecuteDeleteAsync(cancellationToken);
+        await db.ProbeRollups.Where(r => r.Hour < rollupsBefore).ExecuteDeleteAsync(cancellationToken);
+        if (deleted > 0) logger.LogInformation("Deleted {Count} probe results older than {Days} days", deleted, settings.RetentionDays);
+        return deleted;
+    }
+
+    private static async Task RollUpHourAsync(ConsoleDbContext db, DateTime hour, CancellationToken cancellationToken)
+    {
+        var end = hour.AddHours(1);
+        var rows = await db.ProbeResults.AsNoTracking()
+            .Where(r => r.StartedAt >= hour && r.StartedAt < end)
+            .Select(r => new { r.TestId, r.Success, r.ResponseTimeMs })
+            .ToListAsync(cancellationToken);
+        var rollups = rows.GroupBy(r => r.TestId).Select(g =>
+        {
+            var times = g.Where(r => r.ResponseTimeMs is not null).Select(r => r.ResponseTimeMs!.Value).Order().ToList();
+            return new ProbeRollup
+            {
+                TestId = g.Key,
+                Hour = hour,
+                Count = g.Count(),
+                Failures = g.Count(r => !r.Success),
+                MinMs = times.Count > 0 ? times[0] : null,
+                AvgMs = times.Count > 0 ? times.Average() : null,
+                P95Ms = times.Count > 0 ? Percentile(times, 0.95) : null,
+                MaxMs = times.Count > 0 ? times[^1] : null,
+            };
+        }).ToList();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.ProbeRollups.Where(r => r.Hour == hour).ExecuteDeleteAsync(cancellationToken);
+        db.ProbeRollups.AddRange(rollups);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values.</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double fraction) =>
+        sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Count) - 1, 0, sorted.Count - 1)];
+
+    public static DateTime HourOf(DateTime at) => new(at.Year, at.Month, at.Day, at.Hour, 0, 0, DateTimeKind.Utc);
+}
+
+/// <summary>Runs the rollup and the retention every few minutes. Never overlaps itself.</summary>
+[DisallowConcurrentExecution]
+public sealed class ProbeRollupJob(ProbeRollups rollups) : IJob
+{
+    public static readonly JobKey Key = new("probe-rollup", "probes");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        await rollups.RollUpAsync(cancellationToken);
+        await rollups.PruneAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace BlazorAwsConsole.Probes;
+
+/// <summary>
+/// Keeps one Quartz trigger per enabled test, at the test's frequency. Triggers live in memory and
+/// are made afresh at start-up with their first run spread over the first interval, so runs missed
+/// while the console was down are never replayed in a burst. A save, pause or delete reschedules
+/// that one test at once (no restart).
+/// </summary>
+public sealed class ProbeScheduler(ISchedulerFactory schedulers, ProbeCatalog catalog, IOptionsMonitor<ProbeOptions> options, TimeProvider time, ILogger<ProbeScheduler> logger)
+{
+    public static readonly JobKey JobKey = new("probe-run", "probes");
+
+    private static TriggerKey TriggerOf(int testId) => new($"test-{testId}", "probes");
+
+    /// <summary>Schedules every enabled test, first runs spread so a restart never fires them all at once.</summary>
+    public async Task ScheduleAllAsync(CancellationToken cancellationToken)
+    {
+        if (!options.CurrentValue.RunOnSchedule) return;
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var now = time.GetUtcNow();
+        var triggers = catalog.Tests.Where(t => t.Enabled)
+            .Select(t => Trigger(t, now + Spread(t)))
+            .ToList();
+        foreach (var trigger in triggers)
+        {
+            await scheduler.ScheduleJob(trigger, ScheduleJobOptions.Replacing, cancellationToken);
+        }
+        logger.LogInformation("Scheduled {Count} synthetic tests", triggers.Count);
+    }
+
+    /// <summary>After a save: the test runs soon and then at its frequency; a paused or deleted test stops.</summary>
+    public async Task RescheduleAsync(int testId, CancellationToken cancellationToken)
+    {
+        if (!options.CurrentValue.RunOnSchedule) return;
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        await scheduler.UnscheduleJob(TriggerOf(testId), cancellationToken);
+        if (catalog.Find(testId) is { Enabled: true } test)
+        {
+            await scheduler.ScheduleJob(Trigger(test, time.GetUtcNow() + TimeSpan.FromSeconds(1)), ScheduleJobOptions.Replacing, cancellationToken);
+        }
+    }
+
+    /// <summary>When a test is next due on this node; null when it is not scheduled.</summary>
+    public async Task<DateTimeOffset?> NextRunAsync(int testId, CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        return (await scheduler.GetTrigger(TriggerOf(testId), cancellationToken))?.NextFireTimeUtc;
+    }
+
+    private static ITrigger Trigger(SyntheticTest test, DateTimeOffset firstRun) => TriggerBuilder.Create()
+        .WithIdentity(TriggerOf(test.Id))
+        .ForJob(JobKey)
+        .UsingJobData(ProbeRunJob.TestIdKey, test.Id)
+        .StartAt(firstRun)
+        .WithSimpleSchedule(s => s
+            .WithInterval(TimeSpan.FromSeconds(test.FrequencySeconds))
+            .RepeatForever()
+            // A run that could not fire on time is skipped, not caught up.
+            .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+        .Build();
+
+    /// <summary>An offset within the first interval (at most a minute), scattered by id so tests of one frequency are spread evenly.</summary>
+    private static TimeSpan Spread(SyntheticTest test)
+    {
+        var window = (uint)Math.Min(test.FrequencySeconds, 60) * 1000;
+        return TimeSpan.FromMilliseconds(1000 + unchecked((uint)test.Id * 2654435761u) % window);
+    }
+}
+
+/// <summary>Hands a due test to the engine; does no work itself, so Quartz's threads are never held by a probe.</summary>
+public sealed class ProbeRunJob(ProbeEngine engine) : IJob
+{
+    public const string TestIdKey = "testId";
+
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        engine.TryEnqueue(new ProbeRequest(context.MergedJobDataMap.GetInt(TestIdKey), context.ScheduledFireTimeUtc));
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,93 @@
+using BlazorAwsConsole.Access;
+using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace BlazorAwsConsole.Probes;
+
+/// <summary>REST endpoints of synthetic tests. Viewers read; Operators define, run, pause and delete tests.</summary>
+public static class ProbesApi
+{
+    private const int MaxTestBodyBytes = 128 * 1024;
+
+    public static IEndpointRouteBuilder MapProbesApi(this IEndpointRouteBuilder app)
+    {
+        var tests = app.MapGroup("/api/synthetic/tests").WithTags("Synthetic tests");
+        tests.MapGet("/", ListTests).RequireAuthorization(Policies.CanView);
+        tests.MapPost("/", CreateTest).RequireAuthorization(Policies.CanOperate).WithMetadata(new RequestSizeLimitAttribute(MaxTestBodyBytes));
+        tests.MapGet("/{id:int}", GetTest).RequireAuthorization(Policies.CanView);
+        tests.MapPut("/{id:int}", UpdateTest).RequireAuthorization(Policies.CanOperate).WithMetadata(new RequestSizeLimitAttribute(MaxTestBodyBytes));
+        tests.MapDelete("/{id:int}", DeleteTest).RequireAuthorization(Policies.CanOperate);
+        tests.MapPost("/{id:int}/run", RunTest).RequireAuthorization(Policies.CanOperate);
+
+        app.MapGet("/api/synthetic/results", ListResults).WithTags("Synthetic tests").RequireAuthorization(Policies.CanView);
+        return app;
+    }
+
+    private static Ok<PagedList<SyntheticTestDto>> ListTests(ProbeCatalog catalog)
+    {
+        var items = catalog.Tests.OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase).ThenBy(t => t.Id).Select(SyntheticTestDto.From).ToList();
+        return TypedResults.Ok(new PagedList<SyntheticTestDto>(items, items.Count, 1, items.Count));
+    }
+
+    private static Results<Ok<SyntheticTestDto>, NotFound<ProblemDetails>> GetTest(int id, ProbeCatalog catalog) =>
+        catalog.Find(id) is { } test ? TypedResults.Ok(SyntheticTestDto.From(test)) : NotFound(id);
+
+    private static async Task<Results<Created<SyntheticTestDto>, ValidationProblem>> CreateTest(
+        SyntheticTestDto? input, SyntheticTestService service, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (input is null) return MissingBody();
+        var result = await service.CreateAsync(input, Caller.From(context), cancellationToken);
+        if (result.Errors.Count > 0) return TypedResults.ValidationProblem(result.Errors);
+        return TypedResults.Created($"/api/synthetic/tests/{result.Test!.Id}", SyntheticTestDto.From(result.Test));
+    }
+
+    private static async Task<Results<Ok<SyntheticTestDto>, ValidationProblem, NotFound<ProblemDetails>>> UpdateTest(
+        int id, SyntheticTestDto? input, SyntheticTestService service, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (input is null) return MissingBody();
+        var result = await service.UpdateAsync(id, input, Caller.From(context), cancellationToken);
+        if (result.NotFound) return NotFound(id);
+        if (result.Errors.Count > 0) return TypedResults.ValidationProblem(result.Errors);
+        return TypedResults.Ok(SyntheticTestDto.From(result.Test!));
+    }
+
+    private static async Task<Results<NoContent, NotFound<ProblemDetails>>> DeleteTest(
+        int id, SyntheticTestService service, HttpContext context, CancellationToken cancellationToken) =>
+        await service.DeleteAsync(id, Caller.From(context), cancellationToken) ? TypedResults.NoContent() : NotFound(id);
+
+    private static async Task<Results<Ok<ProbeResultDto>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RunTest(
+        int id, SyntheticTestService service, ProbeCatalog catalog, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (catalog.Find(id) is null) return NotFound(id);
+        var result = await service.RunNowAsync(id, Caller.From(context), cancellationToken);
+        return result is null
+            ? TypedResults.Conflict(new ProblemDetails { Title = "Test already running", Detail = $"Test {id} is running now; its result will appear when it ends.", Status = 409 })
+            : TypedResults.Ok(ProbeResultDto.From(result));
+    }
+
+    private static async Task<Results<Ok<PagedList<ProbeResultDto>>, ValidationProblem>> ListResults(
+        ProbeQueries queries, CancellationToken cancellationToken,
+        int? testId = null, DateTimeOffset? from = null, DateTimeOffset? to = null, bool? success = null, int? page = null, int? pageSize = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var paging = Paging.Read(page, pageSize, errors);
+        if (from is not null && to is not null && from > to) errors["from"] = ["from must not be after to."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        var (items, total) = await queries.ResultsAsync(testId, from?.UtcDateTime, to?.UtcDateTime, success, paging.Page, paging.PageSize, cancellationToken);
+        return TypedResults.Ok(new PagedList<ProbeResultDto>(items.Select(ProbeResultDto.From).ToList(), total, paging.Page, paging.PageSize));
+    }
+
+    private static ValidationProblem MissingBody() => TypedResults.ValidationProblem(new Dictionary<string, string[]>
+    {
+        ["body"] = ["A synthetic test (JSON object) is required."],
+    });
+
+    private static NotFound<ProblemDetails> NotFound(int id) => TypedResults.NotFound(new ProblemDetails
+    {
+        Title = "Test not found",
+        Detail = $"No synthetic test {id}.",
+        Status = StatusCodes.Status404NotFound,
+    });
+}

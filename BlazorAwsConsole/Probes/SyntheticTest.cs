@@ -1,0 +1,94 @@
+using BlazorAwsConsole.Probes.Runners;
+
+namespace BlazorAwsConsole.Probes;
+
+/// <summary>
+/// A synthetic test: what to probe, from where and how often. The parameters of every type live on
+/// the one row (only those of <see cref="Type"/> are used) so the API, the form and the runner read
+/// the same names.
+/// </summary>
+public sealed class SyntheticTest
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public ProbeType Type { get; set; }
+    /// <summary>IP or host name (ping, traceroute, port) or absolute URL (http).</summary>
+    public required string Target { get; set; }
+    public int FrequencySeconds { get; set; } = 60;
+    public int TimeoutSeconds { get; set; } = 10;
+    public bool Enabled { get; set; } = true;
+    /// <summary>The EC2 instance the probe runs on through SSM; null runs it in the console.</summary>
+    public string? SourceInstanceId { get; set; }
+    public string? SourceRegion { get; set; }
+    public Dictionary<string, string> Tags { get; set; } = [];
+
+    // Ping
+    public int PingCount { get; set; } = 4;
+    public int PingIntervalMs { get; set; } = 200;
+    public int PingPayloadBytes { get; set; } = 32;
+    public bool PingDontFragment { get; set; }
+    public int PingTtl { get; set; } = 64;
+
+    // Traceroute
+    public int MaxHops { get; set; } = 30;
+    public int ProbesPerHop { get; set; } = 3;
+    public int HopTimeoutMs { get; set; } = 1000;
+
+    // Port
+    public int? Port { get; set; }
+    public string? SendText { get; set; }
+    public string? ExpectText { get; set; }
+    public bool UseTls { get; set; }
+
+    // HTTP
+    public string HttpMethod { get; set; } = "GET";
+    public Dictionary<string, string> Headers { get; set; } = [];
+    public string? Body { get; set; }
+    public string? ExpectedStatus { get; set; }
+    public string? BodyContains { get; set; }
+    public string? BodyMatchesRegex { get; set; }
+    public string? BodyMustNotContain { get; set; }
+    public bool FollowRedirects { get; set; } = true;
+    public int MaxRedirects { get; set; } = 5;
+    public bool VerifyTls { get; set; } = true;
+    public int CertificateExpiryWarningDays { get; set; } = 14;
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+
+    /// <summary>The run's immutable copy of this test.</summary>
+    public ProbeSpec ToSpec(IReadOnlyList<string> linkLocalAllowList) => new()
+    {
+        TestId = Id,
+        Type = Type,
+        Target = Target,
+        Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+        SourceInstanceId = SourceInstanceId,
+        SourceRegion = SourceRegion,
+        LinkLocalAllowList = linkLocalAllowList,
+        PingCount = PingCount,
+        PingIntervalMs = PingIntervalMs,
+        PingPayloadBytes = PingPayloadBytes,
+        PingDontFragment = PingDontFragment,
+        PingTtl = PingTtl,
+        MaxHops = MaxHops,
+        ProbesPerHop = ProbesPerHop,
+        HopTimeoutMs = HopTimeoutMs,
+        Port = Port,
+        SendText = SendText,
+        ExpectText = ExpectText,
+        UseTls = UseTls,
+        HttpMethod = HttpMethod,
+        Headers = new Dictionary<string, string>(Headers),
+        Body = Body,
+        ExpectedStatus = ExpectedStatus,
+        BodyContains = BodyContains,
+        BodyMatchesRegex = BodyMatchesRegex,
+        BodyMustNotContain = BodyMustNotContain,
+        FollowRedirects = FollowRedirects,
+        MaxRedirects = MaxRedirects,
+        VerifyTls = VerifyTls,
+        CertificateExpiryWarningDays = CertificateExpiryWarningDays,
+    };
+}

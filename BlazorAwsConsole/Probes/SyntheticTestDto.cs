@@ -1,0 +1,95 @@
+using System.Text.Json.Serialization;
+
+namespace BlazorAwsConsole.Probes;
+
+/// <summary>
+/// A synthetic test as the API reads and writes it. Parameters are flat and only those of the
+/// test's type are written back (the others are absent), so a client sees exactly what applies.
+/// On input every field is optional; missing parameters take their defaults.
+/// </summary>
+public sealed record SyntheticTestDto
+{
+    public int Id { get; init; }
+    public string? Name { get; init; }
+    /// <summary><c>ping</c>, <c>traceroute</c>, <c>port</c> or <c>http</c>.</summary>
+    public string? Type { get; init; }
+    public string? Target { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Port { get; init; }
+    public int? FrequencySeconds { get; init; }
+    public int? TimeoutSeconds { get; init; }
+    public bool? Enabled { get; init; }
+    /// <summary>Absent when the test runs in the console itself.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SourceInstanceId { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SourceRegion { get; init; }
+    public Dictionary<string, string>? Tags { get; init; }
+
+    // ping
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Count { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? IntervalMs { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? PayloadBytes { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? DontFragment { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Ttl { get; init; }
+
+    // traceroute
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? MaxHops { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? ProbesPerHop { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? HopTimeoutMs { get; init; }
+
+    // port
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Send { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Expect { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? Tls { get; init; }
+
+    // http
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Method { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, string>? Headers { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Body { get; init; }
+    /// <summary>Accepted status codes: a list of codes and ranges, e.g. "200-299,301"; empty means 200-399.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ExpectedStatus { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? BodyContains { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? BodyRegex { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? BodyMustNotContain { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? FollowRedirects { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? MaxRedirects { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? VerifyTls { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? CertExpiryWarningDays { get; init; }
+
+    public static string TypeName(ProbeType type) => type.ToString().ToLowerInvariant();
+
+    public static SyntheticTestDto From(SyntheticTest t) => new()
+    {
+        Id = t.Id,
+        Name = t.Name,
+        Type = TypeName(t.Type),
+        Target = t.Target,
+        Port = t.Type == ProbeType.Port ? t.Port : null,
+        FrequencySeconds = t.FrequencySeconds,
+        TimeoutSeconds = t.TimeoutSeconds,
+        Enabled = t.Enabled,
+        SourceInstanceId = t.SourceInstanceId,
+        SourceRegion = t.SourceRegion,
+        Tags = t.Tags,
+        Count = t.Type == ProbeType.Ping ? t.PingCount : null,
+        IntervalMs = t.Type == ProbeType.Ping ? t.PingIntervalMs : null,
+        PayloadBytes = t.Type == ProbeType.Ping ? t.PingPayloadBytes : null,
+        DontFragment = t.Type == ProbeType.Ping ? t.PingDontFragment : null,
+        Ttl = t.Type == ProbeType.Ping ? t.PingTtl : null,
+        MaxHops = t.Type == ProbeType.Traceroute ? t.MaxHops : null,
+        ProbesPerHop = t.Type == ProbeType.Traceroute ? t.ProbesPerHop : null,
+        HopTimeoutMs = t.Type == ProbeType.Traceroute ? t.HopTimeoutMs : null,
+        Send = t.Type == ProbeType.Port ? t.SendText : null,
+        Expect = t.Type == ProbeType.Port ? t.ExpectText : null,
+        Tls = t.Type == ProbeType.Port ? t.UseTls : null,
+        Method = t.Type == ProbeType.Http ? t.HttpMethod : null,
+        Headers = t.Type == ProbeType.Http ? t.Headers : null,
+        Body = t.Type == ProbeType.Http ? t.Body : null,
+        ExpectedStatus = t.Type == ProbeType.Http ? t.ExpectedStatus ?? "" : null,
+        BodyContains = t.Type == ProbeType.Http ? t.BodyContains : null,
+        BodyRegex = t.Type == ProbeType.Http ? t.BodyMatchesRegex : null,
+        BodyMustNotContain = t.Type == ProbeType.Http ? t.BodyMustNotContain : null,
+        FollowRedirects = t.Type == ProbeType.Http ? t.FollowRedirects : null,
+        MaxRedirects = t.Type == ProbeType.Http ? t.MaxRedirects : null,
+        VerifyTls = t.Type == ProbeType.Http ? t.VerifyTls : null,
+        CertExpiryWarningDays = t.Type == ProbeType.Http ? t.CertificateExpiryWarningDays : null,
+    };
+}
