@@ -89,8 +89,8 @@ public sealed partial class SyntheticTestValidator(FleetSnapshot fleet, IOptions
                 if (candidate.HopTimeoutMs is < 50 or > 10_000) Error("hopTimeoutMs", "Timeout per hop must be between 50 and 10000 ms.");
                 break;
             case ProbeType.Port:
-                candidate.SendText = input.Send ?? test.SendText;
-                candidate.ExpectText = input.Expect ?? test.ExpectText;
+                candidate.SendText = Optional(input.Send, test.SendText);
+                candidate.ExpectText = Optional(input.Expect, test.ExpectText);
                 candidate.UseTls = input.Tls ?? test.UseTls;
                 if (candidate.SendText?.Length > 1024) Error("send", "The text to send must be at most 1024 characters.");
                 if (candidate.ExpectText?.Length > 256) Error("expect", "The expected text must be at most 256 characters.");
@@ -138,11 +138,11 @@ public sealed partial class SyntheticTestValidator(FleetSnapshot fleet, IOptions
     {
         candidate.HttpMethod = (input.Method ?? test.HttpMethod).Trim().ToUpperInvariant();
         candidate.Headers = input.Headers ?? test.Headers;
-        candidate.Body = input.Body ?? test.Body;
-        candidate.ExpectedStatus = input.ExpectedStatus is null ? test.ExpectedStatus : input.ExpectedStatus.Trim() is { Length: > 0 } s ? s : null;
-        candidate.BodyContains = input.BodyContains ?? test.BodyContains;
-        candidate.BodyMatchesRegex = input.BodyRegex ?? test.BodyMatchesRegex;
-        candidate.BodyMustNotContain = input.BodyMustNotContain ?? test.BodyMustNotContain;
+        candidate.Body = Optional(input.Body, test.Body);
+        candidate.ExpectedStatus = Optional(input.ExpectedStatus?.Trim(), test.ExpectedStatus);
+        candidate.BodyContains = Optional(input.BodyContains, test.BodyContains);
+        candidate.BodyMatchesRegex = Optional(input.BodyRegex, test.BodyMatchesRegex);
+        candidate.BodyMustNotContain = Optional(input.BodyMustNotContain, test.BodyMustNotContain);
         candidate.FollowRedirects = input.FollowRedirects ?? test.FollowRedirects;
         candidate.MaxRedirects = input.MaxRedirects ?? test.MaxRedirects;
         candidate.VerifyTls = input.VerifyTls ?? test.VerifyTls;
@@ -162,6 +162,9 @@ public sealed partial class SyntheticTestValidator(FleetSnapshot fleet, IOptions
         if (candidate.MaxRedirects is < 0 or > 20) error("maxRedirects", "Max redirects must be between 0 and 20.");
         if (candidate.CertificateExpiryWarningDays is < 0 or > 365) error("certExpiryWarningDays", "Certificate warning must be between 0 and 365 days.");
     }
+
+    /// <summary>A missing optional text keeps the current one; an empty one clears it.</summary>
+    private static string? Optional(string? input, string? current) => input is null ? current : input.Length == 0 ? null : input;
 
     [GeneratedRegex("^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$")]
     private static partial Regex HeaderName();

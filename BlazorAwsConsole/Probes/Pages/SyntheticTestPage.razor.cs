@@ -1,0 +1,84 @@
+using BlazorAwsConsole.Infrastructure;
+using Microsoft.AspNetCore.Components;
+
+namespace BlazorAwsConsole.Probes.Pages;
+
+public sealed partial class SyntheticTestPage : IDisposable
+{
+    private const int HistoryPageSize = 25;
+
+    [Parameter] public int Id { get; set; }
+
+    [Inject] private ProbeCatalog Catalog { get; set; } = default!;
+    [Inject] private ProbeStatusBoard Board { get; set; } = default!;
+    [Inject] private ProbeQueries Queries { get; set; } = default!;
+    [Inject] private LiveFeed Feed { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+
+    private SyntheticTest? _test;
+    private ProbeStatus _status = new(null, 0, 0, []);
+    private string _range = "1h";
+    private Trend? _trend;
+    private List<RoutePeriod> _routes = [];
+    private List<ProbeResult> _history = [];
+    private int _historyTotal;
+    private int _historyPage = 1;
+    private bool? _onlySuccess;
+    private RenderThrottle? _throttle;
+    private readonly List<IDisposable> _subscriptions = [];
+
+    protected override async Task OnParametersSetAsync()
+    {
+        await LoadAsync();
+        if (_throttle is not null) return;
+        // Results of this test re-read the page's data; the throttle keeps a burst to a few renders a second.
+        _throttle = new RenderThrottle(() => InvokeAsync(async () => { await LoadAsync(); StateHasChanged(); }), Time, TimeSpan.FromMilliseconds(500));
+        _subscriptions.Add(Feed.Subscribe<ProbeResultsStored>(stored =>
+        {
+            if (stored.Results.Any(r => r.TestId == Id)) _throttle.MarkDirty();
+            return Task.CompletedTask;
+        }));
+        _subscriptions.Add(Feed.Subscribe<SyntheticTestChanged>(changed =>
+        {
+            if (changed.TestId == Id) _throttle.MarkDirty();
+            return Task.CompletedTask;
+        }));
+    }
+
+    private async Task LoadAsync()
+    {
+        _test = Catalog.Find(Id);
+        if (_test is null) return;
+        _status = Board.StatusOf(Id);
+        _trend = await Queries.TrendAsync(Id, _range, CancellationToken.None);
+        _routes = _test.Type == ProbeType.Traceroute ? await Queries.RoutesAsync(Id, ProbeQueries.Ranges[_range], CancellationToken.None) : [];
+        (_history, _historyTotal) = await Queries.ResultsAsync(Id, null, null, _onlySuccess, _historyPage, HistoryPageSize, CancellationToken.None);
+    }
+
+    private async Task OnRangeChanged(string range)
+    {
+        _range = range;
+        await LoadAsync();
+    }
+
+    private async Task OnOutcomeFilter(bool? success)
+    {
+        _onlySuccess = success;
+        _historyPage = 1;
+        await LoadAsync();
+    }
+
+    private async Task OnHistoryPage(int page)
+    {
+        _historyPage = page;
+        await LoadAsync();
+    }
+
+    private static string Ms(double? value) => value is { } ms ? $"{ms:0.##} ms" : "–";
+
+    public void Dispose()
+    {
+        foreach (var subscription in _subscriptions) subscription.Dispose();
+        _throttle?.Dispose();
+    }
+}
