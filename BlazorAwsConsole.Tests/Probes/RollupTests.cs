@@ -1,0 +1,95 @@
+using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Probes;
+using BlazorAwsConsole.Tests.Fixtures;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorAwsConsole.Tests.Probes;
+
+/// <summary>Hourly rollups, retention, and trends read from raw results or rollups by range.</summary>
+public sealed class RollupTests : IAsyncLifetime
+{
+    private readonly MotoFixture _moto = new();
+    private ConsoleHost _console = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _moto.InitializeAsync();
+        _console = await ConsoleHost.StartAsync(_moto, "Probes:RunOnSchedule=false", "Probes:RetentionDays=2");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _console.DisposeAsync();
+        await _moto.DisposeAsync();
+    }
+
+    private async Task StoreAsync(params ProbeResult[] results)
+    {
+        await using var db = await _console.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync();
+        db.ProbeResults.AddRange(results);
+        await db.SaveChangesAsync();
+    }
+
+    private static ProbeResult Result(int testId, DateTime at, double? ms, bool success = true) => new()
+    {
+        TestId = testId, Type = ProbeType.Http, Success = success, Reason = success ? "ok" : "HTTP 500", StartedAt = at, DurationMs = ms ?? 1000, ResponseTimeMs = ms, Source = "console",
+    };
+
+    [Fact]
+    public async Task Finished_hours_roll_up_to_count_failures_min_avg_p95_and_max_and_old_raw_results_are_pruned()
+    {
+        var hour = ProbeRollups.HourOf(DateTime.UtcNow.AddDays(-3));
+        // 20 results in one hour: 1..20 ms, two failures, one without a response.
+        var results = Enumerable.Range(1, 20).Select(i => Result(7, hour.AddMinutes(i * 2), i, success: i > 2)).ToList();
+        results.Add(Result(7, hour.AddMinutes(59), null, success: false));
+        results.Add(Result(8, hour.AddMinutes(5), 100));
+        await StoreAsync([.. results]);
+
+        var rollups = _console.Get<ProbeRollups>();
+        (await rollups.RollUpAsync(CancellationToken.None)).Should().BeGreaterThan(0);
+        await using (var db = await _console.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync())
+        {
+            var seven = await db.ProbeRollups.SingleAsync(r => r.TestId == 7 && r.Hour == hour);
+            seven.Count.Should().Be(21);
+            seven.Failures.Should().Be(3);
+            seven.MinMs.Should().Be(1);
+            seven.MaxMs.Should().Be(20);
+            seven.AvgMs.Should().BeApproximately(10.5, 0.001);
+            seven.P95Ms.Should().Be(19);
+            (await db.ProbeRollups.SingleAsync(r => r.TestId == 8 && r.Hour == hour)).Count.Should().Be(1);
+        }
+        (await rollups.RollUpAsync(CancellationToken.None)).Should().Be(0, "hours already rolled up are not rolled again");
+
+        (await rollups.PruneAsync(CancellationToken.None)).Should().Be(22, "raw results older than the 2-day retention go");
+        await using (var db = await _console.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync())
+        {
+            (await db.ProbeResults.CountAsync(r => r.TestId == 7)).Should().Be(0);
+            (await db.ProbeRollups.CountAsync(r => r.TestId == 7)).Should().Be(1, "rollups stay for a year");
+        }
+    }
+
+    [Fact]
+    public async Task Short_ranges_draw_raw_results_and_long_ranges_draw_rollups_plus_the_hours_not_yet_rolled()
+    {
+        var now = DateTime.UtcNow;
+        await StoreAsync(
+            Result(21, now.AddDays(-1.5), 50),
+            Result(21, now.AddDays(-1.5).AddMinutes(1), 70, success: false),
+            Result(21, now.AddMinutes(-30), 10),
+            Result(21, now.AddMinutes(-20), 30));
+        await _console.Get<ProbeRollups>().RollUpAsync(CancellationToken.None);
+        var queries = _console.Get<ProbeQueries>();
+
+        var hour = await queries.TrendAsync(21, "1h", CancellationToken.None);
+        hour.FromRollups.Should().BeFalse();
+        hour.Points.Select(p => p.ResponseTimeMs).Should().Equal(10, 30);
+        hour.SuccessRate.Should().Be(100);
+
+        var week = await queries.TrendAsync(21, "7d", CancellationToken.None);
+        week.FromRollups.Should().BeTrue();
+        week.Runs.Should().Be(4);
+        week.Failures.Should().Be(1);
+        week.Points.Should().Contain(p => p.ResponseTimeMs == 60 && p.Runs == 2, "the older hour comes from its rollup");
+        week.Points.Sum(p => p.Runs).Should().Be(4, "the recent results are counted whether or not their hour was rolled up");
+    }
+}
