@@ -1,0 +1,63 @@
+namespace BlazorAwsConsole.Alerts;
+
+/// <summary>What a rule watches. Serialized in camelCase (<c>instanceState</c>, <c>testFailures</c> …).</summary>
+public enum AlertCondition
+{
+    /// <summary>An instance (by id, or every instance with a tag) is in <see cref="AlertRule.State"/>.</summary>
+    InstanceState,
+    /// <summary>An instance (by id or tag) left the fleet (terminated and gone, or deleted) within the last day.</summary>
+    InstanceDisappeared,
+    /// <summary>A test (by id, by tag, or every test) failed <see cref="AlertRule.ConsecutiveFailures"/> times in a row.</summary>
+    TestFailures,
+    /// <summary>A test's response time stayed above <see cref="AlertRule.ThresholdMs"/> for <see cref="AlertRule.ForMinutes"/>.</summary>
+    TestSlow,
+    /// <summary>A test's success rate over <see cref="AlertRule.WindowMinutes"/> fell below <see cref="AlertRule.SuccessRateBelow"/> %.</summary>
+    TestSuccessRate,
+    /// <summary>A traceroute test's latest run took a different route from the run before.</summary>
+    RouteChanged,
+    /// <summary>A region has not synced for longer than <see cref="AlertRule.StaleMinutes"/>.</summary>
+    RegionStale,
+    /// <summary>A credential set's key is within <see cref="AlertRule.DaysBeforeLimit"/> days of the age limit (or past it).</summary>
+    CredentialAge,
+}
+
+public enum AlertSeverity
+{
+    Info,
+    Warning,
+    Critical,
+}
+
+/// <summary>
+/// An alert rule: a condition over instances, tests, regions or credentials, with a severity and
+/// the channels to notify (none listed: every enabled channel). Only the fields of its condition
+/// are used.
+/// </summary>
+public sealed class AlertRule
+{
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public AlertCondition Condition { get; set; }
+    public AlertSeverity Severity { get; set; } = AlertSeverity.Warning;
+    public bool Enabled { get; set; } = true;
+    public List<int> ChannelIds { get; set; } = [];
+
+    // Which subjects: an instance id or tag (instance conditions), a test id or tag (test conditions); none = all.
+    public string? InstanceId { get; set; }
+    /// <summary>"key=value": instances (instance conditions) or tests (test conditions) carrying this tag.</summary>
+    public string? Tag { get; set; }
+    public int? TestId { get; set; }
+
+    public string? State { get; set; }
+    public int? ConsecutiveFailures { get; set; }
+    public double? ThresholdMs { get; set; }
+    public int? ForMinutes { get; set; }
+    public double? SuccessRateBelow { get; set; }
+    public int? WindowMinutes { get; set; }
+    public int? StaleMinutes { get; set; }
+    public int? DaysBeforeLimit { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+}
