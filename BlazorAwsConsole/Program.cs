@@ -6,6 +6,7 @@ using BlazorAwsConsole.JumpServers;
 using BlazorAwsConsole.Sandbox;
 using BlazorAwsConsole.Secrets;
 using MudBlazor.Services;
+using BlazorAwsConsole.Alerts;
 using BlazorAwsConsole.Probes;
 using Quartz;
 
@@ -54,6 +55,7 @@ public static class Program
         builder.AddFleet();
         builder.AddJumpServers();
         builder.AddProbes();
+        builder.AddAlerts();
         builder.AddSecrets();
         // A unique scheduler name lets several consoles share one process (the tests do).
         builder.Services.AddQuartz(quartz => quartz.ConfigureScheduler(scheduler =>
@@ -72,6 +74,7 @@ public static class Program
         app.MapFleetApi();
         app.MapJumpServersApi();
         app.MapProbesApi();
+        app.MapAlertsApi();
         app.MapSecretsApi();
         // The console's own Content-Security-Policy (Access/SecurityHeaders) already says frame-ancestors 'none'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BlazorAwsConsole.Access;
+using BlazorAwsConsole.Alerts;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.JumpServers;
 using BlazorAwsConsole.Probes;
@@ -27,6 +28,9 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
     public DbSet<SyntheticTest> SyntheticTests => Set<SyntheticTest>();
     public DbSet<ProbeResult> ProbeResults => Set<ProbeResult>();
     public DbSet<ProbeRollup> ProbeRollups => Set<ProbeRollup>();
+    public DbSet<AlertRule> AlertRules => Set<AlertRule>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -144,6 +148,41 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             result.Property(r => r.Http).HasConversion(JsonColumn<HttpDetails>.Nullable, JsonColumn<HttpDetails>.NullableComparer);
             result.HasIndex(r => new { r.TestId, r.StartedAt });
             result.HasIndex(r => r.StartedAt);
+        });
+
+        model.Entity<AlertRule>(rule =>
+        {
+            rule.Property(r => r.Name).HasMaxLength(100);
+            rule.Property(r => r.Condition).HasConversion<string>().HasMaxLength(32);
+            rule.Property(r => r.Severity).HasConversion<string>().HasMaxLength(16);
+            rule.Property(r => r.InstanceId).HasMaxLength(32);
+            rule.Property(r => r.Tag).HasMaxLength(300);
+            rule.Property(r => r.State).HasMaxLength(16);
+            rule.Property(r => r.ChannelIds).HasConversion(JsonColumn<List<int>>.Converter, JsonColumn<List<int>>.Comparer);
+        });
+
+        model.Entity<Alert>(alert =>
+        {
+            alert.Property(a => a.RuleName).HasMaxLength(100);
+            alert.Property(a => a.Severity).HasConversion<string>().HasMaxLength(16);
+            alert.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
+            alert.Property(a => a.SubjectKey).HasMaxLength(128);
+            alert.Property(a => a.Subject).HasMaxLength(300);
+            alert.Property(a => a.Link).HasMaxLength(300);
+            alert.Property(a => a.Summary).HasMaxLength(1000);
+            alert.Property(a => a.AcknowledgedBy).HasMaxLength(256);
+            alert.Property(a => a.AcknowledgeComment).HasMaxLength(1000);
+            alert.Ignore(a => a.IsOpen);
+            alert.HasIndex(a => a.Status);
+            alert.HasIndex(a => new { a.RuleId, a.SubjectKey, a.ResolvedAt });
+        });
+
+        model.Entity<MaintenanceWindow>(window =>
+        {
+            window.Property(w => w.Name).HasMaxLength(100);
+            window.Property(w => w.InstanceTag).HasMaxLength(300);
+            window.Property(w => w.RuleIds).HasConversion(JsonColumn<List<int>>.Converter, JsonColumn<List<int>>.Comparer);
+            window.HasIndex(w => w.EndsAt);
         });
 
         model.Entity<ProbeRollup>(rollup =>

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BlazorAwsConsole.Probes;
 
 /// <summary>What the lists show for one test: its last result, 24 h success rate and recent response times.</summary>
-public sealed record ProbeStatus(ProbeResult? Last, int Runs24h, int Failures24h, IReadOnlyList<double?> Recent)
+public sealed record ProbeStatus(ProbeResult? Last, int Runs24h, int Failures24h, IReadOnlyList<double?> Recent, int ConsecutiveFailures = 0)
 {
     public double? SuccessRate24h => Runs24h == 0 ? null : 100.0 * (Runs24h - Failures24h) / Runs24h;
 }
@@ -28,9 +28,9 @@ public sealed class ProbeStatusBoard(TimeProvider time)
         if (!_entries.TryGetValue(testId, out var entry)) return new ProbeStatus(null, 0, 0, []);
         lock (entry)
         {
-            var since = HourOf(time.GetUtcNow().UtcDateTime).AddHours(-23);
+            var since = ProbeRollups.HourOf(time.GetUtcNow().UtcDateTime).AddHours(-23);
             var hours = entry.Hours.Where(h => h.Key >= since).Select(h => h.Value).ToList();
-            return new ProbeStatus(entry.Last, hours.Sum(h => h.Runs), hours.Sum(h => h.Failures), entry.Recent.ToList());
+            return new ProbeStatus(entry.Last, hours.Sum(h => h.Runs), hours.Sum(h => h.Failures), entry.Recent.ToList(), entry.ConsecutiveFailures);
         }
     }
 
@@ -62,7 +62,7 @@ public sealed class ProbeStatusBoard(TimeProvider time)
     public async Task LoadAsync(IDbContextFactory<ConsoleDbContext> contexts, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var since = HourOf(time.GetUtcNow().UtcDateTime).AddHours(-23);
+        var since = ProbeRollups.HourOf(time.GetUtcNow().UtcDateTime).AddHours(-23);
         var hours = await db.ProbeResults.AsNoTracking()
             .Where(r => r.StartedAt >= since)
             .GroupBy(r => new { r.TestId, r.StartedAt.Year, r.StartedAt.Month, r.StartedAt.Day, r.StartedAt.Hour })
@@ -87,6 +87,7 @@ public sealed class ProbeStatusBoard(TimeProvider time)
         {
             var entry = _entries.GetOrAdd(result.TestId, _ => new Entry());
             entry.Last = result;
+            entry.ConsecutiveFailures = result.Success ? 0 : entry.ConsecutiveFailures + 1;
             if (result.StartedAt >= since) entry.PushRecent(result.ResponseTimeMs);
         }
         foreach (var hour in hours)
@@ -96,19 +97,20 @@ public sealed class ProbeStatusBoard(TimeProvider time)
         }
     }
 
-    private static DateTime HourOf(DateTime at) => new(at.Year, at.Month, at.Day, at.Hour, 0, 0, DateTimeKind.Utc);
-
-    private sealed class Entry
+        private sealed class Entry
     {
         public ProbeResult? Last;
+        /// <summary>Failed runs since the last success (counted over the loaded recent runs after a restart).</summary>
+        public int ConsecutiveFailures;
         public readonly Queue<double?> Recent = new();
         public readonly SortedDictionary<DateTime, (int Runs, int Failures)> Hours = new();
 
         public void Add(ProbeResult result)
         {
             if (Last is null || result.Id > Last.Id) Last = result;
+            ConsecutiveFailures = result.Success ? 0 : ConsecutiveFailures + 1;
             PushRecent(result.ResponseTimeMs);
-            var hour = HourOf(result.StartedAt);
+            var hour = ProbeRollups.HourOf(result.StartedAt);
             var (runs, failures) = Hours.GetValueOrDefault(hour);
             Hours[hour] = (runs + 1, failures + (result.Success ? 0 : 1));
             while (Hours.Count > 25) Hours.Remove(Hours.Keys.First());

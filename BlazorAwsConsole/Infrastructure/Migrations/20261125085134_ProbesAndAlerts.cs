@@ -6,11 +6,88 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace BlazorAwsConsole.Infrastructure.Migrations
 {
     /// <inheritdoc />
-    public partial class SyntheticTests : Migration
+    public partial class ProbesAndAlerts : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "AlertRules",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Condition = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Severity = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ChannelIds = table.Column<string>(type: "TEXT", nullable: false),
+                    InstanceId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Tag = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    TestId = table.Column<int>(type: "INTEGER", nullable: true),
+                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    ConsecutiveFailures = table.Column<int>(type: "INTEGER", nullable: true),
+                    ThresholdMs = table.Column<double>(type: "REAL", nullable: true),
+                    ForMinutes = table.Column<int>(type: "INTEGER", nullable: true),
+                    SuccessRateBelow = table.Column<double>(type: "REAL", nullable: true),
+                    WindowMinutes = table.Column<int>(type: "INTEGER", nullable: true),
+                    StaleMinutes = table.Column<int>(type: "INTEGER", nullable: true),
+                    DaysBeforeLimit = table.Column<int>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AlertRules", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Alerts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RuleId = table.Column<int>(type: "INTEGER", nullable: false),
+                    RuleName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Severity = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    SubjectKey = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Link = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    Summary = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Flapping = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FiredAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    AcknowledgedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    AcknowledgedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    AcknowledgeComment = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    ResolvedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastSeenAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Alerts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "MaintenanceWindows",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    StartsAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    EndsAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RuleIds = table.Column<string>(type: "TEXT", nullable: false),
+                    InstanceTag = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
+                    CreatedBy = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_MaintenanceWindows", x => x.Id);
+                });
+
             migrationBuilder.CreateTable(
                 name: "ProbeResults",
                 columns: table => new
@@ -102,6 +179,21 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Alerts_RuleId_SubjectKey_ResolvedAt",
+                table: "Alerts",
+                columns: new[] { "RuleId", "SubjectKey", "ResolvedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Alerts_Status",
+                table: "Alerts",
+                column: "Status");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_MaintenanceWindows_EndsAt",
+                table: "MaintenanceWindows",
+                column: "EndsAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ProbeResults_StartedAt",
                 table: "ProbeResults",
                 column: "StartedAt");
@@ -120,6 +212,15 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "AlertRules");
+
+            migrationBuilder.DropTable(
+                name: "Alerts");
+
+            migrationBuilder.DropTable(
+                name: "MaintenanceWindows");
+
             migrationBuilder.DropTable(
                 name: "ProbeResults");
 

@@ -1,0 +1,225 @@
+using BlazorAwsConsole.Alerts.Channels;
+using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Probes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BlazorAwsConsole.Alerts;
+
+/// <summary>
+/// Evaluates every enabled rule on a timer and at once after new probe results or fleet changes,
+/// and moves alerts through their lifecycle: opens one per rule and subject (never a duplicate
+/// while one is open), resolves it when the condition clears, holds a flapping one, skips subjects
+/// in a maintenance window, and hands every change to the notifier. The only writer of alerts:
+/// acknowledgements go through it too, so an ack and a resolve never race.
+/// </summary>
+public sealed class AlertEngine(
+    IDbContextFactory<ConsoleDbContext> contexts,
+    AlertEvaluator evaluator,
+    AlertBoard board,
+    IAlertNotifier notifier,
+    LiveFeed feed,
+    ProbeResultWriter results,
+    IOptionsMonitor<AlertOptions> options,
+    TimeProvider time,
+    ILogger<AlertEngine> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private List<AlertRule> _rules = [];
+    private readonly List<IDisposable> _subscriptions = [];
+
+    /// <summary>Evaluations finished since start (tests wait on it).</summary>
+    public long Evaluations { get; private set; }
+
+    /// <summary>Asks for an evaluation as soon as possible (several asks become one).</summary>
+    public void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try { _wake.Release(); } catch (SemaphoreFullException) { }
+        }
+    }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            board.Load(await db.Alerts.AsNoTracking().Where(a => a.Status != AlertStatus.Resolved).ToListAsync(cancellationToken));
+            _rules = await db.AlertRules.AsNoTracking().ToListAsync(cancellationToken);
+        }
+        results.BatchStored += OnResults;
+        _subscriptions.Add(feed.Subscribe<FleetChanged>(_ => { Wake(); return Task.CompletedTask; }));
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        results.BatchStored -= OnResults;
+        foreach (var subscription in _subscriptions) subscription.Dispose();
+        await base.StopAsync(cancellationToken);
+    }
+
+    private void OnResults(IReadOnlyList<ProbeResult> stored)
+    {
+        var rules = _rules;
+        _gate.Wait();
+        try { evaluator.Observe(stored, rules.Where(r => r.Enabled).ToList()); }
+        finally { _gate.Release(); }
+        Wake();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await EvaluateAsync(stoppingToken);
+            }
+            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(error, "Alert evaluation failed; trying again at the next interval");
+            }
+            try
+            {
+                await _wake.WaitAsync(TimeSpan.FromSeconds(options.CurrentValue.EvaluateSeconds), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The rules changed (saved or deleted): re-read them and evaluate.</summary>
+    public async Task RulesChangedAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        _rules = await db.AlertRules.AsNoTracking().ToListAsync(cancellationToken);
+        Wake();
+    }
+
+    public async Task EvaluateAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        var changed = new List<Alert>();
+        try
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            evaluator.TrackFleet();
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var windows = await db.MaintenanceWindows.AsNoTracking().Where(w => w.StartsAt <= now && w.EndsAt > now).ToListAsync(cancellationToken);
+            var rules = _rules;
+            foreach (var rule in rules.Where(r => r.Enabled))
+            {
+                var findings = (await evaluator.EvaluateAsync(rule, cancellationToken)).DistinctBy(f => f.SubjectKey).ToDictionary(f => f.SubjectKey);
+                foreach (var finding in findings.Values)
+                {
+                    if (board.OpenFor(rule.Id, finding.SubjectKey) is { } open)
+                    {
+                        open.LastSeenAt = now;
+                        continue;
+                    }
+                    if (windows.Any(w => Silences(w, rule, finding))) continue;
+                    changed.Add(await OpenAsync(db, rule, finding, now, cancellationToken));
+                }
+                foreach (var open in board.Open.Where(a => a.RuleId == rule.Id && !findings.ContainsKey(a.SubjectKey)).ToList())
+                {
+                    if (open.Flapping && now - open.LastSeenAt < TimeSpan.FromMinutes(options.CurrentValue.FlapQuietMinutes)) continue;
+                    changed.Add(await ResolveAsync(db, open, now, "condition cleared", cancellationToken));
+                }
+            }
+            // Alerts of rules that were deleted or disabled resolve: nothing watches their condition any more.
+            foreach (var orphan in board.Open.Where(a => rules.All(r => r.Id != a.RuleId || !r.Enabled)).ToList())
+            {
+                changed.Add(await ResolveAsync(db, orphan, now, "rule deleted or disabled", cancellationToken));
+            }
+            Evaluations++;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        if (changed.Count > 0) feed.Publish(new AlertsChanged(changed));
+    }
+
+    /// <summary>Acknowledges a firing alert; false when there is no such open alert.</summary>
+    public async Task<Alert?> AcknowledgeAsync(long id, string by, string? comment, CancellationToken cancellationToken)
+    {
+        Alert? alert;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            alert = await db.Alerts.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+            if (alert is null || alert.Status != AlertStatus.Firing) return alert is null ? null : alert;
+            alert.Status = AlertStatus.Acknowledged;
+            alert.AcknowledgedAt = time.GetUtcNow().UtcDateTime;
+            alert.AcknowledgedBy = by;
+            alert.AcknowledgeComment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+            await db.SaveChangesAsync(CancellationToken.None);
+            board.Set(alert);
+            Notify(alert, $"acknowledged by {by}{(alert.AcknowledgeComment is null ? "" : $": {alert.AcknowledgeComment}")}");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        feed.Publish(new AlertsChanged([alert]));
+        return alert;
+    }
+
+    private async Task<Alert> OpenAsync(ConsoleDbContext db, AlertRule rule, Finding finding, DateTime now, CancellationToken cancellationToken)
+    {
+        var hourAgo = now.AddHours(-1);
+        var recentClears = await db.Alerts.CountAsync(a => a.RuleId == rule.Id && a.SubjectKey == finding.SubjectKey && a.ResolvedAt >= hourAgo, cancellationToken);
+        var flapping = recentClears >= options.CurrentValue.FlapLimit;
+        var alert = new Alert
+        {
+            RuleId = rule.Id,
+            RuleName = rule.Name,
+            Severity = rule.Severity,
+            SubjectKey = finding.SubjectKey,
+            Subject = finding.Subject,
+            Link = finding.Link,
+            Summary = flapping ? $"flapping ({recentClears} clears in the last hour), held: {finding.Summary}" : finding.Summary,
+            Status = AlertStatus.Firing,
+            Flapping = flapping,
+            FiredAt = now,
+            LastSeenAt = now,
+        };
+        db.Alerts.Add(alert);
+        await db.SaveChangesAsync(CancellationToken.None);
+        board.Set(alert);
+        logger.LogWarning("Alert {AlertId} firing: {Rule} — {Summary}", alert.Id, rule.Name, alert.Summary);
+        Notify(alert, null);
+        return alert;
+    }
+
+    private async Task<Alert> ResolveAsync(ConsoleDbContext db, Alert open, DateTime now, string why, CancellationToken cancellationToken)
+    {
+        var alert = await db.Alerts.FirstAsync(a => a.Id == open.Id, cancellationToken);
+        alert.Status = AlertStatus.Resolved;
+        alert.ResolvedAt = now;
+        alert.LastSeenAt = open.LastSeenAt;
+        await db.SaveChangesAsync(CancellationToken.None);
+        board.Set(alert);
+        logger.LogInformation("Alert {AlertId} resolved ({Why}): {Rule}", alert.Id, why, alert.RuleName);
+        Notify(alert, why);
+        return alert;
+    }
+
+    private void Notify(Alert alert, string? note)
+    {
+        var channels = _rules.FirstOrDefault(r => r.Id == alert.RuleId)?.ChannelIds is { Count: > 0 } ids ? ids : null;
+        notifier.Enqueue(new AlertNotification(alert.Id, alert.RuleName, alert.Severity.ToString().ToLowerInvariant(),
+            alert.Status.ToString().ToLowerInvariant(), alert.Subject, note is null ? alert.Summary : $"{alert.Summary} ({note})",
+            new DateTimeOffset(DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime, DateTimeKind.Utc)), alert.Link), channels);
+    }
+
+    private static bool Silences(MaintenanceWindow window, AlertRule rule, Finding finding) =>
+        window.RuleIds.Contains(rule.Id)
+        || window.InstanceTag is { } tag && finding.InstanceTags is { } tags && AlertEvaluator.HasTag(tags, tag);
+}

@@ -1,0 +1,165 @@
+using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Probes;
+using BlazorAwsConsole.Secrets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BlazorAwsConsole.Alerts;
+
+/// <summary>A rule's condition holding for one subject now.</summary>
+/// <param name="InstanceTags">The subject instance's tags, so a maintenance window can silence it by tag.</param>
+public sealed record Finding(string SubjectKey, string Subject, string? Link, string Summary, IReadOnlyDictionary<string, string>? InstanceTags = null);
+
+/// <summary>
+/// Works out, for one rule, which subjects its condition holds for right now, from the live state
+/// (fleet snapshot, test status board) and, for windows of history, the database. Keeps the little
+/// memory some conditions need: since when a test has been slow, which instances left the fleet.
+/// </summary>
+public sealed class AlertEvaluator(
+    FleetSnapshot fleet,
+    ProbeCatalog tests,
+    ProbeStatusBoard board,
+    IDbContextFactory<ConsoleDbContext> contexts,
+    IOptionsMonitor<AlertOptions> options,
+    IOptions<SecretsOptions> secrets,
+    TimeProvider time)
+{
+    private readonly Dictionary<string, (string Name, string Region, Dictionary<string, string> Tags)> _seen = [];
+    private readonly Dictionary<string, (DateTime At, string Name, string Region, Dictionary<string, string> Tags)> _gone = [];
+    private readonly Dictionary<(int Rule, int Test), DateTime> _slowSince = [];
+    private readonly DateTime _startedAt = time.GetUtcNow().UtcDateTime;
+
+    /// <summary>Notes which instances left the fleet since the last call; called once per evaluation, before the rules.</summary>
+    public void TrackFleet()
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var current = fleet.Instances.ToDictionary(i => i.InstanceId);
+        foreach (var (id, seen) in _seen.Where(s => !current.ContainsKey(s.Key)).ToList())
+        {
+            _gone[id] = (now, seen.Name, seen.Region, seen.Tags);
+            _seen.Remove(id);
+        }
+        foreach (var instance in current.Values)
+        {
+            _seen[instance.InstanceId] = (instance.Name, instance.Region, instance.Tags);
+            _gone.Remove(instance.InstanceId);
+        }
+        var forgetBefore = now.AddHours(-options.CurrentValue.DisappearedHours);
+        foreach (var id in _gone.Where(g => g.Value.At < forgetBefore).Select(g => g.Key).ToList()) _gone.Remove(id);
+    }
+
+    /// <summary>Updates "slow since" for the slow-response rules from new results.</summary>
+    public void Observe(IEnumerable<ProbeResult> results, IReadOnlyList<AlertRule> rules)
+    {
+        var slowRules = rules.Where(r => r.Condition == AlertCondition.TestSlow).ToList();
+        if (slowRules.Count == 0) return;
+        foreach (var result in results.OrderBy(r => r.StartedAt))
+        {
+            if (tests.Find(result.TestId) is not { } test) continue;
+            foreach (var rule in slowRules.Where(r => Matches(r, test)))
+            {
+                var slow = !result.Success || result.ResponseTimeMs is null || result.ResponseTimeMs > rule.ThresholdMs;
+                if (slow) _slowSince.TryAdd((rule.Id, test.Id), result.StartedAt);
+                else _slowSince.Remove((rule.Id, test.Id));
+            }
+        }
+    }
+
+    public async Task<List<Finding>> EvaluateAsync(AlertRule rule, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        switch (rule.Condition)
+        {
+            case AlertCondition.InstanceState:
+                return fleet.Instances.Where(i => Matches(rule, i.InstanceId, i.Tags) && string.Equals(i.State, rule.State, StringComparison.OrdinalIgnoreCase))
+                    .Select(i => new Finding($"instance:{i.InstanceId}", Label(i.InstanceId, i.Name), $"/instances/{i.InstanceId}",
+                        $"{Label(i.InstanceId, i.Name)} in {i.Region} is {i.State}", i.Tags))
+                    .ToList();
+            case AlertCondition.InstanceDisappeared:
+                return _gone.Where(g => Matches(rule, g.Key, g.Value.Tags))
+                    .Select(g => new Finding($"instance:{g.Key}", Label(g.Key, g.Value.Name), $"/instances/{g.Key}",
+                        $"{Label(g.Key, g.Value.Name)} in {g.Value.Region} left the fleet at {g.Value.At:HH:mm:ss} UTC", g.Value.Tags))
+                    .ToList();
+            case AlertCondition.TestFailures:
+                return tests.Tests.Where(t => Matches(rule, t))
+                    .Select(t => (Test: t, Status: board.StatusOf(t.Id)))
+                    .Where(x => x.Status.ConsecutiveFailures >= rule.ConsecutiveFailures)
+                    .Select(x => TestFinding(x.Test, $"failed {x.Status.ConsecutiveFailures} times in a row: {x.Status.Last?.Reason}"))
+                    .ToList();
+            case AlertCondition.TestSlow:
+                return tests.Tests.Where(t => Matches(rule, t) && t.Enabled)
+                    .Where(t => _slowSince.TryGetValue((rule.Id, t.Id), out var since) && now - since >= TimeSpan.FromMinutes(rule.ForMinutes ?? 0))
+                    .Select(t => TestFinding(t, $"slower than {rule.ThresholdMs:0.#} ms for {rule.ForMinutes} min (last {board.StatusOf(t.Id).Last?.ResponseTimeMs:0.#} ms)"))
+                    .ToList();
+            case AlertCondition.TestSuccessRate:
+                return await SuccessRateFindingsAsync(rule, now, cancellationToken);
+            case AlertCondition.RouteChanged:
+                return tests.Tests.Where(t => t.Type == ProbeType.Traceroute && Matches(rule, t))
+                    .Where(t => board.StatusOf(t.Id).Last?.Traceroute?.RouteChanged == true)
+                    .Select(t => TestFinding(t, $"route changed: {string.Join(" → ", ProbeStatusBoard.RouteOf(board.StatusOf(t.Id).Last!.Traceroute!))}"))
+                    .ToList();
+            case AlertCondition.RegionStale:
+                return fleet.Regions
+                    .Select(r => (Region: r, Since: r.LastSyncedAt ?? _startedAt))
+                    .Where(x => now - x.Since > TimeSpan.FromMinutes(rule.StaleMinutes ?? 0) && x.Region.LastError is not null)
+                    .Select(x => new Finding($"region:{x.Region.Code}", x.Region.Code, "/fleet",
+                        $"{x.Region.Code} has not synced since {(x.Region.LastSyncedAt is null ? "start-up" : $"{x.Region.LastSyncedAt:yyyy-MM-dd HH:mm} UTC")}: {x.Region.LastError}"))
+                    .ToList();
+            case AlertCondition.CredentialAge:
+                return await CredentialFindingsAsync(rule, now, cancellationToken);
+            default:
+                return [];
+        }
+    }
+
+    private async Task<List<Finding>> SuccessRateFindingsAsync(AlertRule rule, DateTime now, CancellationToken cancellationToken)
+    {
+        var from = now.AddMinutes(-(rule.WindowMinutes ?? 60));
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var counts = await db.ProbeResults.AsNoTracking()
+            .Where(r => r.StartedAt >= from)
+            .GroupBy(r => r.TestId)
+            .Select(g => new { TestId = g.Key, Runs = g.Count(), Failures = g.Count(r => !r.Success) })
+            .ToListAsync(cancellationToken);
+        return counts
+            .Select(c => (Test: tests.Find(c.TestId), Rate: 100.0 * (c.Runs - c.Failures) / c.Runs, c.Runs))
+            .Where(x => x.Test is not null && Matches(rule, x.Test) && x.Rate < rule.SuccessRateBelow)
+            .Select(x => TestFinding(x.Test!, $"success rate {x.Rate:0.#} % over {rule.WindowMinutes} min ({x.Runs} runs), below {rule.SuccessRateBelow:0.#} %"))
+            .ToList();
+    }
+
+    private async Task<List<Finding>> CredentialFindingsAsync(AlertRule rule, DateTime now, CancellationToken cancellationToken)
+    {
+        var limit = secrets.Value.MaxCredentialAgeDays;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var sets = await db.CredentialSets.AsNoTracking().Where(c => c.Kind == CredentialKind.KeyPair).ToListAsync(cancellationToken);
+        return sets
+            .Select(s => (Set: s, Age: (int)(now - s.KeyDate).TotalDays))
+            .Where(x => x.Age >= limit - (rule.DaysBeforeLimit ?? 0))
+            .Select(x => new Finding($"credential:{x.Set.Name}", $"credential set {x.Set.Name}", "/settings/aws",
+                x.Age >= limit ? $"key of {x.Set.Name} is {x.Age} days old, past the {limit}-day limit: rotate it"
+                               : $"key of {x.Set.Name} is {x.Age} days old; the limit is {limit} days"))
+            .ToList();
+    }
+
+    private static Finding TestFinding(SyntheticTest test, string what) =>
+        new($"test:{test.Id}", $"test {test.Id} ({test.Name})", $"/synthetic/{test.Id}", $"{test.Name}: {what}");
+
+    private static string Label(string instanceId, string name) => string.IsNullOrEmpty(name) ? instanceId : $"{instanceId} ({name})";
+
+    private static bool Matches(AlertRule rule, string instanceId, IReadOnlyDictionary<string, string> tags) =>
+        rule.InstanceId is { } id ? id == instanceId : rule.Tag is null || HasTag(tags, rule.Tag);
+
+    private static bool Matches(AlertRule rule, SyntheticTest test) =>
+        rule.TestId is { } id ? id == test.Id : rule.Tag is null || HasTag(test.Tags, rule.Tag);
+
+    /// <summary>"key=value" (or "key=" for any value) against a set of tags.</summary>
+    public static bool HasTag(IReadOnlyDictionary<string, string> tags, string tag)
+    {
+        var at = tag.IndexOf('=');
+        var key = at < 0 ? tag : tag[..at];
+        var value = at < 0 ? "" : tag[(at + 1)..];
+        return tags.TryGetValue(key, out var actual) && (value.Length == 0 || actual == value);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+using BlazorAwsConsole.Probes;
+
+namespace BlazorAwsConsole.Alerts;
+
+/// <summary>Checks a rule when it is saved and copies the accepted values onto it; each wrong field gets its own message under its JSON name.</summary>
+public sealed partial class AlertRuleValidator(ProbeCatalog tests)
+{
+    public static readonly string[] InstanceStates = ["pending", "running", "stopping", "stopped", "shutting-down", "terminated"];
+
+    public Dictionary<string, string[]> Apply(AlertRuleDto input, AlertRule rule, bool isNew)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Error(string field, string message) => errors[field] = [message];
+
+        var name = input.Name?.Trim() ?? (isNew ? null : rule.Name);
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100) Error("name", "Name is required (at most 100 characters).");
+
+        var condition = rule.Condition;
+        if (input.Condition is not null || isNew)
+        {
+            var match = Enum.GetValues<AlertCondition>().Where(c => string.Equals(AlertRuleDto.ConditionName(c), input.Condition, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (match.Count == 1) condition = match[0];
+            else Error("condition", $"Condition must be one of {string.Join(", ", Enum.GetValues<AlertCondition>().Select(AlertRuleDto.ConditionName))}.");
+        }
+        var severity = rule.Severity;
+        if (input.Severity is not null && !Enum.TryParse(input.Severity, true, out severity) || input.Severity is not null && int.TryParse(input.Severity, out _))
+            Error("severity", "Severity must be info, warning or critical.");
+
+        var candidate = new AlertRule
+        {
+            Name = name ?? "",
+            Condition = condition,
+            Severity = severity,
+            InstanceId = Text(input.InstanceId, rule.InstanceId),
+            Tag = Text(input.Tag, rule.Tag),
+            TestId = input.TestId ?? rule.TestId,
+            State = Text(input.State, rule.State)?.ToLowerInvariant(),
+            ConsecutiveFailures = input.ConsecutiveFailures ?? rule.ConsecutiveFailures,
+            ThresholdMs = input.ThresholdMs ?? rule.ThresholdMs,
+            ForMinutes = input.ForMinutes ?? rule.ForMinutes,
+            SuccessRateBelow = input.SuccessRateBelow ?? rule.SuccessRateBelow,
+            WindowMinutes = input.WindowMinutes ?? rule.WindowMinutes,
+            StaleMinutes = input.StaleMinutes ?? rule.StaleMinutes,
+            DaysBeforeLimit = input.DaysBeforeLimit ?? rule.DaysBeforeLimit,
+        };
+        if (candidate.InstanceId is { } id && !InstanceId().IsMatch(id)) Error("instanceId", $"'{id}' is not an EC2 instance id.");
+        if (candidate.Tag is { } tag && (tag.IndexOf('=') <= 0 || tag.Length > 300)) Error("tag", "Tag must be key=value (or key= for any value).");
+        if (candidate.TestId is { } testId && tests.Find(testId) is null) Error("testId", $"There is no synthetic test {testId}.");
+
+        if (!errors.ContainsKey("condition"))
+        {
+            switch (condition)
+            {
+                case AlertCondition.InstanceState:
+                    if (candidate.State is null || !InstanceStates.Contains(candidate.State)) Error("state", $"State must be one of {string.Join(", ", InstanceStates)}.");
+                    break;
+                case AlertCondition.TestFailures:
+                    candidate.ConsecutiveFailures ??= 3;
+                    if (candidate.ConsecutiveFailures is < 1 or > 1000) Error("consecutiveFailures", "Consecutive failures must be between 1 and 1000.");
+                    break;
+                case AlertCondition.TestSlow:
+                    if (candidate.ThresholdMs is not (> 0 and <= 600_000)) Error("thresholdMs", "Threshold must be between 0 and 600000 ms.");
+                    candidate.ForMinutes ??= 5;
+                    if (candidate.ForMinutes is < 0 or > 1440) Error("forMinutes", "Minutes must be between 0 and 1440.");
+                    break;
+                case AlertCondition.TestSuccessRate:
+                    if (candidate.SuccessRateBelow is not (> 0 and <= 100)) Error("successRateBelow", "Success rate must be above 0 and at most 100 (%).");
+                    candidate.WindowMinutes ??= 60;
+                    if (candidate.WindowMinutes is < 1 or > 10080) Error("windowMinutes", "Window must be between 1 and 10080 minutes.");
+                    break;
+                case AlertCondition.RegionStale:
+                    candidate.StaleMinutes ??= 10;
+                    if (candidate.StaleMinutes is < 1 or > 10080) Error("staleMinutes", "Minutes must be between 1 and 10080.");
+                    break;
+                case AlertCondition.CredentialAge:
+                    candidate.DaysBeforeLimit ??= 14;
+                    if (candidate.DaysBeforeLimit is < 0 or > 365) Error("daysBeforeLimit", "Days before the limit must be between 0 and 365.");
+                    break;
+            }
+        }
+        if (errors.Count > 0) return errors;
+
+        rule.Name = candidate.Name;
+        rule.Condition = condition;
+        rule.Severity = severity;
+        rule.Enabled = input.Enabled ?? rule.Enabled;
+        rule.ChannelIds = input.ChannelIds ?? rule.ChannelIds;
+        rule.InstanceId = candidate.InstanceId;
+        rule.Tag = candidate.Tag;
+        rule.TestId = candidate.TestId;
+        rule.State = candidate.State;
+        rule.ConsecutiveFailures = candidate.ConsecutiveFailures;
+        rule.ThresholdMs = candidate.ThresholdMs;
+        rule.ForMinutes = candidate.ForMinutes;
+        rule.SuccessRateBelow = candidate.SuccessRateBelow;
+        rule.WindowMinutes = candidate.WindowMinutes;
+        rule.StaleMinutes = candidate.StaleMinutes;
+        rule.DaysBeforeLimit = candidate.DaysBeforeLimit;
+        return errors;
+    }
+
+    /// <summary>A missing text keeps the current one; an empty one clears it.</summary>
+    private static string? Text(string? input, string? current) => input is null ? current : input.Trim() is { Length: > 0 } text ? text : null;
+
+    [GeneratedRegex("^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$")]
+    private static partial Regex InstanceId();
+}

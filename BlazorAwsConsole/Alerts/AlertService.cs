@@ -1,0 +1,158 @@
+using BlazorAwsConsole.Access;
+using BlazorAwsConsole.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorAwsConsole.Alerts;
+
+public sealed record RuleSaveResult(AlertRule? Rule, IReadOnlyDictionary<string, string[]> Errors)
+{
+    public bool NotFound => Rule is null && Errors.Count == 0;
+}
+
+public enum AckOutcome
+{
+    Acknowledged,
+    NotFound,
+    AlreadyResolved,
+}
+
+/// <summary>Rules, alerts and maintenance windows for the API and the pages; every change is audited.</summary>
+public sealed class AlertService(
+    IDbContextFactory<ConsoleDbContext> contexts,
+    AlertRuleValidator validator,
+    AlertEngine engine,
+    AuditLog audit,
+    TimeProvider time)
+{
+    public async Task<List<AlertRule>> RulesAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.AlertRules.AsNoTracking().OrderBy(r => r.Name).ToListAsync(cancellationToken);
+    }
+
+    public async Task<AlertRule?> RuleAsync(int id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.AlertRules.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+    }
+
+    public async Task<RuleSaveResult> CreateRuleAsync(AlertRuleDto input, Caller caller, CancellationToken cancellationToken)
+    {
+        var rule = new AlertRule { Name = "", CreatedBy = caller.Name };
+        var errors = validator.Apply(input, rule, isNew: true);
+        if (errors.Count == 0)
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            rule.CreatedAt = rule.UpdatedAt = time.GetUtcNow().UtcDateTime;
+            db.AlertRules.Add(rule);
+            await db.SaveChangesAsync(CancellationToken.None);
+            await engine.RulesChangedAsync(CancellationToken.None);
+        }
+        await AuditAsync(caller, "alert-rule.create", errors.Count == 0 ? rule.Id.ToString() : input.Name ?? "", errors, found: true);
+        return new RuleSaveResult(errors.Count == 0 ? rule : null, errors);
+    }
+
+    public async Task<RuleSaveResult> UpdateRuleAsync(int id, AlertRuleDto input, Caller caller, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rule = await db.AlertRules.FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        IReadOnlyDictionary<string, string[]> errors = new Dictionary<string, string[]>();
+        if (rule is not null)
+        {
+            errors = validator.Apply(input, rule, isNew: false);
+            if (errors.Count == 0)
+            {
+                rule.UpdatedAt = time.GetUtcNow().UtcDateTime;
+                await db.SaveChangesAsync(CancellationToken.None);
+                await engine.RulesChangedAsync(CancellationToken.None);
+            }
+        }
+        await AuditAsync(caller, "alert-rule.update", id.ToString(), errors, rule is not null);
+        return new RuleSaveResult(errors.Count == 0 ? rule : null, errors);
+    }
+
+    /// <summary>Deletes a rule; its open alerts resolve at the next evaluation, its history stays.</summary>
+    public async Task<bool> DeleteRuleAsync(int id, Caller caller, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var deleted = await db.AlertRules.Where(r => r.Id == id).ExecuteDeleteAsync(CancellationToken.None) > 0;
+        if (deleted) await engine.RulesChangedAsync(CancellationToken.None);
+        await audit.WriteAsync(caller.Name, caller.Address, "alert-rule.delete", id.ToString(), deleted ? "ok" : "refused: no such rule", CancellationToken.None);
+        return deleted;
+    }
+
+    public async Task<(List<Alert> Items, int Total)> AlertsAsync(bool? open, AlertSeverity? severity, int? ruleId, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var query = db.Alerts.AsNoTracking();
+        if (open is true) query = query.Where(a => a.Status != AlertStatus.Resolved);
+        if (open is false) query = query.Where(a => a.Status == AlertStatus.Resolved);
+        if (severity is not null) query = query.Where(a => a.Severity == severity);
+        if (ruleId is not null) query = query.Where(a => a.RuleId == ruleId);
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(a => a.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
+        return (items, total);
+    }
+
+    public async Task<(AckOutcome Outcome, Alert? Alert)> AcknowledgeAsync(long id, string? comment, Caller caller, CancellationToken cancellationToken)
+    {
+        var alert = await engine.AcknowledgeAsync(id, caller.Name, comment, cancellationToken);
+        var outcome = alert is null ? AckOutcome.NotFound : alert.Status == AlertStatus.Resolved ? AckOutcome.AlreadyResolved : AckOutcome.Acknowledged;
+        await audit.WriteAsync(caller.Name, caller.Address, "alert.ack", id.ToString(),
+            outcome switch { AckOutcome.Acknowledged => "ok", AckOutcome.NotFound => "refused: no such alert", _ => "refused: already resolved" }, CancellationToken.None);
+        return (outcome, alert);
+    }
+
+    public async Task<List<MaintenanceWindow>> WindowsAsync(CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow().UtcDateTime.AddDays(-7);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.MaintenanceWindows.AsNoTracking().Where(w => w.EndsAt > since).OrderBy(w => w.StartsAt).ToListAsync(cancellationToken);
+    }
+
+    public async Task<(MaintenanceWindow? Window, Dictionary<string, string[]> Errors)> CreateWindowAsync(MaintenanceWindowDto input, Caller caller, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Length > 100) errors["name"] = ["Name is required (at most 100 characters)."];
+        if (input.StartsAt is null) errors["startsAt"] = ["Start time is required."];
+        if (input.EndsAt is null) errors["endsAt"] = ["End time is required."];
+        else if (input.StartsAt is not null && input.EndsAt <= input.StartsAt) errors["endsAt"] = ["The window must end after it starts."];
+        else if (input.StartsAt is not null && input.EndsAt - input.StartsAt > TimeSpan.FromDays(31)) errors["endsAt"] = ["A window lasts at most 31 days."];
+        var ruleIds = input.RuleIds ?? [];
+        var tag = string.IsNullOrWhiteSpace(input.InstanceTag) ? null : input.InstanceTag.Trim();
+        if (ruleIds.Count == 0 && tag is null) errors["ruleIds"] = ["Name the rules to silence, or an instance tag, or both."];
+        if (tag is not null && tag.IndexOf('=') <= 0) errors["instanceTag"] = ["Tag must be key=value (or key= for any value)."];
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var known = await db.AlertRules.Where(r => ruleIds.Contains(r.Id)).Select(r => r.Id).ToListAsync(cancellationToken);
+        if (ruleIds.Except(known).ToList() is { Count: > 0 } unknown) errors["ruleIds"] = [$"No alert rule {string.Join(", ", unknown)}."];
+
+        MaintenanceWindow? window = null;
+        if (errors.Count == 0)
+        {
+            window = new MaintenanceWindow
+            {
+                Name = input.Name!.Trim(), StartsAt = input.StartsAt!.Value.ToUniversalTime(), EndsAt = input.EndsAt!.Value.ToUniversalTime(),
+                RuleIds = ruleIds.Distinct().ToList(), InstanceTag = tag, CreatedBy = caller.Name, CreatedAt = time.GetUtcNow().UtcDateTime,
+            };
+            db.MaintenanceWindows.Add(window);
+            await db.SaveChangesAsync(CancellationToken.None);
+            engine.Wake();
+        }
+        await audit.WriteAsync(caller.Name, caller.Address, "maintenance.create", window?.Id.ToString() ?? input.Name ?? "",
+            errors.Count == 0 ? "ok" : "refused: " + string.Join(" ", errors.Keys), CancellationToken.None);
+        return (window, errors);
+    }
+
+    public async Task<bool> DeleteWindowAsync(int id, Caller caller, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var deleted = await db.MaintenanceWindows.Where(w => w.Id == id).ExecuteDeleteAsync(CancellationToken.None) > 0;
+        engine.Wake();
+        await audit.WriteAsync(caller.Name, caller.Address, "maintenance.delete", id.ToString(), deleted ? "ok" : "refused: no such window", CancellationToken.None);
+        return deleted;
+    }
+
+    private Task AuditAsync(Caller caller, string action, string target, IReadOnlyDictionary<string, string[]> errors, bool found) =>
+        audit.WriteAsync(caller.Name, caller.Address, action, target,
+            !found ? "refused: no such rule" : errors.Count > 0 ? "refused: " + string.Join(" ", errors.Keys) : "ok", CancellationToken.None);
+}
