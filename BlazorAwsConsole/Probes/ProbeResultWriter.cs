@@ -101,7 +101,6 @@ public sealed class ProbeResultWriter : BackgroundService
         Interlocked.Add(ref _stored, batch.Count);
         var results = batch.Select(b => b.Result).ToList();
         _board.Record(results);
-        foreach (var (result, completion) in batch) completion?.TrySetResult(result);
         try
         {
             BatchStored?.Invoke(results);
@@ -110,6 +109,8 @@ public sealed class ProbeResultWriter : BackgroundService
         {
             _logger.LogWarning(error, "A listener of stored probe results failed");
         }
+        // Callers waiting on a run see its result only after every listener has taken it in.
+        foreach (var (result, completion) in batch) completion?.TrySetResult(result);
         _feed.Publish(new ProbeResultsStored(results));
     }
 }
