@@ -62,7 +62,8 @@ internal static class HttpOneRequest
                 Version = HttpVersion.Version11,
                 VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             };
-            request.Headers.Host = url.IsDefaultPort ? url.IdnHost : $"{url.IdnHost}:{port}";
+            var hostName = url.HostNameType == UriHostNameType.IPv6 ? $"[{host}]" : url.IdnHost;
+            request.Headers.Host = url.IsDefaultPort ? hostName : $"{hostName}:{port}";
             request.Headers.ConnectionClose = true;
             if (body is not null) request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
             var userAgentGiven = false;
@@ -95,7 +96,8 @@ internal static class HttpOneRequest
         var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
         await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
-            TargetHost = IPAddress.TryParse(host, out _) ? "" : host,
+            // An IP literal is checked against the certificate's IP addresses (no SNI is sent for it).
+            TargetHost = host,
             ApplicationProtocols = [SslApplicationProtocol.Http11],
             RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
             {

@@ -129,6 +129,8 @@ public sealed class HttpRunner(TimeProvider time) : IProbeRunner
             TlsMs = Mark(exchange.TlsDoneAt),
             FirstByteMs = Mark(exchange.FirstByteAt),
             TotalMs = TcpDialer.Ms(probeStart, Stopwatch.GetTimestamp()),
+            // Read during the handshake, so it is known even when verification then refused the certificate.
+            CertificateExpiresAt = exchange.CertificateExpiresAt ?? details.CertificateExpiresAt,
         };
     }
 

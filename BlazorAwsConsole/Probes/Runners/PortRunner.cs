@@ -108,7 +108,7 @@ public sealed class PortRunner(TimeProvider time) : IProbeRunner
         var bare = host.Trim('[', ']');
         await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
-            TargetHost = IPAddress.TryParse(bare, out _) ? "" : bare,
+            TargetHost = bare,
             // A port check asks whether TLS is spoken on the port; HTTP tests verify certificates.
             RemoteCertificateValidationCallback = (_, _, _, _) => true,
         }, token);
