@@ -69,7 +69,7 @@ public sealed class HttpRunner(TimeProvider time) : IProbeRunner
             {
                 exchange = new HttpExchange { StartedAt = Stopwatch.GetTimestamp(), UsesTls = url.Scheme == Uri.UriSchemeHttps };
                 (response, invoker) = await HttpOneRequest.SendAsync(url, method, spec, body, exchange, timeout.Token);
-                details = details with { StatusCode = (int)response.StatusCode, FinalUrl = url.ToString(), CertificateExpiresAt = exchange.CertificateExpiresAt ?? details.CertificateExpiresAt };
+                details = details with { StatusCode = (int)response.StatusCode, FinalUrl = url.AbsoluteUri, CertificateExpiresAt = exchange.CertificateExpiresAt ?? details.CertificateExpiresAt };
                 if (!spec.FollowRedirects || RedirectTarget(url, response) is not { } next) break;
                 if (details.Redirects >= spec.MaxRedirects)
                 {

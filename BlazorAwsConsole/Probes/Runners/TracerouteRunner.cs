@@ -71,7 +71,9 @@ public sealed class TracerouteRunner(TimeProvider time) : IProbeRunner
             }
         }
 
-        var named = await NameHopsAsync(hops, cancellationToken);
+        // Names are a courtesy: they get what is left of the run's timeout, at most the short bound.
+        var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+        var named = await NameHopsAsync(hops, remaining < ReverseDnsBound ? remaining : ReverseDnsBound, cancellationToken);
         var details = new TracerouteDetails { Hops = named, Reached = reached };
         var last = named.LastOrDefault();
         var rtts = last?.RttMs.Where(r => r.HasValue).Select(r => r!.Value).ToList() ?? [];
@@ -114,18 +116,19 @@ public sealed class TracerouteRunner(TimeProvider time) : IProbeRunner
         or IPStatus.DestinationNetworkUnreachable or IPStatus.DestinationUnreachable
         or IPStatus.DestinationProtocolUnreachable or IPStatus.DestinationPortUnreachable;
 
-    private static async Task<List<TraceHop>> NameHopsAsync(List<TraceHop> hops, CancellationToken cancellationToken)
+    private static async Task<List<TraceHop>> NameHopsAsync(List<TraceHop> hops, TimeSpan bound, CancellationToken cancellationToken)
     {
-        var names = await Task.WhenAll(hops.Select(h => ReverseNameAsync(h.Address, cancellationToken)));
+        if (bound <= TimeSpan.Zero) return hops;
+        var names = await Task.WhenAll(hops.Select(h => ReverseNameAsync(h.Address, bound, cancellationToken)));
         return hops.Select((h, i) => h with { HostName = names[i] }).ToList();
     }
 
-    private static async Task<string?> ReverseNameAsync(string? address, CancellationToken cancellationToken)
+    private static async Task<string?> ReverseNameAsync(string? address, TimeSpan bound, CancellationToken cancellationToken)
     {
         if (address is null) return null;
         try
         {
-            var entry = await Dns.GetHostEntryAsync(address, cancellationToken).WaitAsync(ReverseDnsBound, cancellationToken);
+            var entry = await Dns.GetHostEntryAsync(address, cancellationToken).WaitAsync(bound, cancellationToken);
             return string.IsNullOrEmpty(entry.HostName) || entry.HostName == address ? null : entry.HostName;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
