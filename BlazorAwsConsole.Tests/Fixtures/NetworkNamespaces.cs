@@ -36,6 +36,11 @@ public sealed class NetworkNamespaces : IAsyncDisposable
     public string FarAddress => $"10.213.{_b + 1}.2";
     public string UnreachableAddress => $"10.213.{_b + 1}.99";
     public string DroppedAddress => $"10.213.{_b + 1}.200";
+    /// <summary>
+    /// A link-local address held by the root namespace itself (on this fixture's veth), so the
+    /// link-local guard can be tested end to end: a listener there is ours, whatever the guard does.
+    /// </summary>
+    public string LinkLocalAddress => $"169.254.213.{_b + 1}";
     private string FarSubnet => $"10.213.{_b + 1}.0/24";
 
     public static async Task<NetworkNamespaces> CreateAsync()
@@ -86,6 +91,7 @@ public sealed class NetworkNamespaces : IAsyncDisposable
         await Ip("-n", r2, "route", "add", FarSubnet, "via", $"10.213.{b + 3}.2");
         await Ip("-n", r1, "route", "add", "blackhole", $"{DroppedAddress}/32");
         await Ip("route", "add", FarSubnet, "via", RouterAddress);
+        await Ip("addr", "add", $"{LinkLocalAddress}/32", "dev", $"bc{id}a");
     }
 
     /// <summary>The root namespace now reaches the far subnet through router2: the first hop changes.</summary>

@@ -133,4 +133,59 @@ public sealed class NetworkPathTests(NetworkNamespacesFixture fixture) : IClassF
         outcome.Port!.State.Should().Be(PortState.Closed);
         outcome.Reason.Should().Be("port 9 closed: connection refused");
     }
+
+    [Fact]
+    public async Task A_link_local_target_is_refused_at_run_time_unless_allowed()
+    {
+        // The listener is on a link-local address this fixture gave the test's own namespace.
+        var address = System.Net.IPAddress.Parse(Net.LinkLocalAddress);
+        var listener = new System.Net.Sockets.TcpListener(address, 0);
+        listener.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            _ = AnswerHttpAsync(listener);
+            var refusal = $"{Net.LinkLocalAddress} is link-local; add it to Probes:LinkLocalAllowList to allow it";
+            var portRunner = new PortRunner(TimeProvider.System);
+            var httpRunner = new HttpRunner(TimeProvider.System);
+            var portSpec = new ProbeSpec { Type = ProbeType.Port, Target = Net.LinkLocalAddress, Port = port, Timeout = TimeSpan.FromSeconds(5) };
+            var httpSpec = new ProbeSpec { Type = ProbeType.Http, Target = $"http://{Net.LinkLocalAddress}:{port}/", Timeout = TimeSpan.FromSeconds(5) };
+
+            (await TargetGuard.CheckAsync(Net.LinkLocalAddress, [], default)).Should().Be(refusal);
+            (await portRunner.RunAsync(portSpec, default)).Reason.Should().Be(refusal);
+            (await httpRunner.RunAsync(httpSpec, default)).Reason.Should().Be(refusal);
+
+            var allowed = await portRunner.RunAsync(portSpec with { LinkLocalAllowList = [$"{Net.LinkLocalAddress}/32"] }, default);
+            allowed.Success.Should().BeTrue(allowed.Reason);
+            var fetched = await httpRunner.RunAsync(httpSpec with { LinkLocalAllowList = ["169.254.213.0/24"], BodyContains = "ok" }, default);
+            fetched.Success.Should().BeTrue(fetched.Reason);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    private static async Task AnswerHttpAsync(System.Net.Sockets.TcpListener listener)
+    {
+        try
+        {
+            while (true)
+            {
+                using var client = await listener.AcceptTcpClientAsync();
+                var stream = client.GetStream();
+                var buffer = new byte[4096];
+                var request = "";
+                while (!request.Contains("\r\n\r\n"))
+                {
+                    var read = await stream.ReadAsync(buffer);
+                    if (read == 0) break;
+                    request += System.Text.Encoding.ASCII.GetString(buffer, 0, read);
+                }
+                if (request.Length > 0)
+                    await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"u8.ToArray());
+            }
+        }
+        catch (Exception) { /* the listener was stopped */ }
+    }
 }
