@@ -359,6 +359,8 @@ public sealed class HttpRunnerTests(LoopbackTargetsFixture fixture) : IClassFixt
 
         outcome.Success.Should().BeFalse();
         outcome.Http!.Redirects.Should().Be(1);
+        outcome.Http.StatusCode.Should().BeNull();
+        outcome.Http.FinalUrl.Should().Be("http://169.254.169.254/latest/meta-data/iam/");
         outcome.Reason.Should().Be("169.254.169.254 is link-local (the instance metadata service); add it to Probes:LinkLocalAllowList to allow it");
     }
 

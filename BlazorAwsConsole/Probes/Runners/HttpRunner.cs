@@ -68,8 +68,10 @@ public sealed class HttpRunner(TimeProvider time) : IProbeRunner
             while (true)
             {
                 exchange = new HttpExchange { StartedAt = Stopwatch.GetTimestamp(), UsesTls = url.Scheme == Uri.UriSchemeHttps };
+                // Until this hop answers, the result is about this URL (a redirect's failing target, say).
+                details = details with { StatusCode = null, FinalUrl = url.AbsoluteUri };
                 (response, invoker) = await HttpOneRequest.SendAsync(url, method, spec, body, exchange, timeout.Token);
-                details = details with { StatusCode = (int)response.StatusCode, FinalUrl = url.AbsoluteUri, CertificateExpiresAt = exchange.CertificateExpiresAt ?? details.CertificateExpiresAt };
+                details = details with { StatusCode = (int)response.StatusCode, CertificateExpiresAt = exchange.CertificateExpiresAt ?? details.CertificateExpiresAt };
                 if (!spec.FollowRedirects || RedirectTarget(url, response) is not { } next) break;
                 if (details.Redirects >= spec.MaxRedirects)
                 {

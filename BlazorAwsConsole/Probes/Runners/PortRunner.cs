@@ -34,7 +34,7 @@ public sealed class PortRunner(TimeProvider time) : IProbeRunner
             Port = reachedPort ? details : null,
         };
 
-        if (spec.Port is not (>= 1 and <= 65535) || spec.Port is not { } port)
+        if (spec.Port is not { } port || port is < 1 or > 65535)
             return Done(false, "port must be between 1 and 65535");
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
