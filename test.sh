@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of BlazorAwsConsole, installing what the tests need when it is missing:
-# Debian's Chromium (browser tests) and moto (the AWS endpoint). Usage: ./test.sh [dotnet test args]
+# Debian's Chromium (browser tests), iproute2 (traceroute tests build network namespaces) and moto (the AWS endpoint). Usage: ./test.sh [dotnet test args]
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -15,6 +15,11 @@ apt_install() {
 if [ ! -x /usr/bin/chromium ]; then
   echo "test.sh: installing Debian's chromium for the browser tests"
   apt_install chromium
+fi
+
+if ! command -v ip >/dev/null 2>&1; then
+  echo "test.sh: installing iproute2 (network namespaces for the traceroute tests)"
+  apt_install iproute2
 fi
 
 if ! python3 -c "import moto.server" 2>/dev/null; then

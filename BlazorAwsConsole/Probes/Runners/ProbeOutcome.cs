@@ -67,6 +67,12 @@ public sealed record PortDetails
     public string? Banner { get; init; }
 }
 
+/// <summary>
+/// Phase times follow curl's -w times (time_namelookup, time_connect, time_appconnect,
+/// time_starttransfer): milliseconds from the start of the final request (after any redirects) to the
+/// end of that phase, so DnsMs ≤ ConnectMs ≤ TlsMs ≤ FirstByteMs. TotalMs is the whole probe,
+/// redirects and body included. A phase not reached is null; TlsMs is null for http://.
+/// </summary>
 public sealed record HttpDetails
 {
     public int? StatusCode { get; init; }

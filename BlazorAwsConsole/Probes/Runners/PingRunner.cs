@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+
+namespace BlazorAwsConsole.Probes.Runners;
+
+/// <summary>
+/// ICMP echo from this process (System.Net.NetworkInformation.Ping, raw sockets as root): count
+/// echoes, an interval between them, payload size, don't-fragment and TTL. Round trips are timed
+/// with a high-resolution clock around each echo because PingReply rounds to whole milliseconds,
+/// which reads 0 on a LAN.
+/// </summary>
+public sealed class PingRunner(TimeProvider time) : IProbeRunner
+{
+    public ProbeType Type => ProbeType.Ping;
+
+    public async Task<ProbeOutcome> RunAsync(ProbeSpec spec, CancellationToken cancellationToken)
+    {
+        var startedAt = time.GetUtcNow();
+        var start = Stopwatch.GetTimestamp();
+        var deadline = start + (long)(spec.Timeout.TotalSeconds * Stopwatch.Frequency);
+        ProbeOutcome Failed(string reason) => new()
+        {
+            Success = false, Reason = reason, StartedAt = startedAt,
+            DurationMs = TcpDialer.Ms(start, Stopwatch.GetTimestamp()),
+        };
+
+        var address = await IcmpTarget.ResolveAsync(spec.Target, cancellationToken);
+        if (address is null) return Failed($"cannot resolve {spec.Target}");
+
+        var count = Math.Max(1, spec.PingCount);
+        var buffer = new byte[Math.Clamp(spec.PingPayloadBytes, 0, 65500)];
+        var options = new PingOptions(Math.Clamp(spec.PingTtl, 1, 255), spec.PingDontFragment);
+        var rtts = new List<double>(count);
+        var sent = 0;
+        IPStatus? lastFailure = null;
+        IPAddress? failureFrom = null;
+
+        using var ping = new Ping();
+        for (var i = 0; i < count; i++)
+        {
+            if (i > 0 && spec.PingIntervalMs > 0)
+                await Task.Delay(spec.PingIntervalMs, cancellationToken);
+            // Each echo gets an equal share of what is left of the run's timeout, so the run fits in it.
+            var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline).TotalMilliseconds;
+            if (left < 1) break;
+            var echoTimeout = (int)Math.Max(1, left / (count - i));
+            sent++;
+            var before = Stopwatch.GetTimestamp();
+            PingReply reply;
+            try
+            {
+                reply = await ping.SendPingAsync(address, TimeSpan.FromMilliseconds(echoTimeout), buffer, options, cancellationToken);
+            }
+            catch (PingException ex) when (ex.InnerException is SocketException socket)
+            {
+                return Failed($"cannot ping {address}: {socket.Message}");
+            }
+            var elapsed = Stopwatch.GetElapsedTime(before).TotalMilliseconds;
+            if (reply.Status == IPStatus.Success) rtts.Add(elapsed);
+            else
+            {
+                lastFailure = reply.Status;
+                failureFrom = reply.Address;
+            }
+        }
+
+        var details = PingStatistics.Of(sent, rtts);
+        var success = details.Received > 0;
+        return new ProbeOutcome
+        {
+            Success = success,
+            Reason = ReasonOf(details, lastFailure, failureFrom, address),
+            StartedAt = startedAt,
+            DurationMs = TcpDialer.Ms(start, Stopwatch.GetTimestamp()),
+            ResponseTimeMs = details.AvgMs,
+            Ping = details,
+        };
+    }
+
+    private static string ReasonOf(PingDetails d, IPStatus? failure, IPAddress? from, IPAddress target)
+    {
+        var loss = d.LossPercent > 0 ? $", {d.LossPercent:0.#}% loss" : "";
+        if (d.Received > 0) return $"{d.Received}/{d.Sent} replies, avg {d.AvgMs:0.0##} ms{loss}";
+        var by = from is not null && !from.Equals(IPAddress.Any) && !from.Equals(target) ? $" (reported by {from})" : "";
+        return failure switch
+        {
+            IPStatus.DestinationHostUnreachable or IPStatus.DestinationUnreachable => $"host unreachable{by}, 100% packet loss (0/{d.Sent} replies)",
+            IPStatus.DestinationNetworkUnreachable => $"network unreachable{by}, 100% packet loss (0/{d.Sent} replies)",
+            IPStatus.TtlExpired or IPStatus.TimeExceeded => $"TTL expired in transit{by}, 100% packet loss (0/{d.Sent} replies)",
+            IPStatus.PacketTooBig => $"packet too big and don't-fragment set{by}, 100% packet loss (0/{d.Sent} replies)",
+            _ => $"100% packet loss (0/{d.Sent} replies)",
+        };
+    }
+}
