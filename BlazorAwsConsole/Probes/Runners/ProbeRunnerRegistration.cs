@@ -1,0 +1,20 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace BlazorAwsConsole.Probes.Runners;
+
+public static class ProbeRunnerRegistration
+{
+    /// <summary>
+    /// The four runners as <see cref="IProbeRunner"/> singletons (each is stateless and safe to run
+    /// many times at once); resolve <c>IEnumerable&lt;IProbeRunner&gt;</c> and pick by <see cref="IProbeRunner.Type"/>.
+    /// </summary>
+    public static IServiceCollection AddProbeRunners(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IProbeRunner, PingRunner>();
+        services.AddSingleton<IProbeRunner, TracerouteRunner>();
+        services.AddSingleton<IProbeRunner, PortRunner>();
+        services.AddSingleton<IProbeRunner, HttpRunner>();
+        return services;
+    }
+}
