@@ -88,7 +88,7 @@ public sealed class AlertEvaluator(
                     .Select(x => TestFinding(x.Test, $"failed {x.Status.ConsecutiveFailures} times in a row: {x.Status.Last?.Reason}"))
                     .ToList();
             case AlertCondition.TestSlow:
-                return tests.Tests.Where(t => Matches(rule, t) && t.Enabled)
+                return tests.Tests.Where(t => Matches(rule, t))
                     .Where(t => _slowSince.TryGetValue((rule.Id, t.Id), out var since) && now - since >= TimeSpan.FromMinutes(rule.ForMinutes ?? 0))
                     .Select(t => TestFinding(t, $"slower than {rule.ThresholdMs:0.#} ms for {rule.ForMinutes} min (last {board.StatusOf(t.Id).Last?.ResponseTimeMs:0.#} ms)"))
                     .ToList();

@@ -15,7 +15,7 @@ public sealed class ProbeRollups(IDbContextFactory<ConsoleDbContext> contexts, I
     /// <summary>A result is stored after its run ends, at most the longest timeout after the hour it started in.</summary>
     public static readonly TimeSpan Settle = TimeSpan.FromMinutes(3);
 
-    /// <summary>Rolls up the hours that are over (and settled) and not yet rolled up; returns how many hours it wrote.</summary>
+    /// <summary>Rolls up the hours that are over (and settled) and not yet rolled up; returns how many hours with results it wrote.</summary>
     public async Task<int> RollUpAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -26,10 +26,15 @@ public sealed class ProbeRollups(IDbContextFactory<ConsoleDbContext> contexts, I
         if (from < HourOf(firstRaw.Value)) from = HourOf(firstRaw.Value);
         var until = HourOf(time.GetUtcNow().UtcDateTime - Settle);
         var hours = 0;
-        for (var hour = from; hour < until; hour = hour.AddHours(1))
+        for (var hour = from; hour < until;)
         {
+            // Skip the hours without results (a quiet night, a console that was off) in one step.
+            var next = await db.ProbeResults.Where(r => r.StartedAt >= hour).MinAsync(r => (DateTime?)r.StartedAt, cancellationToken);
+            if (next is null || HourOf(next.Value) >= until) break;
+            hour = HourOf(next.Value);
             await RollUpHourAsync(db, hour, cancellationToken);
             hours++;
+            hour = hour.AddHours(1);
         }
         return hours;
     }
