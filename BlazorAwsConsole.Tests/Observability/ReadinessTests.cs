@@ -13,11 +13,13 @@ public sealed class ReadinessTests(MotoFixture moto) : IClassFixture<MotoFixture
     // Every probe asks the dependencies afresh; moto shares two cores with other builds, so give it time.
     private const string Fast = "Observability:ReadinessCacheSeconds=0";
     private const string Patient = "Observability:DependencyTimeoutSeconds=20";
+    private const string PatientAws = "Aws:TimeoutSeconds=20";
 
     [Fact]
     public async Task Ready_when_every_dependency_answers_and_Vault_not_configured_is_a_note_not_a_failure()
     {
-        await using var console = await ConsoleHost.StartAsync(moto, Fast, Patient);
+        await WarmUpAsync();
+        await using var console = await ConsoleHost.StartAsync(moto, Fast, Patient, PatientAws);
 
         var (status, body) = await ReadyAsync(console);
 
@@ -26,7 +28,7 @@ public sealed class ReadinessTests(MotoFixture moto) : IClassFixture<MotoFixture
         var checks = body.GetProperty("checks");
         checks.EnumerateObject().Select(c => c.Name).Should().BeEquivalentTo(["database", "vault", "aws", "scheduler"]);
         checks.GetProperty("vault").GetProperty("description").GetString().Should().Contain("not configured");
-        foreach (var region in new[] { "us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2" })
+        foreach (var region in Regions)
             checks.GetProperty("aws").GetProperty("data").GetProperty(region).GetString().Should().StartWith("ok");
         checks.GetProperty("scheduler").GetProperty("data").GetProperty("status").GetString().Should().Be("Running");
         checks.GetProperty("database").GetProperty("durationMs").GetDouble().Should().BeGreaterThanOrEqualTo(0);
@@ -40,7 +42,8 @@ public sealed class ReadinessTests(MotoFixture moto) : IClassFixture<MotoFixture
     public async Task A_stopped_Vault_makes_the_console_unready_until_it_returns()
     {
         await using var vault = await FakeVaultServer.StartAsync();
-        await using var console = await VaultConsole.StartAsync(moto, vault, Fast, Patient);
+        await WarmUpAsync();
+        await using var console = await VaultConsole.StartAsync(moto, vault, Fast, Patient, PatientAws);
         await ExpectReadyAsync(console);
 
         vault.Unreachable = true;
@@ -62,7 +65,8 @@ public sealed class ReadinessTests(MotoFixture moto) : IClassFixture<MotoFixture
     [Fact]
     public async Task A_region_whose_endpoint_is_dead_makes_the_console_unready_and_it_recovers_when_the_endpoint_returns()
     {
-        await using var console = await ConsoleHost.StartAsync(moto, Fast, Patient);
+        await WarmUpAsync();
+        await using var console = await ConsoleHost.StartAsync(moto, Fast, Patient, PatientAws);
         await ExpectReadyAsync(console);
 
         await console.SetRegionEndpointAsync("eu-west-1", ConsoleHost.DeadEndpoint());
@@ -81,7 +85,8 @@ public sealed class ReadinessTests(MotoFixture moto) : IClassFixture<MotoFixture
     [Fact]
     public async Task Answers_are_reused_for_the_cache_period_so_probes_do_not_hammer_AWS()
     {
-        await using var console = await ConsoleHost.StartAsync(moto, "Observability:ReadinessCacheSeconds=300", Patient);
+        await WarmUpAsync();
+        await using var console = await ConsoleHost.StartAsync(moto, "Observability:ReadinessCacheSeconds=300", Patient, PatientAws);
         await ExpectReadyAsync(console);
 
         await console.SetRegionEndpointAsync("eu-west-1", ConsoleHost.DeadEndpoint());
@@ -94,7 +99,8 @@ public sealed class ReadinessTests(MotoFixture moto) : IClassFixture<MotoFixture
     [Fact]
     public async Task A_scheduler_in_standby_makes_the_console_unready()
     {
-        await using var console = await ConsoleHost.StartAsync(moto, Fast, Patient);
+        await WarmUpAsync();
+        await using var console = await ConsoleHost.StartAsync(moto, Fast, Patient, PatientAws);
         var scheduler = await console.Get<ISchedulerFactory>().GetScheduler();
         await ExpectReadyAsync(console);
 
@@ -107,6 +113,15 @@ public sealed class ReadinessTests(MotoFixture moto) : IClassFixture<MotoFixture
         await scheduler.Start();
         await ExpectReadyAsync(console);
     }
+
+    /// <summary>
+    /// A fresh moto builds each region's EC2 state on its first call, which takes seconds per region on a
+    /// busy machine: do it here, outside the check's timeout, so the tests see moto as a warm AWS.
+    /// </summary>
+    private Task WarmUpAsync() => Task.WhenAll(Regions.Select(region =>
+        moto.Ec2(region).DescribeAvailabilityZonesAsync(new Amazon.EC2.Model.DescribeAvailabilityZonesRequest())));
+
+    private static readonly string[] Regions = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"];
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> ReadyAsync(ConsoleHost console)
     {
