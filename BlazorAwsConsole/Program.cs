@@ -3,6 +3,7 @@ using BlazorAwsConsole.Components;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.JumpServers;
+using BlazorAwsConsole.Observability;
 using BlazorAwsConsole.Sandbox;
 using BlazorAwsConsole.Secrets;
 using MudBlazor.Services;
@@ -57,6 +58,7 @@ public static class Program
         builder.AddProbes();
         builder.AddAlerts();
         builder.AddSecrets();
+        builder.AddObservability();
         // A unique scheduler name lets several consoles share one process (the tests do).
         builder.Services.AddQuartz(quartz => quartz.ConfigureScheduler(scheduler =>
             scheduler.InstanceName = builder.Configuration["Quartz:SchedulerName"] ?? "BlazorAwsConsole"));
@@ -76,6 +78,7 @@ public static class Program
         app.MapProbesApi();
         app.MapAlertsApi();
         app.MapSecretsApi();
+        app.MapObservability();
         // The console's own Content-Security-Policy (Access/SecurityHeaders) already says frame-ancestors 'none'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.AnnounceAddress();

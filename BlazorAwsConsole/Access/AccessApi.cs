@@ -12,20 +12,26 @@ public static class AccessApi
     public static IEndpointRouteBuilder MapAccessApi(this IEndpointRouteBuilder app)
     {
         var access = app.MapGroup("/api/access").WithTags("Access").RequireAuthorization(Policies.CanAdminister);
-        access.MapGet("/users", async (UserAdminService users, CancellationToken ct) => TypedResults.Ok(await users.ListAsync(ct)));
-        access.MapPost("/users", AddUser);
-        access.MapPut("/users/{name}/role", SetRole);
-        access.MapPost("/users/{name}/lock", (string name, UserAdminService users, HttpContext context) => Answer(users.SetLockedAsync(name, true, Caller.From(context))));
-        access.MapPost("/users/{name}/unlock", (string name, UserAdminService users, HttpContext context) => Answer(users.SetLockedAsync(name, false, Caller.From(context))));
-        access.MapDelete("/users/{name}", (string name, UserAdminService users, HttpContext context) => Answer(users.DeleteAsync(name, Caller.From(context))));
+        access.MapGet("/users", async (UserAdminService users, CancellationToken ct) => TypedResults.Ok(await users.ListAsync(ct)))
+            .WithName("ListUsers").WithSummary("Local users with their role and lock state");
+        access.MapPost("/users", AddUser).WithName("AddUser").WithSummary("Create a local user");
+        access.MapPut("/users/{name}/role", SetRole).WithName("SetUserRole").WithSummary("Change a user's role");
+        access.MapPost("/users/{name}/lock", (string name, UserAdminService users, HttpContext context) => Answer(users.SetLockedAsync(name, true, Caller.From(context))))
+            .WithName("LockUser").WithSummary("Lock a user out");
+        access.MapPost("/users/{name}/unlock", (string name, UserAdminService users, HttpContext context) => Answer(users.SetLockedAsync(name, false, Caller.From(context))))
+            .WithName("UnlockUser").WithSummary("Unlock a user");
+        access.MapDelete("/users/{name}", (string name, UserAdminService users, HttpContext context) => Answer(users.DeleteAsync(name, Caller.From(context))))
+            .WithName("DeleteUser").WithSummary("Delete a user");
 
         access.MapGet("/keys", async (ApiKeyService keys, CancellationToken ct) =>
-            TypedResults.Ok((await keys.ListAsync(ct)).Select(ApiKeyDto.From).ToList()));
-        access.MapPost("/keys", CreateKey);
-        access.MapDelete("/keys/{id:int}", RevokeKey);
+            TypedResults.Ok((await keys.ListAsync(ct)).Select(ApiKeyDto.From).ToList()))
+            .WithName("ListApiKeys").WithSummary("API keys (never the key itself)");
+        access.MapPost("/keys", CreateKey).WithName("CreateApiKey").WithSummary("Create an API key; the answer holds the key, once");
+        access.MapDelete("/keys/{id:int}", RevokeKey).WithName("RevokeApiKey").WithSummary("Revoke an API key");
 
-        access.MapGet("/log", ReadLog);
-        access.MapGet("/log.csv", ExportLog);
+        access.MapGet("/log", ReadLog).WithName("ReadAccessLog").WithSummary("The access log, filtered and paged");
+        access.MapGet("/log.csv", ExportLog).WithName("ExportAccessLog").WithSummary("The access log as CSV")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
         return app;
     }
 

@@ -54,7 +54,7 @@ public static class AccessFeature
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.SlidingExpiration = true;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
-            // The API answers 401/403; only pages are sent to the sign-in page.
+            // The API and the machine-read endpoints (metrics, the OpenAPI document) answer 401/403; only pages are sent to the sign-in page.
             cookie.Events.OnRedirectToLogin = context => ApiOr(context, StatusCodes.Status401Unauthorized);
             cookie.Events.OnRedirectToAccessDenied = context => ApiOr(context, StatusCodes.Status403Forbidden);
         }));
@@ -106,9 +106,11 @@ public static class AccessFeature
         return app;
     }
 
+    private static readonly string[] MachinePaths = ["/api", "/metrics", "/openapi"];
+
     private static Task ApiOr(Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api")) context.Response.StatusCode = status;
+        if (MachinePaths.Any(path => context.Request.Path.StartsWithSegments(path))) context.Response.StatusCode = status;
         else context.Response.Redirect(context.RedirectUri);
         return Task.CompletedTask;
     }

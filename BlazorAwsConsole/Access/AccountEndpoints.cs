@@ -15,9 +15,15 @@ public static class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         var account = app.MapGroup("/account").WithTags("Account");
-        account.MapPost("/login", SignInAsync).AllowAnonymous().RequireRateLimiting(SignInRateLimit);
-        account.MapPost("/logout", SignOutAsync).RequireAuthorization(Policies.CanView);
-        account.MapGet("/sso", SingleSignOn).AllowAnonymous().RequireRateLimiting(SignInRateLimit);
+        // Browser flows (form posts and redirects), described so the document lists every endpoint.
+        account.MapPost("/login", SignInAsync).AllowAnonymous().RequireRateLimiting(SignInRateLimit)
+            .WithName("SignIn").WithSummary("Sign in with a form post (username, password, returnUrl); redirects back, or to the sign-in page with an error")
+            .Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        account.MapPost("/logout", SignOutAsync).RequireAuthorization(Policies.CanView)
+            .WithName("SignOut").WithSummary("Sign out; redirects to the sign-in page").Produces(StatusCodes.Status302Found);
+        account.MapGet("/sso", SingleSignOn).AllowAnonymous().RequireRateLimiting(SignInRateLimit)
+            .WithName("SingleSignOn").WithSummary("Start OpenID Connect sign-in (404 when not configured)")
+            .Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

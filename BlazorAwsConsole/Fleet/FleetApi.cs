@@ -14,17 +14,22 @@ public static partial class FleetApi
     public static IEndpointRouteBuilder MapFleetApi(this IEndpointRouteBuilder app)
     {
         var instances = app.MapGroup("/api/instances").WithTags("Fleet");
-        instances.MapGet("/", ListInstances).RequireAuthorization(Policies.CanView);
-        instances.MapGet("/{instanceId}", GetInstance).RequireAuthorization(Policies.CanView);
+        instances.MapGet("/", ListInstances).RequireAuthorization(Policies.CanView)
+            .WithName("ListInstances").WithSummary("Instances of every watched region, filtered and paged");
+        instances.MapGet("/{instanceId}", GetInstance).RequireAuthorization(Policies.CanView)
+            .WithName("GetInstance").WithSummary("One instance with its recent changes");
         // Operators may act; terminate additionally needs Admin, checked with the action.
         instances.MapPost("/{instanceId}/action", RunAction).RequireAuthorization(Policies.CanOperate)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxActionBodyBytes));
+            .WithMetadata(new RequestSizeLimitAttribute(MaxActionBodyBytes))
+            .WithName("RunInstanceAction").WithSummary("Start, stop, reboot or terminate an instance (terminate needs Admin)")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status502BadGateway);
 
         var changes = app.MapGroup("/api/changes").WithTags("Fleet").RequireAuthorization(Policies.CanView);
-        changes.MapGet("/", ListChanges);
+        changes.MapGet("/", ListChanges).WithName("ListChanges").WithSummary("The change log, newest first");
 
         var regions = app.MapGroup("/api/regions").WithTags("Fleet").RequireAuthorization(Policies.CanView);
-        regions.MapGet("/", ListRegions);
+        regions.MapGet("/", ListRegions).WithName("ListRegions").WithSummary("Watched regions with their last sync, error and instance count");
         return app;
     }
 

@@ -15,7 +15,7 @@ public static class FleetFeature
         builder.Services.AddSingleton<FleetQueries>();
         builder.Services.AddScoped<Components.InstanceActionRunner>();
         builder.Services.AddHostedService<FleetStartup>();
-        builder.Services.AddHealthChecks().AddCheck<RegionsHealthCheck>("aws-regions");
+        builder.Services.AddHealthChecks().AddCheck<RegionsHealthCheck>("aws-regions", tags: [HealthTags.Live]);
 
         // Quartz triggers are built before options can be resolved, so read the same settings directly.
         var settings = builder.Configuration.GetSection(FleetOptions.Section).Get<FleetOptions>() ?? new();

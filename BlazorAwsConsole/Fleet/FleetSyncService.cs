@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Observability;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,8 @@ public sealed class FleetSyncService(
     TimeProvider time,
     IOptions<FleetOptions> fleetOptions,
     IOptions<AwsOptions> awsOptions,
-    ILogger<FleetSyncService> logger)
+    ILogger<FleetSyncService> logger,
+    ConsoleMetrics? metrics = null)
 {
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
@@ -178,15 +180,18 @@ public sealed class FleetSyncService(
 
     private async Task<RegionFetch> FetchAsync(WatchedRegion region, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var instances = await inventory.ListAsync(region, cancellationToken);
+            metrics?.RegionSynced(region.Code, Stopwatch.GetElapsedTime(started).TotalSeconds, failed: false);
             return new RegionFetch(region, instances, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var reason = AwsErrors.Describe(ex);
             logger.LogWarning("Inventory of {Region} failed: {Reason}", region.Code, reason);
+            metrics?.RegionSynced(region.Code, Stopwatch.GetElapsedTime(started).TotalSeconds, failed: true);
             return new RegionFetch(region, null, reason);
         }
     }

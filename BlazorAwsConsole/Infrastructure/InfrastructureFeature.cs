@@ -1,9 +1,7 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace BlazorAwsConsole.Infrastructure;
 
@@ -28,7 +26,7 @@ public static class InfrastructureFeature
             // Say what was wrong with the request (its message names the parameter or the limit).
             if (context.Exception is BadHttpRequestException bad) context.ProblemDetails.Detail = bad.Message;
         });
-        services.AddHealthChecks().AddDbContextCheck<ConsoleDbContext>("database");
+        services.AddHealthChecks().AddDbContextCheck<ConsoleDbContext>("database", tags: [HealthTags.Live, HealthTags.Ready]);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
         return builder;
     }
@@ -48,7 +46,7 @@ public static class InfrastructureFeature
         return connection.ToString();
     }
 
-    /// <summary>Every error as problem details; /healthz with each check's status and detail.</summary>
+    /// <summary>Every error as problem details. (/healthz and /healthz/ready are mapped by Observability.)</summary>
     public static WebApplication UseInfrastructure(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -57,23 +55,6 @@ public static class InfrastructureFeature
             StatusCodeSelector = error => error is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
-        // Load balancers and monitors probe health without signing in; it names no secret.
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = WriteHealthAsync }).AllowAnonymous();
         return app;
-    }
-
-    private static Task WriteHealthAsync(HttpContext context, HealthReport report)
-    {
-        context.Response.ContentType = "application/json";
-        return context.Response.WriteAsJsonAsync(new
-        {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new
-            {
-                status = e.Value.Status.ToString(),
-                description = e.Value.Description ?? e.Value.Exception?.Message,
-                data = e.Value.Data,
-            }),
-        });
     }
 }

@@ -16,8 +16,12 @@ public static partial class InstanceLaunchApi
     {
         var instances = app.MapGroup("/api/instances").WithTags("Fleet")
             .RequireAuthorization(Policies.CanAdminister); // new instances cost money: admins only
-        instances.MapPost("/", Launch).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
-        instances.MapPost("/{instanceId}/clone", Clone).WithMetadata(new RequestSizeLimitAttribute(4 * 1024));
+        instances.MapPost("/", Launch).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithName("LaunchInstance").WithSummary("Launch an instance")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status502BadGateway);
+        instances.MapPost("/{instanceId}/clone", Clone).WithMetadata(new RequestSizeLimitAttribute(4 * 1024))
+            .WithName("CloneInstance").WithSummary("Launch a copy of an instance (not of a jump server)")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status502BadGateway);
         return app;
     }
 

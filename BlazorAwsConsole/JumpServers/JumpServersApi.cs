@@ -18,17 +18,24 @@ public static partial class JumpServersApi
     {
         var templates = app.MapGroup("/api/templates").WithTags("Jump servers")
             .RequireAuthorization(Policies.CanAdminister); // templates are settings
-        templates.MapGet("/", ListTemplates);
-        templates.MapPost("/", CreateTemplate).WithMetadata(new RequestSizeLimitAttribute(MaxTemplateBodyBytes));
-        templates.MapGet("/{id:int}", GetTemplate);
-        templates.MapPut("/{id:int}", UpdateTemplate).WithMetadata(new RequestSizeLimitAttribute(MaxTemplateBodyBytes));
-        templates.MapDelete("/{id:int}", DeleteTemplate);
-        templates.MapPost("/{id:int}/launch", Launch);
+        templates.MapGet("/", ListTemplates).WithName("ListTemplates").WithSummary("Jump server templates, each at its latest version");
+        templates.MapPost("/", CreateTemplate).WithMetadata(new RequestSizeLimitAttribute(MaxTemplateBodyBytes))
+            .WithName("CreateTemplate").WithSummary("Create a template (checked with AWS)");
+        templates.MapGet("/{id:int}", GetTemplate).WithName("GetTemplate").WithSummary("A template at its latest version, or the one asked for");
+        templates.MapPut("/{id:int}", UpdateTemplate).WithMetadata(new RequestSizeLimitAttribute(MaxTemplateBodyBytes))
+            .WithName("UpdateTemplate").WithSummary("Save a new version of a template");
+        templates.MapDelete("/{id:int}", DeleteTemplate).WithName("DeleteTemplate").WithSummary("Delete a template and its versions (its jump servers keep running)");
+        templates.MapPost("/{id:int}/launch", Launch).WithName("LaunchJumpServer").WithSummary("Launch a jump server from a template")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status502BadGateway);
 
         var servers = app.MapGroup("/api/jump-servers").WithTags("Jump servers");
-        servers.MapGet("/", ListJumpServers).RequireAuthorization(Policies.CanView);
-        servers.MapPost("/{instanceId}/extend", Extend).RequireAuthorization(Policies.CanAdminister).WithMetadata(new RequestSizeLimitAttribute(4 * 1024));
-        servers.MapGet("/operations/{operationId:guid}", GetOperation).RequireAuthorization(Policies.CanView);
+        servers.MapGet("/", ListJumpServers).RequireAuthorization(Policies.CanView)
+            .WithName("ListJumpServers").WithSummary("Jump servers not yet terminated, with their TTL and connect command");
+        servers.MapPost("/{instanceId}/extend", Extend).RequireAuthorization(Policies.CanAdminister).WithMetadata(new RequestSizeLimitAttribute(4 * 1024))
+            .WithName("ExtendJumpServer").WithSummary("Move a jump server's expiry later")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status502BadGateway);
+        servers.MapGet("/operations/{operationId:guid}", GetOperation).RequireAuthorization(Policies.CanView)
+            .WithName("GetLaunchOperation").WithSummary("A jump server launch's status and steps");
         app.MapInstanceLaunchApi();
         return app;
     }
