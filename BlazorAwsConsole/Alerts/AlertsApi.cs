@@ -14,20 +14,30 @@ public static class AlertsApi
     public static IEndpointRouteBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
         var alerts = app.MapGroup("/api/alerts").WithTags("Alerts");
-        alerts.MapGet("/", ListAlerts).RequireAuthorization(Policies.CanView);
-        alerts.MapPost("/{id:long}/ack", Acknowledge).RequireAuthorization(Policies.CanOperate).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
+        alerts.MapGet("/", ListAlerts).RequireAuthorization(Policies.CanView)
+            .WithName("ListAlerts").WithSummary("Alerts, newest first: status open|resolved|all, severity, rule");
+        alerts.MapPost("/{id:long}/ack", Acknowledge).RequireAuthorization(Policies.CanOperate).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithName("AcknowledgeAlert").WithSummary("Acknowledge a firing alert, with an optional comment");
 
         var rules = app.MapGroup("/api/alert-rules").WithTags("Alerts");
-        rules.MapGet("/", ListRules).RequireAuthorization(Policies.CanView);
-        rules.MapPost("/", CreateRule).RequireAuthorization(Policies.CanOperate).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
-        rules.MapGet("/{id:int}", GetRule).RequireAuthorization(Policies.CanView);
-        rules.MapPut("/{id:int}", UpdateRule).RequireAuthorization(Policies.CanOperate).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
-        rules.MapDelete("/{id:int}", DeleteRule).RequireAuthorization(Policies.CanOperate);
+        rules.MapGet("/", ListRules).RequireAuthorization(Policies.CanView)
+            .WithName("ListAlertRules").WithSummary("Every alert rule");
+        rules.MapPost("/", CreateRule).RequireAuthorization(Policies.CanOperate).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithName("CreateAlertRule").WithSummary("Create an alert rule");
+        rules.MapGet("/{id:int}", GetRule).RequireAuthorization(Policies.CanView)
+            .WithName("GetAlertRule").WithSummary("One alert rule");
+        rules.MapPut("/{id:int}", UpdateRule).RequireAuthorization(Policies.CanOperate).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithName("UpdateAlertRule").WithSummary("Edit an alert rule; fields left out keep their values");
+        rules.MapDelete("/{id:int}", DeleteRule).RequireAuthorization(Policies.CanOperate)
+            .WithName("DeleteAlertRule").WithSummary("Delete a rule; its open alerts resolve, their history stays");
 
         var windows = app.MapGroup("/api/maintenance-windows").WithTags("Alerts");
-        windows.MapGet("/", ListWindows).RequireAuthorization(Policies.CanView);
-        windows.MapPost("/", CreateWindow).RequireAuthorization(Policies.CanOperate).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
-        windows.MapDelete("/{id:int}", DeleteWindow).RequireAuthorization(Policies.CanOperate);
+        windows.MapGet("/", ListWindows).RequireAuthorization(Policies.CanView)
+            .WithName("ListMaintenanceWindows").WithSummary("Maintenance windows current, coming and of the last week");
+        windows.MapPost("/", CreateWindow).RequireAuthorization(Policies.CanOperate).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithName("CreateMaintenanceWindow").WithSummary("Silence rules, or instances with a tag, for a time");
+        windows.MapDelete("/{id:int}", DeleteWindow).RequireAuthorization(Policies.CanOperate)
+            .WithName("DeleteMaintenanceWindow").WithSummary("End and delete a maintenance window");
         return app;
     }
 

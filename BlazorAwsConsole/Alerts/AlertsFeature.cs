@@ -7,7 +7,6 @@ public static class AlertsFeature
         var services = builder.Services;
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AlertBoard>();
-        Channels.TempNotifierReg.AddTempNotifier(services); // TEMP until channels merge
         services.AddSingleton<AlertEvaluator>();
         services.AddSingleton<AlertRuleValidator>();
         services.AddSingleton<AlertService>();

@@ -14,14 +14,21 @@ public static class ProbesApi
     public static IEndpointRouteBuilder MapProbesApi(this IEndpointRouteBuilder app)
     {
         var tests = app.MapGroup("/api/synthetic/tests").WithTags("Synthetic tests");
-        tests.MapGet("/", ListTests).RequireAuthorization(Policies.CanView);
-        tests.MapPost("/", CreateTest).RequireAuthorization(Policies.CanOperate).WithMetadata(new RequestSizeLimitAttribute(MaxTestBodyBytes));
-        tests.MapGet("/{id:int}", GetTest).RequireAuthorization(Policies.CanView);
-        tests.MapPut("/{id:int}", UpdateTest).RequireAuthorization(Policies.CanOperate).WithMetadata(new RequestSizeLimitAttribute(MaxTestBodyBytes));
-        tests.MapDelete("/{id:int}", DeleteTest).RequireAuthorization(Policies.CanOperate);
-        tests.MapPost("/{id:int}/run", RunTest).RequireAuthorization(Policies.CanOperate);
+        tests.MapGet("/", ListTests).RequireAuthorization(Policies.CanView)
+            .WithName("ListSyntheticTests").WithSummary("Every synthetic test with its type's parameters");
+        tests.MapPost("/", CreateTest).RequireAuthorization(Policies.CanOperate).WithMetadata(new RequestSizeLimitAttribute(MaxTestBodyBytes))
+            .WithName("CreateSyntheticTest").WithSummary("Create a test; it is scheduled at once when enabled").ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        tests.MapGet("/{id:int}", GetTest).RequireAuthorization(Policies.CanView)
+            .WithName("GetSyntheticTest").WithSummary("One synthetic test");
+        tests.MapPut("/{id:int}", UpdateTest).RequireAuthorization(Policies.CanOperate).WithMetadata(new RequestSizeLimitAttribute(MaxTestBodyBytes))
+            .WithName("UpdateSyntheticTest").WithSummary("Edit, pause (enabled: false) or resume a test; fields left out keep their values").ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        tests.MapDelete("/{id:int}", DeleteTest).RequireAuthorization(Policies.CanOperate)
+            .WithName("DeleteSyntheticTest").WithSummary("Delete a test with its results");
+        tests.MapPost("/{id:int}/run", RunTest).RequireAuthorization(Policies.CanOperate)
+            .WithName("RunSyntheticTest").WithSummary("Run a test now and return its stored result (409 while it is running)");
 
-        app.MapGet("/api/synthetic/results", ListResults).WithTags("Synthetic tests").RequireAuthorization(Policies.CanView);
+        app.MapGet("/api/synthetic/results", ListResults).WithTags("Synthetic tests").RequireAuthorization(Policies.CanView)
+            .WithName("ListProbeResults").WithSummary("Stored results, newest first, by test, time range and outcome");
         return app;
     }
 
