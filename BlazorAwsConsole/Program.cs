@@ -1,4 +1,5 @@
 using BlazorAwsConsole.Access;
+using BlazorAwsConsole.Alerts.Channels;
 using BlazorAwsConsole.Components;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
@@ -53,6 +54,7 @@ public static class Program
         builder.AddFleet();
         builder.AddJumpServers();
         builder.AddSecrets();
+        builder.AddAlertChannels();
         // A unique scheduler name lets several consoles share one process (the tests do).
         builder.Services.AddQuartz(quartz => quartz.ConfigureScheduler(scheduler =>
             scheduler.InstanceName = builder.Configuration["Quartz:SchedulerName"] ?? "BlazorAwsConsole"));
@@ -70,6 +72,7 @@ public static class Program
         app.MapFleetApi();
         app.MapJumpServersApi();
         app.MapSecretsApi();
+        app.MapAlertChannelsApi();
         // The console's own Content-Security-Policy (Access/SecurityHeaders) already says frame-ancestors 'none'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.AnnounceAddress();

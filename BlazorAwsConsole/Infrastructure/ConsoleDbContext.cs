@@ -1,5 +1,6 @@
 using System.Text.Json;
 using BlazorAwsConsole.Access;
+using BlazorAwsConsole.Alerts.Channels;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.JumpServers;
 using Microsoft.AspNetCore.Identity;
@@ -22,6 +23,8 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
     public DbSet<JumpServerTemplateVersion> TemplateVersions => Set<JumpServerTemplateVersion>();
     public DbSet<LaunchOperation> LaunchOperations => Set<LaunchOperation>();
     public DbSet<CredentialSet> CredentialSets => Set<CredentialSet>();
+    public DbSet<NotificationChannel> NotificationChannels => Set<NotificationChannel>();
+    public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -113,6 +116,33 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             // Read whole, like tags: a JSON text column works on every provider.
             set.Property(c => c.Regions).HasConversion(JsonColumn<List<string>>.Converter, JsonColumn<List<string>>.Comparer);
             set.Ignore(c => c.KeyDate);
+        });
+
+        model.Entity<NotificationChannel>(channel =>
+        {
+            channel.Property(c => c.Name).HasMaxLength(64);
+            channel.HasIndex(c => c.Name).IsUnique();
+            channel.Property(c => c.Kind).HasConversion<string>().HasMaxLength(16);
+            channel.Property(c => c.SmtpTls).HasConversion<string>().HasMaxLength(16);
+            channel.Property(c => c.Url).HasMaxLength(2048);
+            channel.Property(c => c.TargetHint).HasMaxLength(512);
+            channel.Property(c => c.SmtpHost).HasMaxLength(255);
+            channel.Property(c => c.SmtpUser).HasMaxLength(256);
+            channel.Property(c => c.From).HasMaxLength(320);
+            channel.Property(c => c.LastError).HasMaxLength(1024);
+            channel.Property(c => c.To).HasConversion(JsonColumn<List<string>>.Converter, JsonColumn<List<string>>.Comparer);
+            channel.Ignore(c => c.NeedsVault);
+            channel.HasMany<NotificationDelivery>().WithOne().HasForeignKey(d => d.ChannelId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<NotificationDelivery>(delivery =>
+        {
+            delivery.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+            delivery.Property(d => d.LastError).HasMaxLength(1024);
+            // The worker's "what is due" query, and a channel's recent deliveries.
+            delivery.HasIndex(d => new { d.Status, d.NextAttemptAt });
+            delivery.HasIndex(d => new { d.ChannelId, d.Id });
+            delivery.HasIndex(d => d.AlertId);
         });
     }
 

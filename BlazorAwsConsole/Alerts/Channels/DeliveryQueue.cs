@@ -1,0 +1,35 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+
+namespace BlazorAwsConsole.Alerts.Channels;
+
+/// <summary>A notification waiting to be written as delivery rows.</summary>
+public sealed record QueuedNotification(AlertNotification Notification, IReadOnlyList<int>? ChannelIds);
+
+/// <summary>
+/// The <see cref="IAlertNotifier"/> the alert engine calls: a bounded in-memory queue that the
+/// <see cref="DeliveryWorker"/> drains into delivery rows within moments. Enqueue never blocks or throws;
+/// when the queue is full (Alerts:Delivery:QueueCapacity) the notification is dropped with an error log.
+/// </summary>
+public sealed class DeliveryQueue(IOptions<DeliveryOptions> options, ILogger<DeliveryQueue> logger) : IAlertNotifier
+{
+    private readonly Channel<QueuedNotification> _queue = Channel.CreateBounded<QueuedNotification>(
+        new BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    public ChannelReader<QueuedNotification> Reader => _queue.Reader;
+
+    public void Enqueue(AlertNotification notification, IReadOnlyList<int>? channelIds = null)
+    {
+        try
+        {
+            if (_queue.Writer.TryWrite(new QueuedNotification(notification, channelIds?.ToArray()))) return;
+            // Metrics hook: a dropped notification is a notification failure too.
+            logger.LogError("The notification queue is full ({Capacity}): alert {AlertId} ({RuleName}, {Status}) was not queued",
+                options.Value.QueueCapacity, notification.AlertId, notification.RuleName, notification.Status);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Could not queue the notification of alert {AlertId}", notification?.AlertId);
+        }
+    }
+}
