@@ -57,6 +57,7 @@ public sealed class EmailChannelTests(MotoFixture moto) : IClassFixture<MotoFixt
         // The server now insists on a login this channel does not have: the test says so.
         smtp.RequireAuth = ("someone", "something");
         var refused = await (await console.Http.PostAsync($"/api/alert-channels/{id}/test", null)).JsonAsync();
+        refused.TryGetProperty("sent", out _).Should().BeTrue(refused.ToString());
         refused.GetProperty("sent").GetBoolean().Should().BeFalse();
         refused.GetProperty("error").GetString().Should().Contain("127.0.0.1:" + smtp.Port).And.Contain("Authentication required");
     }

@@ -41,5 +41,10 @@ public sealed class ChannelSender(ChannelSecrets secrets, WebhookSender webhook,
         {
             throw new ChannelSendException($"no answer within {timeout.TotalSeconds:0} s", ex);
         }
+        catch (Exception ex) when (ex is not (ChannelSendException or OperationCanceledException))
+        {
+            // Whatever a sender or its library throws is a failed send with a reason, never a crash of the worker or a 500.
+            throw new ChannelSendException($"{channel.Kind} send failed: {ex.GetType().Name}: {ex.Message}", ex);
+        }
     }
 }

@@ -60,7 +60,7 @@ public sealed class EmailSender
         {
             throw new ChannelSendException($"SMTP {where} refused {ex.ErrorCode} ({(int)ex.StatusCode}): {ex.Message}", ex);
         }
-        catch (Exception ex) when (ex is SmtpProtocolException or SocketException or IOException or SslHandshakeException or ServiceNotConnectedException or TimeoutException)
+        catch (Exception ex) when (ex is SmtpProtocolException or SocketException or IOException or SslHandshakeException or ServiceNotConnectedException or ServiceNotAuthenticatedException or TimeoutException)
         {
             throw new ChannelSendException($"SMTP {where}: {ex.Message}", ex);
         }
