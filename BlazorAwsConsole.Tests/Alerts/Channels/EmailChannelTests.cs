@@ -54,6 +54,14 @@ public sealed class EmailChannelTests(MotoFixture moto) : IClassFixture<MotoFixt
         ok.GetProperty("sent").GetBoolean().Should().BeTrue(ok.ToString());
         smtp.Messages.Single().Data.Should().Contain("Subject: [INFO] firing: Test notification from BlazorAwsConsole to plain mail");
 
+        // Changed without Vault: no secret is involved, so it saves.
+        var changed = await console.Http.PutAsJsonAsync($"/api/alert-channels/{id}", new
+        {
+            name = "plain mail", smtpHost = "127.0.0.1", smtpPort = smtp.Port, from = "console@example.com", to = new[] { "noc@example.com", "second@example.com" },
+        });
+        changed.StatusCode.Should().Be(System.Net.HttpStatusCode.OK, await changed.Content.ReadAsStringAsync());
+        (await changed.JsonAsync()).GetProperty("smtpPassword").GetString().Should().Be("not set");
+
         // The server now insists on a login this channel does not have: the test says so.
         smtp.RequireAuth = ("someone", "something");
         var refused = await (await console.Http.PostAsync($"/api/alert-channels/{id}/test", null)).JsonAsync();

@@ -121,7 +121,8 @@ public sealed class NotificationChannelService(
             {
                 var current = await secrets.ReadAsync(channel, cancellationToken);
                 var values = Merge(current, request, channel.Kind);
-                await secrets.WriteAsync(channel.Id, values, cancellationToken);
+                // Vault is asked only when something there changes (and never for a channel without secrets and no Vault).
+                if (values != current && !(values.IsEmpty && !channel.NeedsVault)) await secrets.WriteAsync(channel.Id, values, cancellationToken);
                 SetFlags(channel, values);
             }
             catch (VaultException ex)
