@@ -16,40 +16,56 @@ public sealed class ChannelHealth(IDbContextFactory<ConsoleDbContext> databases,
 
     public bool IsFailing(NotificationChannel channel) => channel.FailureStreak >= options.Value.FailingAfter;
 
-    /// <summary>Records a finished delivery: <paramref name="error"/> null means it was sent.</summary>
-    public async Task RecordAsync(int channelId, string? error, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records an attempt: <paramref name="writeDelivery"/> saves the delivery row and, when the attempt
+    /// was the delivery's last (<paramref name="final"/>), the channel's streak changes in the same
+    /// transaction. <paramref name="error"/> null means it was sent. Writes go one at a time: SQLite
+    /// takes one writer anyway, and waiting here is cheaper than its busy retries.
+    /// </summary>
+    public async Task RecordAsync(int channelId, bool final, string? error, Func<ConsoleDbContext, Task> writeDelivery)
     {
-        await _gate.WaitAsync(cancellationToken);
+        await _gate.WaitAsync();
+        ChannelHealthChanged? changed = null;
         try
         {
-            await using var db = await databases.CreateDbContextAsync(cancellationToken);
-            var channel = await db.NotificationChannels.FirstOrDefaultAsync(c => c.Id == channelId, cancellationToken);
-            if (channel is null) return; // deleted meanwhile
-            var wasFailing = IsFailing(channel);
-            var now = time.GetUtcNow().UtcDateTime;
-            if (error is null)
-            {
-                channel.FailureStreak = 0;
-                channel.LastSentAt = now;
-            }
-            else
-            {
-                channel.FailureStreak++;
-                channel.LastError = error.Length > 1024 ? error[..1024] : error;
-                channel.LastFailedAt = now;
-            }
-            await db.SaveChangesAsync(CancellationToken.None);
-            if (IsFailing(channel) == wasFailing) return;
-            if (IsFailing(channel))
-                logger.LogWarning("Notification channel {ChannelId} ({ChannelName}) is failing: its last {Count} deliveries failed, the last with: {Reason}",
-                    channel.Id, channel.Name, channel.FailureStreak, channel.LastError);
-            else
-                logger.LogInformation("Notification channel {ChannelId} ({ChannelName}) delivers again", channel.Id, channel.Name);
-            feed.Publish(new ChannelHealthChanged(channel.Id, channel.Name, IsFailing(channel), channel.LastError));
+            await using var db = await databases.CreateDbContextAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await writeDelivery(db);
+            if (final) changed = await UpdateStreakAsync(db, channelId, error);
+            await transaction.CommitAsync();
         }
         finally
         {
             _gate.Release();
         }
+        if (changed is null) return;
+        if (changed.IsFailing)
+            logger.LogWarning("Notification channel {ChannelId} ({ChannelName}) is failing: its last {Count} deliveries failed, the last with: {Reason}",
+                changed.ChannelId, changed.Name, options.Value.FailingAfter, changed.LastError);
+        else
+            logger.LogInformation("Notification channel {ChannelId} ({ChannelName}) delivers again", changed.ChannelId, changed.Name);
+        feed.Publish(changed);
+    }
+
+    /// <summary>Moves the streak; returns the event to publish when the failing flag flipped.</summary>
+    private async Task<ChannelHealthChanged?> UpdateStreakAsync(ConsoleDbContext db, int channelId, string? error)
+    {
+        var channel = await db.NotificationChannels.FirstOrDefaultAsync(c => c.Id == channelId);
+        if (channel is null) return null; // deleted meanwhile
+        var wasFailing = IsFailing(channel);
+        var now = time.GetUtcNow().UtcDateTime;
+        if (error is null)
+        {
+            channel.FailureStreak = 0;
+            channel.LastSentAt = now;
+        }
+        else
+        {
+            channel.FailureStreak++;
+            channel.LastError = error.Length > 1024 ? error[..1024] : error;
+            channel.LastFailedAt = now;
+        }
+        await db.SaveChangesAsync();
+        return IsFailing(channel) == wasFailing ? null : new ChannelHealthChanged(channel.Id, channel.Name, IsFailing(channel), channel.LastError);
     }
 }

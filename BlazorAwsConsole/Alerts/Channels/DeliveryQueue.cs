@@ -18,6 +18,14 @@ public sealed class DeliveryQueue(IOptions<DeliveryOptions> options, ILogger<Del
 
     public ChannelReader<QueuedNotification> Reader => _queue.Reader;
 
+    /// <summary>Puts back a notification the worker could not write yet.</summary>
+    internal void Requeue(QueuedNotification queued)
+    {
+        if (!_queue.Writer.TryWrite(queued))
+            logger.LogError("The notification queue is full: alert {AlertId} ({RuleName}, {Status}) was lost after a database error",
+                queued.Notification.AlertId, queued.Notification.RuleName, queued.Notification.Status);
+    }
+
     public void Enqueue(AlertNotification notification, IReadOnlyList<int>? channelIds = null)
     {
         try

@@ -44,7 +44,7 @@ public sealed class DeliveryWorker(
         {
             try
             {
-                while (queue.Reader.TryRead(out var queued)) await RecordAsync(queued, stoppingToken);
+                await RecordQueuedAsync(stoppingToken);
                 var next = await SendDueAsync(stoppingToken);
                 await WaitAsync(next, stoppingToken);
             }
@@ -72,33 +72,48 @@ public sealed class DeliveryWorker(
         if (pending > 0) logger.LogInformation("Resuming {Count} pending notification deliveries", pending);
     }
 
-    /// <summary>One Pending row per target channel, saved before any send.</summary>
-    private async Task RecordAsync(QueuedNotification queued, CancellationToken cancellationToken)
+    /// <summary>One Pending row per target channel for every queued notification, saved before any send (one commit per batch).</summary>
+    private async Task RecordQueuedAsync(CancellationToken cancellationToken)
     {
+        const int MaxBatch = 500;
+        var batch = new List<QueuedNotification>();
+        while (batch.Count < MaxBatch && queue.Reader.TryRead(out var queued)) batch.Add(queued);
+        if (batch.Count == 0) return;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var channels = db.NotificationChannels.AsNoTracking().Where(c => c.Enabled);
-        if (queued.ChannelIds is { } ids) channels = channels.Where(c => ids.Contains(c.Id));
-        var targets = await channels.Select(c => c.Id).ToListAsync(cancellationToken);
-        if (targets.Count == 0)
-        {
-            logger.LogInformation("Alert {AlertId} ({Status}) has no enabled channel to go to", queued.Notification.AlertId, queued.Notification.Status);
-            return;
-        }
+        var enabled = await db.NotificationChannels.AsNoTracking().Where(c => c.Enabled).Select(c => c.Id).ToListAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        var payload = NotificationPayload.Serialize(queued.Notification);
-        foreach (var channelId in targets)
+        foreach (var queued in batch)
         {
-            db.NotificationDeliveries.Add(new NotificationDelivery
+            var targets = queued.ChannelIds is { } ids ? enabled.Intersect(ids).ToList() : enabled;
+            if (targets.Count == 0)
             {
-                ChannelId = channelId,
-                AlertId = queued.Notification.AlertId,
-                Payload = payload,
-                Status = DeliveryStatus.Pending,
-                CreatedAt = now,
-                NextAttemptAt = now,
-            });
+                logger.LogInformation("Alert {AlertId} ({Status}) has no enabled channel to go to", queued.Notification.AlertId, queued.Notification.Status);
+                continue;
+            }
+            var payload = NotificationPayload.Serialize(queued.Notification);
+            foreach (var channelId in targets)
+            {
+                db.NotificationDeliveries.Add(new NotificationDelivery
+                {
+                    ChannelId = channelId,
+                    AlertId = queued.Notification.AlertId,
+                    Payload = payload,
+                    Status = DeliveryStatus.Pending,
+                    CreatedAt = now,
+                    NextAttemptAt = now,
+                });
+            }
         }
-        await db.SaveChangesAsync(CancellationToken.None);
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // Not written: back into the queue for the next round, so a briefly locked database loses nothing.
+            foreach (var queued in batch) queue.Requeue(queued);
+            throw;
+        }
     }
 
     /// <summary>Sends what is due; returns when the next pending row falls due (null: none pending).</summary>
@@ -122,7 +137,7 @@ public sealed class DeliveryWorker(
             await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = ParallelSends, CancellationToken = cancellationToken },
                 async (delivery, token) => await AttemptAsync(delivery, channels.GetValueOrDefault(delivery.ChannelId), token));
             // New notifications go before the next batch of retries.
-            while (queue.Reader.TryRead(out var queued)) await RecordAsync(queued, cancellationToken);
+            await RecordQueuedAsync(cancellationToken);
         }
     }
 
@@ -160,18 +175,15 @@ public sealed class DeliveryWorker(
             next = now + options.Value.RetryDelay(attempts);
             final = false;
         }
-        await using (var db = await databases.CreateDbContextAsync(CancellationToken.None))
-        {
-            // Saved even when the console is stopping, so the attempt is counted.
-            await db.NotificationDeliveries.Where(d => d.Id == delivery.Id).ExecuteUpdateAsync(set => set
-                .SetProperty(d => d.Attempts, attempts)
-                .SetProperty(d => d.Status, status)
-                .SetProperty(d => d.LastError, error == null ? null : error.Length > 1024 ? error.Substring(0, 1024) : error)
-                .SetProperty(d => d.SentAt, error == null ? now : null)
-                .SetProperty(d => d.NextAttemptAt, next), CancellationToken.None);
-        }
+        var reason = error is null ? null : error.Length > 1024 ? error[..1024] : error;
+        // Saved even when the console is stopping, so the attempt is counted.
+        await health.RecordAsync(channel.Id, final, error, db => db.NotificationDeliveries.Where(d => d.Id == delivery.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(d => d.Attempts, attempts)
+            .SetProperty(d => d.Status, status)
+            .SetProperty(d => d.LastError, reason)
+            .SetProperty(d => d.SentAt, error == null ? now : null)
+            .SetProperty(d => d.NextAttemptAt, next)));
         OnAttemptFinished(channel, delivery, attempts, status, error);
-        if (final) await health.RecordAsync(channel.Id, error, CancellationToken.None);
         feed.Publish(new NotificationDeliveryRecorded(channel.Id, delivery.Id, status));
     }
 

@@ -188,9 +188,11 @@ public sealed class NotificationChannelService(
             delivery.LastError = error.Length > 1024 ? error[..1024] : error;
             logger.LogWarning("Test notification to {ChannelKind} channel {ChannelName} failed: {Reason}", channel.Kind, channel.Name, error);
         }
-        db.NotificationDeliveries.Add(delivery);
-        await db.SaveChangesAsync(CancellationToken.None);
-        await health.RecordAsync(id, error, CancellationToken.None);
+        await health.RecordAsync(id, final: true, error, async writer =>
+        {
+            writer.NotificationDeliveries.Add(delivery);
+            await writer.SaveChangesAsync();
+        });
         feed.Publish(new NotificationDeliveryRecorded(id, delivery.Id, delivery.Status));
         var result = new TestSendResult(error is null, error, delivery.Id);
         return SettingsResult<TestSendResult>.Ok(result, error is null ? $"Test notification sent to {channel.Name}." : $"Sending to {channel.Name} failed: {error}");
