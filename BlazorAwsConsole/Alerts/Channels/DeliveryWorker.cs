@@ -145,10 +145,12 @@ public sealed class DeliveryWorker(
     {
         string? error = null;
         var final = true;
+        var permanent = false; // retrying would not help
         if (channel is null) return; // deleted: its rows went with it
         if (!channel.Enabled)
         {
             error = "the channel was disabled before the notification could be sent";
+            permanent = true;
         }
         else
         {
@@ -163,13 +165,14 @@ public sealed class DeliveryWorker(
             catch (System.Text.Json.JsonException ex)
             {
                 error = $"the stored notification cannot be read: {ex.Message}";
+                permanent = true;
             }
         }
         var attempts = delivery.Attempts + 1;
         var now = time.GetUtcNow().UtcDateTime;
         var status = error is null ? DeliveryStatus.Sent : DeliveryStatus.Failed;
         var next = now;
-        if (error is not null && channel.Enabled && attempts < options.Value.MaxAttempts)
+        if (error is not null && !permanent && attempts < options.Value.MaxAttempts)
         {
             status = DeliveryStatus.Pending;
             next = now + options.Value.RetryDelay(attempts);
