@@ -1,4 +1,5 @@
 using BlazorAwsConsole.Access;
+using BlazorAwsConsole.Alerts.Channels;
 using BlazorAwsConsole.Components;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
@@ -59,6 +60,7 @@ public static class Program
         builder.AddAlerts();
         builder.AddSecrets();
         builder.AddObservability();
+        builder.AddAlertChannels();
         // A unique scheduler name lets several consoles share one process (the tests do).
         builder.Services.AddQuartz(quartz => quartz.ConfigureScheduler(scheduler =>
             scheduler.InstanceName = builder.Configuration["Quartz:SchedulerName"] ?? "BlazorAwsConsole"));
@@ -79,6 +81,7 @@ public static class Program
         app.MapAlertsApi();
         app.MapSecretsApi();
         app.MapObservability();
+        app.MapAlertChannelsApi();
         // The console's own Content-Security-Policy (Access/SecurityHeaders) already says frame-ancestors 'none'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.AnnounceAddress();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Alerts;
+using BlazorAwsConsole.Alerts.Channels;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.JumpServers;
 using BlazorAwsConsole.Probes;
@@ -31,6 +32,8 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
     public DbSet<AlertRule> AlertRules => Set<AlertRule>();
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
+    public DbSet<NotificationChannel> NotificationChannels => Set<NotificationChannel>();
+    public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -189,6 +192,33 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
         {
             rollup.HasKey(r => new { r.TestId, r.Hour });
             rollup.HasIndex(r => r.Hour);
+        });
+
+        model.Entity<NotificationChannel>(channel =>
+        {
+            channel.Property(c => c.Name).HasMaxLength(64);
+            channel.HasIndex(c => c.Name).IsUnique();
+            channel.Property(c => c.Kind).HasConversion<string>().HasMaxLength(16);
+            channel.Property(c => c.SmtpTls).HasConversion<string>().HasMaxLength(16);
+            channel.Property(c => c.Url).HasMaxLength(2048);
+            channel.Property(c => c.TargetHint).HasMaxLength(512);
+            channel.Property(c => c.SmtpHost).HasMaxLength(255);
+            channel.Property(c => c.SmtpUser).HasMaxLength(256);
+            channel.Property(c => c.From).HasMaxLength(320);
+            channel.Property(c => c.LastError).HasMaxLength(1024);
+            channel.Property(c => c.To).HasConversion(JsonColumn<List<string>>.Converter, JsonColumn<List<string>>.Comparer);
+            channel.Ignore(c => c.NeedsVault);
+            channel.HasMany<NotificationDelivery>().WithOne().HasForeignKey(d => d.ChannelId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        model.Entity<NotificationDelivery>(delivery =>
+        {
+            delivery.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
+            delivery.Property(d => d.LastError).HasMaxLength(1024);
+            // The worker's "what is due" query, and a channel's recent deliveries.
+            delivery.HasIndex(d => new { d.Status, d.NextAttemptAt });
+            delivery.HasIndex(d => new { d.ChannelId, d.Id });
+            delivery.HasIndex(d => d.AlertId);
         });
     }
 

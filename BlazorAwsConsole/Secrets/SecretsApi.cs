@@ -65,9 +65,9 @@ public static class SecretsApi
         .ProducesProblem(StatusCodes.Status502BadGateway)
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-    private static IResult EmptyBody() => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON body is required."] });
+    internal static IResult EmptyBody() => TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON body is required."] });
 
-    private static IResult ToResult<T>(SettingsResult<T> result, Func<T, string>? created = null, bool noContent = false) => result.Outcome switch
+    internal static IResult ToResult<T>(SettingsResult<T> result, Func<T, string>? created = null, bool noContent = false) => result.Outcome switch
     {
         SettingsOutcome.Ok when noContent => TypedResults.NoContent(),
         SettingsOutcome.Ok when created is not null => TypedResults.Created(created(result.Value!), result.Value),

@@ -1,0 +1,49 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using BlazorAwsConsole.Alerts.Channels;
+using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Tests.Fixtures;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorAwsConsole.Tests.Alerts.Channels;
+
+/// <summary>What the channel tests share: adding channels through the API, raising notifications, waiting for deliveries.</summary>
+internal static class ChannelConsole
+{
+    /// <summary>Quick retries so a test sees the whole retry schedule within seconds.</summary>
+    public static readonly string[] FastRetries = ["Alerts:Delivery:FirstRetrySeconds=0.2", "Alerts:Delivery:MaxRetrySeconds=1", "Alerts:Delivery:TimeoutSeconds=5"];
+
+    public static AlertNotification Sample(long alertId = 42, string severity = "critical", string status = "firing") =>
+        new(alertId, "web down", severity, status, "i-0abc (web-1)", "web-1 stopped answering", new DateTimeOffset(2026, 11, 25, 9, 30, 0, TimeSpan.Zero), "/instances/i-0abc");
+
+    public static async Task<JsonElement> AddAsync(ConsoleHost console, object request)
+    {
+        using var response = await console.Http.PostAsJsonAsync("/api/alert-channels", request);
+        var body = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.Created, body);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+
+    public static async Task<List<NotificationDelivery>> DeliveriesAsync(ConsoleHost console, int channelId)
+    {
+        await using var db = await console.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync();
+        return await db.NotificationDeliveries.AsNoTracking().Where(d => d.ChannelId == channelId).OrderBy(d => d.Id).ToListAsync();
+    }
+
+    /// <summary>Polls until the condition holds (no fixed sleeps); the timeout is a generous "it finished" bound.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string because, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out after {seconds} s waiting until {because}");
+            await Task.Delay(50);
+        }
+    }
+
+    public static Task WaitUntilAsync(Func<bool> condition, string because, int seconds = 30) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), because, seconds);
+}

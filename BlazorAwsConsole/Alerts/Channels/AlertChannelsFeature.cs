@@ -1,0 +1,29 @@
+using BlazorAwsConsole.Alerts.Channels.Senders;
+
+namespace BlazorAwsConsole.Alerts.Channels;
+
+public static class AlertChannelsFeature
+{
+    /// <summary>Notification channels, their senders and the delivery worker; <see cref="IAlertNotifier"/> is what the alert engine takes.</summary>
+    public static WebApplicationBuilder AddAlertChannels(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Each send has its own deadline (Alerts:Delivery:TimeoutSeconds); the client's own is a backstop.
+        services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = TimeSpan.FromMinutes(5))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            // The factory's request logging writes full URLs, and a Slack webhook's URL is a credential.
+            .RemoveAllLoggers();
+        services.AddSingleton<ChannelSecrets>();
+        services.AddSingleton<WebhookSender>();
+        services.AddSingleton<SlackSender>();
+        services.AddSingleton<EmailSender>();
+        services.AddSingleton<ChannelSender>();
+        services.AddSingleton<ChannelHealth>();
+        services.AddSingleton<NotificationChannelService>();
+        services.AddSingleton<DeliveryQueue>();
+        services.AddSingleton<IAlertNotifier>(provider => provider.GetRequiredService<DeliveryQueue>());
+        services.AddHostedService<DeliveryWorker>();
+        return builder;
+    }
+}

@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace BlazorAwsConsole.Alerts.Channels;
+
+/// <summary>Settings section "Alerts:Delivery": how notifications are queued, retried and judged.</summary>
+public sealed class DeliveryOptions
+{
+    public const string Section = "Alerts:Delivery";
+
+    /// <summary>Attempts per delivery (the first included) before it is recorded as failed.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Wait before the first retry; each further retry waits twice as long (capped at <see cref="MaxRetrySeconds"/>).</summary>
+    [Range(0.01, 3600)]
+    public double FirstRetrySeconds { get; set; } = 5;
+
+    [Range(1, 86400)]
+    public double MaxRetrySeconds { get; set; } = 3600;
+
+    /// <summary>How long one send may take (connect, TLS, answer).</summary>
+    [Range(1, 300)]
+    public int TimeoutSeconds { get; set; } = 15;
+
+    /// <summary>A channel whose last this many deliveries failed is flagged as failing.</summary>
+    [Range(1, 1000)]
+    public int FailingAfter { get; set; } = 3;
+
+    /// <summary>Notifications waiting to be written as deliveries; beyond this Enqueue drops and logs an error.</summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>The console's public address (e.g. https://console.example.com), used to make relative alert links absolute.</summary>
+    public string? ConsoleUrl { get; set; }
+
+    public TimeSpan RetryDelay(int attemptsMade) =>
+        TimeSpan.FromSeconds(Math.Min(MaxRetrySeconds, FirstRetrySeconds * Math.Pow(2, Math.Max(0, attemptsMade - 1))));
+}

@@ -1,0 +1,227 @@
+using BlazorAwsConsole.Alerts.Channels.Senders;
+using BlazorAwsConsole.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BlazorAwsConsole.Alerts.Channels;
+
+/// <summary>
+/// Delivers notifications: writes one Pending row per channel for each queued notification before
+/// anything is sent, then sends every due row, retrying with exponential backoff
+/// (Alerts:Delivery:FirstRetrySeconds, doubling) until Sent or, after MaxAttempts, Failed with the
+/// reason. At start it takes up the rows a previous run left pending, at once.
+/// </summary>
+public sealed class DeliveryWorker(
+    DeliveryQueue queue,
+    IDbContextFactory<ConsoleDbContext> databases,
+    ChannelSender sender,
+    ChannelHealth health,
+    LiveFeed feed,
+    TimeProvider time,
+    IOptions<DeliveryOptions> options,
+    ILogger<DeliveryWorker> logger) : BackgroundService
+{
+    private const int BatchSize = 50;
+    private const int ParallelSends = 8;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield(); // let the host finish starting
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ResumeAsync(stoppingToken);
+                break;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "Could not read the pending notification deliveries; trying again");
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+            }
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RecordQueuedAsync(stoppingToken);
+                var next = await SendDueAsync(stoppingToken);
+                await WaitAsync(next, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // The database may be briefly locked or gone; nothing is lost while the rows and queue hold it.
+                logger.LogError(ex, "Notification delivery failed unexpectedly; trying again");
+                await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    /// <summary>Rows left pending by a previous run (or another process) are due now: a restart is a natural moment to retry.</summary>
+    private async Task ResumeAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        await db.NotificationDeliveries.Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt > now)
+            .ExecuteUpdateAsync(set => set.SetProperty(d => d.NextAttemptAt, now), cancellationToken);
+        var pending = await db.NotificationDeliveries.CountAsync(d => d.Status == DeliveryStatus.Pending, cancellationToken);
+        if (pending > 0) logger.LogInformation("Resuming {Count} pending notification deliveries", pending);
+    }
+
+    /// <summary>One Pending row per target channel for every queued notification, saved before any send (one commit per batch).</summary>
+    private async Task RecordQueuedAsync(CancellationToken cancellationToken)
+    {
+        const int MaxBatch = 500;
+        var batch = new List<QueuedNotification>();
+        while (batch.Count < MaxBatch && queue.Reader.TryRead(out var queued)) batch.Add(queued);
+        if (batch.Count == 0) return;
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var enabled = await db.NotificationChannels.AsNoTracking().Where(c => c.Enabled).Select(c => c.Id).ToListAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var queued in batch)
+        {
+            var targets = queued.ChannelIds is { } ids ? enabled.Intersect(ids).ToList() : enabled;
+            if (targets.Count == 0)
+            {
+                logger.LogInformation("Alert {AlertId} ({Status}) has no enabled channel to go to", queued.Notification.AlertId, queued.Notification.Status);
+                continue;
+            }
+            var payload = NotificationPayload.Serialize(queued.Notification);
+            foreach (var channelId in targets)
+            {
+                db.NotificationDeliveries.Add(new NotificationDelivery
+                {
+                    ChannelId = channelId,
+                    AlertId = queued.Notification.AlertId,
+                    Payload = payload,
+                    Status = DeliveryStatus.Pending,
+                    CreatedAt = now,
+                    NextAttemptAt = now,
+                });
+            }
+        }
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // Not written: back into the queue for the next round, so a briefly locked database loses nothing.
+            foreach (var queued in batch) queue.Requeue(queued);
+            throw;
+        }
+    }
+
+    /// <summary>Sends what is due; returns when the next pending row falls due (null: none pending).</summary>
+    private async Task<DateTime?> SendDueAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await using var db = await databases.CreateDbContextAsync(cancellationToken);
+            var now = time.GetUtcNow().UtcDateTime;
+            var due = await db.NotificationDeliveries.AsNoTracking()
+                .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now)
+                .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).Take(BatchSize)
+                .ToListAsync(cancellationToken);
+            if (due.Count == 0)
+            {
+                return await db.NotificationDeliveries.Where(d => d.Status == DeliveryStatus.Pending)
+                    .OrderBy(d => d.NextAttemptAt).Select(d => (DateTime?)d.NextAttemptAt).FirstOrDefaultAsync(cancellationToken);
+            }
+            var channelIds = due.Select(d => d.ChannelId).Distinct().ToList();
+            var channels = await db.NotificationChannels.AsNoTracking().Where(c => channelIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = ParallelSends, CancellationToken = cancellationToken },
+                async (delivery, token) => await AttemptAsync(delivery, channels.GetValueOrDefault(delivery.ChannelId), token));
+            // New notifications go before the next batch of retries.
+            await RecordQueuedAsync(cancellationToken);
+        }
+    }
+
+    private async Task AttemptAsync(NotificationDelivery delivery, NotificationChannel? channel, CancellationToken cancellationToken)
+    {
+        string? error = null;
+        var final = true;
+        var permanent = false; // retrying would not help
+        if (channel is null) return; // deleted: its rows went with it
+        if (!channel.Enabled)
+        {
+            error = "the channel was disabled before the notification could be sent";
+            permanent = true;
+        }
+        else
+        {
+            try
+            {
+                await sender.SendAsync(channel, NotificationPayload.Deserialize(delivery.Payload), delivery.Id, cancellationToken);
+            }
+            catch (ChannelSendException ex)
+            {
+                error = ex.Message;
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                error = $"the stored notification cannot be read: {ex.Message}";
+                permanent = true;
+            }
+        }
+        var attempts = delivery.Attempts + 1;
+        var now = time.GetUtcNow().UtcDateTime;
+        var status = error is null ? DeliveryStatus.Sent : DeliveryStatus.Failed;
+        var next = now;
+        if (error is not null && !permanent && attempts < options.Value.MaxAttempts)
+        {
+            status = DeliveryStatus.Pending;
+            next = now + options.Value.RetryDelay(attempts);
+            final = false;
+        }
+        var reason = error is null ? null : error.Length > 1024 ? error[..1024] : error;
+        // Saved even when the console is stopping, so the attempt is counted.
+        await health.RecordAsync(channel.Id, final, error, db => db.NotificationDeliveries.Where(d => d.Id == delivery.Id).ExecuteUpdateAsync(set => set
+            .SetProperty(d => d.Attempts, attempts)
+            .SetProperty(d => d.Status, status)
+            .SetProperty(d => d.LastError, reason)
+            .SetProperty(d => d.SentAt, error == null ? now : null)
+            .SetProperty(d => d.NextAttemptAt, next)));
+        OnAttemptFinished(channel, delivery, attempts, status, error);
+        feed.Publish(new NotificationDeliveryRecorded(channel.Id, delivery.Id, status));
+    }
+
+    /// <summary>
+    /// The one place every attempt's outcome passes: logs it (never a secret: reasons name hosts, not
+    /// paths or credentials). Metrics hook: count notification sends and failures by channel kind here.
+    /// </summary>
+    private void OnAttemptFinished(NotificationChannel channel, NotificationDelivery delivery, int attempts, DeliveryStatus status, string? error)
+    {
+        switch (status)
+        {
+            case DeliveryStatus.Sent:
+                logger.LogInformation("Notification {DeliveryId} of alert {AlertId} sent to {ChannelKind} channel {ChannelName} (attempt {Attempt})",
+                    delivery.Id, delivery.AlertId, channel.Kind, channel.Name, attempts);
+                break;
+            case DeliveryStatus.Pending:
+                logger.LogWarning("Notification {DeliveryId} to {ChannelKind} channel {ChannelName} failed (attempt {Attempt} of {MaxAttempts}), retrying: {Reason}",
+                    delivery.Id, channel.Kind, channel.Name, attempts, options.Value.MaxAttempts, error);
+                break;
+            default:
+                logger.LogError("Notification {DeliveryId} of alert {AlertId} to {ChannelKind} channel {ChannelName} failed after {Attempt} attempts: {Reason}",
+                    delivery.Id, delivery.AlertId, channel.Kind, channel.Name, attempts, error);
+                break;
+        }
+    }
+
+    private async Task WaitAsync(DateTime? next, CancellationToken stoppingToken)
+    {
+        var delay = next is { } due ? due - time.GetUtcNow().UtcDateTime : Timeout.InfiniteTimeSpan;
+        if (next is not null && delay <= TimeSpan.Zero) return;
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var timer = next is null ? Task.Delay(Timeout.Infinite, wake.Token) : Task.Delay(delay, time, wake.Token);
+        var arrival = queue.Reader.WaitToReadAsync(wake.Token).AsTask();
+        await Task.WhenAny(timer, arrival);
+        await wake.CancelAsync();
+        stoppingToken.ThrowIfCancellationRequested();
+    }
+}

@@ -1,0 +1,33 @@
+namespace BlazorAwsConsole.Alerts.Channels;
+
+public enum DeliveryStatus
+{
+    Pending,
+    Sent,
+    Failed,
+}
+
+/// <summary>
+/// One notification to one channel. Written before the first attempt, so a console that stops
+/// with deliveries in flight resumes them at its next start (<see cref="DeliveryWorker"/>).
+/// </summary>
+public sealed class NotificationDelivery
+{
+    public long Id { get; set; }
+    public int ChannelId { get; set; }
+
+    /// <summary>Null for a "send test".</summary>
+    public long? AlertId { get; set; }
+
+    /// <summary>The <see cref="AlertNotification"/> as JSON: what a resumed delivery sends.</summary>
+    public required string Payload { get; set; }
+
+    public int Attempts { get; set; }
+    public DeliveryStatus Status { get; set; }
+    public string? LastError { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? SentAt { get; set; }
+
+    /// <summary>When a pending delivery is tried next.</summary>
+    public DateTime NextAttemptAt { get; set; }
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Options;
+
+namespace BlazorAwsConsole.Alerts.Channels.Senders;
+
+/// <summary>The one path every send takes (alerts, retries, "send test"): reads the channel's secrets from Vault, then its kind's sender.</summary>
+public sealed class ChannelSender(ChannelSecrets secrets, WebhookSender webhook, SlackSender slack, EmailSender email, IOptions<DeliveryOptions> options)
+{
+    /// <summary>Throws <see cref="ChannelSendException"/> with the reason when the notification did not go through.</summary>
+    public async Task SendAsync(NotificationChannel channel, AlertNotification notification, long? deliveryId, CancellationToken cancellationToken)
+    {
+        ChannelSecretValues values;
+        try
+        {
+            values = await secrets.ReadAsync(channel, cancellationToken);
+        }
+        catch (BlazorAwsConsole.Secrets.VaultException ex)
+        {
+            throw new ChannelSendException($"the channel's secrets could not be read from Vault: {ex.Reason}", ex);
+        }
+        var timeout = TimeSpan.FromSeconds(options.Value.TimeoutSeconds);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var link = NotificationPayload.AbsoluteLink(notification, options.Value.ConsoleUrl);
+        try
+        {
+            switch (channel.Kind)
+            {
+                case ChannelKind.Webhook:
+                    await webhook.SendAsync(channel.Url!, values.HmacSecret, notification, link, deliveryId, deadline.Token);
+                    break;
+                case ChannelKind.Slack:
+                    if (string.IsNullOrEmpty(values.SlackUrl)) throw new ChannelSendException("Vault holds no Slack webhook URL for this channel");
+                    await slack.SendAsync(values.SlackUrl, notification, link, deadline.Token);
+                    break;
+                case ChannelKind.Email:
+                    await email.SendAsync(channel, values.SmtpPassword, notification, link, timeout, deadline.Token);
+                    break;
+            }
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ChannelSendException($"no answer within {timeout.TotalSeconds:0} s", ex);
+        }
+        catch (Exception ex) when (ex is not (ChannelSendException or OperationCanceledException))
+        {
+            // Whatever a sender or its library throws is a failed send with a reason, never a crash of the worker or a 500.
+            throw new ChannelSendException($"{channel.Kind} send failed: {ex.GetType().Name}: {ex.Message}", ex);
+        }
+    }
+}
