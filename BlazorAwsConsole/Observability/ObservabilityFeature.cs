@@ -20,6 +20,7 @@ public static class ObservabilityFeature
                 provider.GetRequiredService<VaultClient>(), provider.GetRequiredService<VaultStatus>(), provider.GetRequiredService<VaultMonitor>())));
             return metrics;
         });
+        builder.Services.AddHostedService<FeatureMetrics>();
         builder.AddReadinessChecks();
         builder.AddApiDescription();
         builder.AddJsonLogging();

@@ -19,7 +19,8 @@ public sealed class DeliveryWorker(
     LiveFeed feed,
     TimeProvider time,
     IOptions<DeliveryOptions> options,
-    ILogger<DeliveryWorker> logger) : BackgroundService
+    ILogger<DeliveryWorker> logger,
+    Observability.ConsoleMetrics? metrics = null) : BackgroundService
 {
     private const int BatchSize = 50;
     private const int ParallelSends = 8;
@@ -192,10 +193,11 @@ public sealed class DeliveryWorker(
 
     /// <summary>
     /// The one place every attempt's outcome passes: logs it (never a secret: reasons name hosts, not
-    /// paths or credentials). Metrics hook: count notification sends and failures by channel kind here.
+    /// paths or credentials), and counts every failed attempt in the metrics by channel kind.
     /// </summary>
     private void OnAttemptFinished(NotificationChannel channel, NotificationDelivery delivery, int attempts, DeliveryStatus status, string? error)
     {
+        if (status != DeliveryStatus.Sent) metrics?.NotificationFailed(channel.Kind.ToString().ToLowerInvariant());
         switch (status)
         {
             case DeliveryStatus.Sent:

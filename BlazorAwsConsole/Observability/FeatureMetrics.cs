@@ -1,0 +1,36 @@
+using BlazorAwsConsole.Alerts;
+using BlazorAwsConsole.Probes;
+
+namespace BlazorAwsConsole.Observability;
+
+/// <summary>Feeds the metrics of synthetic tests and alerts: every stored result as it is written, the open alerts at scrape time.</summary>
+public sealed class FeatureMetrics(ConsoleMetrics metrics, ProbeResultWriter results, ProbeCatalog tests, AlertBoard alerts) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        results.BatchStored += OnResults;
+        metrics.OnCollect(() =>
+        {
+            var open = alerts.Open;
+            foreach (var severity in Enum.GetValues<AlertSeverity>())
+            {
+                metrics.SetAlertsFiring(severity.ToString().ToLowerInvariant(), open.Count(a => a.Severity == severity && a.Status == AlertStatus.Firing));
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        results.BatchStored -= OnResults;
+        return Task.CompletedTask;
+    }
+
+    private void OnResults(IReadOnlyList<ProbeResult> stored)
+    {
+        foreach (var result in stored)
+        {
+            metrics.ProbeCompleted(result.TestId, tests.Find(result.TestId)?.Name ?? "", SyntheticTestDto.TypeName(result.Type), result.Success, result.DurationMs / 1000);
+        }
+    }
+}
