@@ -24,6 +24,7 @@ public sealed class RoleMatrixTests(MotoFixture moto) : IClassFixture<MotoFixtur
         ["instanceId"] = "i-0123456789abcdef0",
         ["name"] = "nobody",
         ["id"] = "999999",
+        ["Id"] = "999999",
         ["InstanceId"] = "i-0123456789abcdef0",
     };
 
@@ -134,7 +135,7 @@ public sealed class RoleMatrixTests(MotoFixture moto) : IClassFixture<MotoFixtur
     {
         foreach (var (name, value) in RouteValues)
         {
-            template = template.Replace("{" + name + ":int}", value).Replace("{" + name + "}", value);
+            template = template.Replace("{" + name + ":int}", value).Replace("{" + name + ":long}", value).Replace("{" + name + "}", value);
         }
         return template;
     }

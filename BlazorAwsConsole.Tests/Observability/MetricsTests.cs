@@ -96,7 +96,16 @@ public sealed class MetricsTests(MotoFixture moto) : IClassFixture<MotoFixture>
         metrics.ProbeCompleted(7, "web \"front\"", "http", success: true, 0.120);
         metrics.ProbeCompleted(7, "web \"front\"", "http", success: false, 2.5);
         metrics.ProbeCompleted(8, "db port", "port", success: true, 0.004);
-        metrics.SetAlertsFiring("warning", 3);
+        // Alerts firing are read from the open alerts at scrape time (acknowledged ones are not firing).
+        var board = console.Get<BlazorAwsConsole.Alerts.AlertBoard>();
+        for (var id = 1; id <= 4; id++)
+        {
+            board.Set(new BlazorAwsConsole.Alerts.Alert
+            {
+                Id = id, RuleName = "r", SubjectKey = $"test:{id}", Subject = "s", Summary = "s", Severity = BlazorAwsConsole.Alerts.AlertSeverity.Warning,
+                Status = id == 4 ? BlazorAwsConsole.Alerts.AlertStatus.Acknowledged : BlazorAwsConsole.Alerts.AlertStatus.Firing,
+            });
+        }
         openCritical = 2;
         metrics.NotificationFailed("webhook");
         metrics.NotificationFailed("webhook");

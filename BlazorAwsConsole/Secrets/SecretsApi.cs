@@ -58,7 +58,7 @@ public static class SecretsApi
     }
 
     /// <summary>The answers <see cref="ToResult{T}"/> can give besides success, for the OpenAPI document.</summary>
-    private static RouteHandlerBuilder WithSettingsProblems(this RouteHandlerBuilder endpoint) => endpoint
+    internal static RouteHandlerBuilder WithSettingsProblems(this RouteHandlerBuilder endpoint) => endpoint
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status409Conflict)
