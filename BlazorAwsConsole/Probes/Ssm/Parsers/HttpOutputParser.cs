@@ -65,7 +65,8 @@ internal static partial class HttpOutputParser
         var ranges = SsmHttpAssertions.ParseStatusRanges(spec.ExpectedStatus);
         if (details.StatusCode is not { } status || !SsmHttpAssertions.Accepts(ranges, status))
             return ("status", $"HTTP {details.StatusCode?.ToString(CultureInfo.InvariantCulture) ?? "no status"}, expected {SsmHttpAssertions.Describe(ranges)}");
-        if (output.Value("body_contains") == "0")
+        // The spec decides what is checked; a check the script did not report counts as failed.
+        if (!string.IsNullOrEmpty(spec.BodyContains) && output.Value("body_contains") != "1")
             return ("body-contains", $"HTTP {status} but the body does not contain {ParsedText.Quote(spec.BodyContains ?? "")}");
         if (!string.IsNullOrEmpty(spec.BodyMatchesRegex))
         {
@@ -73,7 +74,7 @@ internal static partial class HttpOutputParser
             if (!Regex.IsMatch(body, spec.BodyMatchesRegex, RegexOptions.None, TimeSpan.FromSeconds(1)))
                 return ("body-regex", $"HTTP {status} but the body (first {SsmProbeScripts.BodyBytesReturned:N0} bytes) does not match /{spec.BodyMatchesRegex}/");
         }
-        if (output.Value("body_must_not_contain") == "1")
+        if (!string.IsNullOrEmpty(spec.BodyMustNotContain) && output.Value("body_must_not_contain") != "0")
             return ("body-must-not-contain", $"HTTP {status} but the body contains {ParsedText.Quote(spec.BodyMustNotContain ?? "")}");
         if (details.CertificateExpiresAt is { } expires && spec.CertificateExpiryWarningDays > 0
             && expires - startedAt < TimeSpan.FromDays(spec.CertificateExpiryWarningDays))
