@@ -17,6 +17,14 @@ if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
 fi
 
+# The SSM probe scripts are run locally by their safety tests (ping, traceroute, curl, openssl).
+for tool in ping:iputils-ping traceroute:traceroute curl:curl openssl:openssl; do
+  if ! command -v "${tool%%:*}" >/dev/null 2>&1; then
+    echo "test.sh: installing ${tool#*:} for the SSM probe script tests"
+    apt_install "${tool#*:}"
+  fi
+done
+
 if ! python3 -c "import moto.server" 2>/dev/null; then
   echo "test.sh: installing moto[server] (the AWS endpoint the tests run against)"
   python3 -m pip install --quiet 'moto[server]'
