@@ -21,6 +21,13 @@ if ! command -v ip >/dev/null 2>&1; then
   echo "test.sh: installing iproute2 (network namespaces for the traceroute tests)"
   apt_install iproute2
 fi
+# The SSM probe scripts are run locally by their safety tests (ping, traceroute, curl, openssl).
+for tool in ping:iputils-ping traceroute:traceroute curl:curl openssl:openssl; do
+  if ! command -v "${tool%%:*}" >/dev/null 2>&1; then
+    echo "test.sh: installing ${tool#*:} for the SSM probe script tests"
+    apt_install "${tool#*:}"
+  fi
+done
 
 if ! python3 -c "import moto.server" 2>/dev/null; then
   echo "test.sh: installing moto[server] (the AWS endpoint the tests run against)"

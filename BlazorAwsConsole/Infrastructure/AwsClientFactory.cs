@@ -2,6 +2,7 @@ using Amazon;
 using Amazon.EC2;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
+using Amazon.SimpleSystemsManagement;
 using Microsoft.Extensions.Options;
 
 namespace BlazorAwsConsole.Infrastructure;
@@ -19,23 +20,34 @@ public sealed class AwsClientFactory(IOptions<AwsOptions> options, IRegionCreden
     public const string SandboxSource = "sandbox key (moto accepts any key)";
     public const string DefaultChainSource = "SDK default chain — not from Vault";
 
-    private readonly Dictionary<(string Region, string? Endpoint, string? CredentialSet), AmazonEC2Client> _clients = new();
+    // Keyed by client type too: the EC2 and SSM clients of one region are cached side by side.
+    private readonly Dictionary<(Type Client, string Region, string? Endpoint, string? CredentialSet), IDisposable> _clients = new();
     private readonly Lock _lock = new();
 
     /// <summary>The EC2 client for a region; <paramref name="endpointOverride"/> replaces the endpoint (a region's own ServiceUrl setting).</summary>
-    public IAmazonEC2 Ec2(string region, string? endpointOverride = null)
+    public IAmazonEC2 Ec2(string region, string? endpointOverride = null) =>
+        Cached(region, endpointOverride, () => new AmazonEC2Config(),
+            (c, config) => new AmazonEC2Client(c, config), config => new AmazonEC2Client(config));
+
+    /// <summary>The Systems Manager client for a region (Run Command on instances), made and cached like <see cref="Ec2"/>.</summary>
+    public IAmazonSimpleSystemsManagement Ssm(string region, string? endpointOverride = null) =>
+        Cached(region, endpointOverride, () => new AmazonSimpleSystemsManagementConfig(),
+            (c, config) => new AmazonSimpleSystemsManagementClient(c, config), config => new AmazonSimpleSystemsManagementClient(config));
+
+    private TClient Cached<TClient, TConfig>(string region, string? endpointOverride, Func<TConfig> newConfig,
+        Func<AWSCredentials, TConfig, TClient> withCredentials, Func<TConfig, TClient> withDefaultChain)
+        where TClient : class, IDisposable where TConfig : ClientConfig
     {
         var credentials = CredentialsFor(region);
         lock (_lock)
         {
-            var key = (region, endpointOverride, credentials.CredentialSet);
+            var key = (typeof(TClient), region, endpointOverride, credentials.CredentialSet);
             if (!_clients.TryGetValue(key, out var client))
             {
-                client = Create(credentials.Credentials, Configure(new AmazonEC2Config(), region, endpointOverride),
-                    (c, config) => new AmazonEC2Client(c, config), config => new AmazonEC2Client(config));
+                client = Create(credentials.Credentials, Configure(newConfig(), region, endpointOverride), withCredentials, withDefaultChain);
                 _clients[key] = client;
             }
-            return client;
+            return (TClient)client;
         }
     }
 

@@ -15,8 +15,10 @@ public sealed record ProbeSpec
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The EC2 instance the probe runs on through SSM, and its region; null runs it in the console.</summary>
+    /// <summary>The EC2 instance the probe runs on through SSM Run Command; null runs it in this console.</summary>
     public string? SourceInstanceId { get; init; }
+
+    /// <summary>The region of <see cref="SourceInstanceId"/>; required with it.</summary>
     public string? SourceRegion { get; init; }
 
     /// <summary>Link-local addresses the settings allow as targets (<see cref="TargetGuard"/>).</summary>

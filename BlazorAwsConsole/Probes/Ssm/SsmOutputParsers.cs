@@ -1,0 +1,44 @@
+using BlazorAwsConsole.Probes.Runners;
+using BlazorAwsConsole.Probes.Ssm.Parsers;
+
+namespace BlazorAwsConsole.Probes.Ssm;
+
+/// <summary>
+/// Turns what a probe script printed on an instance into the same <see cref="ProbeOutcome"/> the
+/// console's own runners produce. The parsers are tested on output captured from the real ping,
+/// traceroute, bash, openssl and curl (BlazorAwsConsole.Tests/Probes/Ssm/Captured).
+/// </summary>
+public static class SsmOutputParsers
+{
+    public const string NoOutputReason = "the instance returned no output";
+
+    /// <param name="elapsedMs">Wall-clock time of the whole run, used when the script did not report its own.</param>
+    public static ProbeOutcome Parse(ProbeSpec spec, string? stdout, DateTimeOffset startedAt, double elapsedMs)
+    {
+        if (string.IsNullOrWhiteSpace(stdout)) return Failure(NoOutputReason, startedAt, elapsedMs);
+        var output = new SsmOutput(stdout);
+        var duration = output.ElapsedMs ?? elapsedMs;
+        if (output.Missing is { } tool)
+            return Failure($"{tool} is not installed on the instance (install the {PackageOf(tool)} package)", startedAt, duration);
+        if (!output.Completed)
+            return Failure("the probe script on the instance did not finish (its output ends early)", startedAt, duration);
+        var outcome = spec.Type switch
+        {
+            ProbeType.Ping => PingOutputParser.Parse(output, spec),
+            ProbeType.Traceroute => TracerouteOutputParser.Parse(output, spec),
+            ProbeType.Port => PortOutputParser.Parse(output, spec),
+            ProbeType.Http => HttpOutputParser.Parse(output, spec, startedAt),
+            _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Type, "unknown probe type"),
+        };
+        return outcome with { StartedAt = startedAt, DurationMs = duration };
+    }
+
+    public static ProbeOutcome Failure(string reason, DateTimeOffset startedAt, double durationMs) =>
+        new() { Success = false, Reason = reason, StartedAt = startedAt, DurationMs = durationMs };
+
+    private static string PackageOf(string tool) => tool switch
+    {
+        "ping" => "iputils (iputils-ping on Ubuntu)",
+        _ => tool,
+    };
+}
