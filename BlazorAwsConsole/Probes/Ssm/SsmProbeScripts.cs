@@ -99,7 +99,8 @@ public static class SsmProbeScripts
     {
         var url = SsmSpecRules.HttpUrl(spec.Target, nameof(ProbeSpec.Target));
         SsmSpecRules.NotLinkLocal(url.Host.Trim('[', ']'), spec.LinkLocalAllowList, nameof(ProbeSpec.Target));
-        SsmHttpAssertions.ParseStatusRanges(spec.ExpectedStatus);
+        if (!StatusCodeRanges.TryParse(spec.ExpectedStatus, out _, out var statusError))
+            throw new SsmSpecException(nameof(ProbeSpec.ExpectedStatus), statusError!);
         SsmSpecRules.Regex(spec.BodyMatchesRegex, nameof(ProbeSpec.BodyMatchesRegex));
         SsmSpecRules.Range(spec.CertificateExpiryWarningDays, 0, 3650, nameof(ProbeSpec.CertificateExpiryWarningDays));
         var headers = spec.Headers.Select(h => SsmSpecRules.Header(h.Key, h.Value, nameof(ProbeSpec.Headers))).ToList();

@@ -1,3 +1,4 @@
+using BlazorAwsConsole.Probes.Runners;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
@@ -24,15 +25,11 @@ internal static partial class SsmSpecRules
     public static bool IsIpLiteral(string host) =>
         (IPv4Pattern().IsMatch(host) || (host.Contains(':') && IPv6Chars().IsMatch(host))) && IPAddress.TryParse(host, out _);
 
-    /// <summary>169.254.0.0/16 (the instance metadata service lives there) and fe80::/10.</summary>
+    /// <summary>A link-local IP literal (the instance metadata service lives there) is refused unless allowed: the same rule as the console's own probes (<see cref="TargetGuard"/>).</summary>
     public static void NotLinkLocal(string host, IReadOnlyList<string> allowList, string field)
     {
-        if (!IPAddress.TryParse(host, out var address)) return;
-        var linkLocal = address.AddressFamily == AddressFamily.InterNetwork
-            ? address.GetAddressBytes() is [169, 254, _, _]
-            : address.IsIPv6LinkLocal;
-        if (linkLocal && !allowList.Contains(host, StringComparer.OrdinalIgnoreCase))
-            throw new SsmSpecException(field, $"{host} is link-local (the instance metadata service lives there); add it to the link-local allow-list to probe it.");
+        if (IPAddress.TryParse(host, out var address) && TargetGuard.Refusal(address, allowList) is { } refusal)
+            throw new SsmSpecException(field, refusal);
     }
 
     public static int Range(int value, int min, int max, string field) =>
