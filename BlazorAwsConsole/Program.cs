@@ -1,5 +1,6 @@
 using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Components;
+using BlazorAwsConsole.Dashboard;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.JumpServers;
@@ -55,6 +56,7 @@ public static class Program
         builder.AddJumpServers();
         builder.AddProbes();
         builder.AddSecrets();
+        builder.AddDashboard();
         // A unique scheduler name lets several consoles share one process (the tests do).
         builder.Services.AddQuartz(quartz => quartz.ConfigureScheduler(scheduler =>
             scheduler.InstanceName = builder.Configuration["Quartz:SchedulerName"] ?? "BlazorAwsConsole"));
