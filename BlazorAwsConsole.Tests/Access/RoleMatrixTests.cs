@@ -25,6 +25,7 @@ public sealed class RoleMatrixTests(MotoFixture moto) : IClassFixture<MotoFixtur
         ["name"] = "nobody",
         ["id"] = "999999",
         ["InstanceId"] = "i-0123456789abcdef0",
+        ["Id"] = "999999",
     };
 
     [Fact]

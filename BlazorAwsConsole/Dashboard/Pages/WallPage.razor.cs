@@ -11,8 +11,11 @@ namespace BlazorAwsConsole.Dashboard.Pages;
 /// </summary>
 public sealed partial class WallPage : IDisposable
 {
-    /// <summary>Rows per list that fit the screen at the wall's type size.</summary>
-    public const int MaxRows = 9;
+    /// <summary>Rows per list that fit the screen at the wall's type size (about 16 fit in a list panel at 1080 px).</summary>
+    public const int MaxRows = 13;
+
+    /// <summary>The warnings list also holds Vault and up to three credentials, so it lists fewer regions.</summary>
+    public const int MaxRegionRows = 8;
 
     /// <summary>Instance states on their way somewhere: worth a look when they stay.</summary>
     private static readonly string[] TransitionStates = ["pending", "stopping", "shutting-down"];
