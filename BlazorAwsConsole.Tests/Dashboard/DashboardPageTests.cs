@@ -142,6 +142,25 @@ public sealed class DashboardPageTests : DashboardContext
     }
 
     [Fact]
+    public void A_burst_of_a_thousand_changes_causes_a_handful_of_renders_and_ends_on_the_last_state()
+    {
+        var page = RenderPage<DashboardPage>();
+        page.WaitForAssertion(() => page.Find("[data-testid=dash-total]").TextContent.Should().Be("3"));
+        var before = page.Instance.LiveRenders;
+
+        for (var i = 1; i <= 1000; i++)
+        {
+            Snapshot.Apply([Instance($"i-{100 + i:d17}", $"burst-{i}", "ap-south-1")], []);
+            Feed.Publish(new FleetChanged([], ["ap-south-1"]));
+        }
+
+        page.WaitForAssertion(() => page.Find("[data-testid=dash-region-ap-south-1]").TextContent.Should().Be("1000"),
+            TimeSpan.FromSeconds(10));
+        page.Find("[data-testid=dash-total]").TextContent.Should().Be("1003");
+        (page.Instance.LiveRenders - before).Should().BeInRange(1, 10, "events are coalesced into at most one render per tick");
+    }
+
+    [Fact]
     public async Task Closing_the_page_releases_its_live_feed_subscriptions()
     {
         var before = Feed.SubscriberCount;

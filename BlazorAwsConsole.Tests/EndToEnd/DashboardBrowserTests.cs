@@ -96,6 +96,25 @@ public sealed class DashboardBrowserTests(BrowserFixture browser, ITestOutputHel
     }
 
     [Fact]
+    public async Task An_operator_stops_an_instance_from_the_quick_actions_after_confirming()
+    {
+        var page = await browser.OpenAsync(_console, "/", BlazorAwsConsole.Access.ConsoleRoles.Operator);
+        await Expect(page.GetByTestId("dash-state-running")).ToHaveTextAsync("3");
+        await Expect(page.GetByTestId("quick-launch-jump")).ToHaveCountAsync(0);
+
+        await page.Locator("input[data-testid=quick-instance-pick]").FillAsync("dash-api");
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = "dash-api" }).ClickAsync();
+        await page.GetByTestId("quick-stop").ClickAsync();
+        await page.GetByTestId("confirm-action").ClickAsync();
+
+        await Expect(page.GetByTestId("dash-state-stopped")).ToHaveTextAsync("1");
+        await Expect(page.GetByTestId("quick-instance-state")).ToHaveTextAsync("stopped");
+        // The action, with who asked for it, is in the change log beside the changes it caused.
+        await Expect(page.Locator("tr.recent-change", new() { HasText = "stop requested" })).ToContainTextAsync("operator-");
+        (await Ec2Fleet.StateAsync(_moto.Ec2("us-east-1"), _api)).Should().Be("stopped");
+    }
+
+    [Fact]
     public async Task The_wall_fits_one_1920x1080_screen_with_the_problems_first()
     {
         // Problems to show: a test against a port nobody listens on, and a stopped instance.

@@ -37,6 +37,9 @@ public sealed partial class DashboardPage : IDisposable
     // The lead wires this to the notification channel service (channels that keep failing, with their last error).
     private IReadOnlyList<(string Name, string LastError)> _failingChannels = [];
 
+    /// <summary>How many times live updates redrew the page (the throttle's flushes).</summary>
+    internal int LiveRenders => _live?.RenderCount ?? 0;
+
     protected override void OnInitialized() => _live = new DashboardLive(Feed, Time, InvokeAsync, StateHasChanged);
 
     private Task LoadFleet(CancellationToken _)
