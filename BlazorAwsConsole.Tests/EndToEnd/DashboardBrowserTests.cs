@@ -93,6 +93,11 @@ public sealed class DashboardBrowserTests(BrowserFixture browser, ITestOutputHel
         await Expect(page.Locator("tr.recent-change[data-source=instance]").First).ToContainTextAsync("dash-web");
         await Expect(page.Locator("tr.recent-change[data-source=instance]").First).ToContainTextAsync("poll");
         await Expect(page.Locator("[data-testid=panel-error]")).ToHaveCountAsync(0);
+
+        var shot = Path.Combine(AppContext.BaseDirectory, "TestResults", "dashboard.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(shot)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+        output.WriteLine($"Dashboard screenshot: {shot}");
     }
 
     [Fact]
