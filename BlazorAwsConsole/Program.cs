@@ -1,6 +1,7 @@
 using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Alerts.Channels;
 using BlazorAwsConsole.Components;
+using BlazorAwsConsole.Dashboard;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.JumpServers;
@@ -61,6 +62,7 @@ public static class Program
         builder.AddSecrets();
         builder.AddObservability();
         builder.AddAlertChannels();
+        builder.AddDashboard();
         // A unique scheduler name lets several consoles share one process (the tests do).
         builder.Services.AddQuartz(quartz => quartz.ConfigureScheduler(scheduler =>
             scheduler.InstanceName = builder.Configuration["Quartz:SchedulerName"] ?? "BlazorAwsConsole"));

@@ -26,6 +26,7 @@ public sealed class RoleMatrixTests(MotoFixture moto) : IClassFixture<MotoFixtur
         ["id"] = "999999",
         ["Id"] = "999999",
         ["InstanceId"] = "i-0123456789abcdef0",
+        ["Id"] = "999999",
     };
 
     [Fact]

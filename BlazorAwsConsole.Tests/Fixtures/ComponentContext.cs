@@ -27,7 +27,7 @@ public abstract class ComponentContext : BunitContext, IAsyncLifetime
     {
         Directory.CreateDirectory(_folder);
         JSInterop.Mode = JSRuntimeMode.Loose;
-        var authorization = AddAuthorization();
+        var authorization = Authorization = AddAuthorization();
         authorization.SetAuthorized("tester");
         authorization.SetRoles(ConsoleRoles.Admin);
         authorization.SetPolicies(Policies.CanView, Policies.CanOperate, Policies.CanAdminister);
@@ -48,6 +48,9 @@ public abstract class ComponentContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<FleetQueries>();
         Services.AddScoped<InstanceActionRunner>();
     }
+
+    /// <summary>The signed-in test user (an Admin with every policy unless a test changes it).</summary>
+    protected Bunit.TestDoubles.BunitAuthorizationContext Authorization { get; }
 
     protected FleetSnapshot Snapshot => Services.GetRequiredService<FleetSnapshot>();
     protected LiveFeed Feed => Services.GetRequiredService<LiveFeed>();

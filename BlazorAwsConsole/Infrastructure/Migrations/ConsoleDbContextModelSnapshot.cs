@@ -101,6 +101,8 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
 
                     b.HasIndex("At");
 
+                    b.HasIndex("Action", "At");
+
                     b.HasIndex("Actor", "At");
 
                     b.ToTable("AuditEntries");

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace BlazorAwsConsole.Infrastructure.Migrations
 {
     /// <inheritdoc />
-    public partial class ProbesAlertsAndChannels : Migration
+    public partial class ProbesAlertsChannelsAndDashboard : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -237,6 +237,11 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_Action_At",
+                table: "AuditEntries",
+                columns: new[] { "Action", "At" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Alerts_RuleId_SubjectKey_ResolvedAt",
                 table: "Alerts",
                 columns: new[] { "RuleId", "SubjectKey", "ResolvedAt" });
@@ -314,6 +319,10 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
 
             migrationBuilder.DropTable(
                 name: "NotificationChannels");
+
+            migrationBuilder.DropIndex(
+                name: "IX_AuditEntries_Action_At",
+                table: "AuditEntries");
         }
     }
 }

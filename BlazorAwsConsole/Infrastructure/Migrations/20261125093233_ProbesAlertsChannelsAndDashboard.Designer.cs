@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BlazorAwsConsole.Infrastructure.Migrations
 {
     [DbContext(typeof(ConsoleDbContext))]
-    [Migration("20261125091708_ProbesAlertsAndChannels")]
-    partial class ProbesAlertsAndChannels
+    [Migration("20261125093233_ProbesAlertsChannelsAndDashboard")]
+    partial class ProbesAlertsChannelsAndDashboard
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -103,6 +103,8 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("Action", "At");
 
                     b.HasIndex("Actor", "At");
 

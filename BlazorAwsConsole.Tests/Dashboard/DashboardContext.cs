@@ -1,0 +1,117 @@
+using BlazorAwsConsole.Access;
+using BlazorAwsConsole.Alerts;
+using BlazorAwsConsole.Dashboard;
+using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Probes;
+using BlazorAwsConsole.Probes.Runners;
+using BlazorAwsConsole.Probes.Ssm;
+using BlazorAwsConsole.Secrets;
+using BlazorAwsConsole.Tests.Fixtures;
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace BlazorAwsConsole.Tests.Dashboard;
+
+/// <summary>
+/// The component context plus the real services the dashboard reads: the probe catalog and status
+/// board, the synthetic test service (not started: no test here runs a probe), credentials over the
+/// same SQLite file, the alert board and the dashboard's own services.
+/// </summary>
+public abstract class DashboardContext : ComponentContext
+{
+    protected DashboardContext()
+    {
+        Services.AddOptions<ProbeOptions>();
+        Services.AddSingleton(Options.Create(new VaultOptions()));
+        Services.AddSingleton(Options.Create(new SecretsOptions()));
+        Services.AddProbeRunners();
+        Services.AddSsmProbes();
+        Services.AddQuartz();
+        Services.AddSingleton<ProbeCatalog>();
+        Services.AddSingleton<ProbeStatusBoard>();
+        Services.AddSingleton<ProbeQueries>();
+        Services.AddSingleton<SyntheticTestValidator>();
+        Services.AddSingleton<ProbeScheduler>();
+        Services.AddSingleton<ProbeResultWriter>();
+        Services.AddSingleton<ProbeEngine>();
+        Services.AddSingleton<SyntheticTestService>();
+        Services.AddSingleton(provider => new VaultClient(provider.GetRequiredService<IOptions<VaultOptions>>(),
+            provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<VaultClient>>()));
+        Services.AddSingleton<VaultStatus>();
+        Services.AddSingleton<CredentialDirectory>();
+        Services.AddSingleton<VaultCredentialProvider>();
+        Services.AddSingleton<CredentialService>();
+        Services.AddSingleton<AlertBoard>();
+        Services.AddSingleton<ProbeOverview>();
+        Services.AddSingleton<RecentChanges>();
+        Services.AddSingleton<HealthWarnings>();
+    }
+
+    protected ProbeCatalog Catalog => Services.GetRequiredService<ProbeCatalog>();
+    protected ProbeStatusBoard Board => Services.GetRequiredService<ProbeStatusBoard>();
+    protected AlertBoard Alerts => Services.GetRequiredService<AlertBoard>();
+
+    /// <summary>Signs the page's user in with one role, and only that role's policies.</summary>
+    protected void SignInAs(string role)
+    {
+        Authorization.SetAuthorized($"{role.ToLowerInvariant()}-user");
+        Authorization.SetRoles(role);
+        Authorization.SetPolicies(Policies.Roles.Where(p => p.Value.Contains(role)).Select(p => p.Key).ToArray());
+    }
+
+    protected static SyntheticTest Test(int id, string name, ProbeType type) => new()
+    {
+        Id = id,
+        Name = name,
+        Type = type,
+        Target = "127.0.0.1",
+        Port = type == ProbeType.Port ? 80 : null,
+        CreatedAt = DateTime.UtcNow,
+        UpdatedAt = DateTime.UtcNow,
+    };
+
+    private long _resultId;
+
+    /// <summary>A stored-looking result, as the writer hands it to the board.</summary>
+    protected ProbeResult Result(int testId, ProbeType type, bool success, double? ms, DateTime? at = null) => new()
+    {
+        Id = ++_resultId,
+        TestId = testId,
+        Type = type,
+        Success = success,
+        Reason = success ? "connected" : "connection refused",
+        StartedAt = at ?? DateTime.UtcNow.AddSeconds(-_resultId),
+        DurationMs = ms ?? 1000,
+        ResponseTimeMs = ms,
+        Source = ProbeResult.ConsoleSource,
+    };
+
+    /// <summary>Writes results to the database (for the trend) and to the board, as the writer does.</summary>
+    protected async Task StoreAsync(params ProbeResult[] results)
+    {
+        await using var db = await DatabaseAsync();
+        foreach (var result in results) result.Id = 0;
+        db.ProbeResults.AddRange(results);
+        await db.SaveChangesAsync();
+        Board.Record(results);
+    }
+
+    protected static Alert Alert(long id, AlertSeverity severity, string subject, AlertStatus status = AlertStatus.Firing) => new()
+    {
+        Id = id,
+        RuleId = (int)id,
+        RuleName = $"rule {id}",
+        Severity = severity,
+        SubjectKey = $"test:{id}",
+        Subject = subject,
+        Link = $"/synthetic/{id}",
+        Summary = "failed 3 times in a row",
+        Status = status,
+        FiredAt = DateTime.UtcNow,
+        LastSeenAt = DateTime.UtcNow,
+    };
+}

@@ -1,0 +1,34 @@
+using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Secrets;
+using Microsoft.Extensions.Options;
+
+namespace BlazorAwsConsole.Dashboard;
+
+/// <summary>A credential set that is past its age limit, or will be within <see cref="HealthWarnings.CredentialWarningDays"/>.</summary>
+public sealed record CredentialWarning(string Name, int AgeDays, int MaxAgeDays, bool TooOld)
+{
+    public int DaysLeft => MaxAgeDays - AgeDays;
+}
+
+/// <summary>What is wrong with the console's own view of AWS: stale regions, old credentials, Vault.</summary>
+public sealed class HealthWarnings(FleetSnapshot fleet, CredentialService credentials, VaultStatus vault, IOptions<SecretsOptions> secrets)
+{
+    /// <summary>A credential set this close to Secrets:MaxCredentialAgeDays is flagged before it is too old.</summary>
+    public const int CredentialWarningDays = 14;
+
+    /// <summary>Regions whose last poll failed: what the console shows of them is the last good data.</summary>
+    public IReadOnlyList<RegionSyncStatus> StaleRegions() => fleet.Regions.Where(r => r.IsStale).ToList();
+
+    /// <summary>Why Vault cannot be used right now; null while it can (or is not used).</summary>
+    public string? VaultProblem => vault.Available ? null : vault.Reason ?? "Vault is unavailable.";
+
+    public async Task<IReadOnlyList<CredentialWarning>> CredentialWarningsAsync(CancellationToken cancellationToken)
+    {
+        var max = secrets.Value.MaxCredentialAgeDays;
+        return (await credentials.ListAsync(cancellationToken))
+            .Where(c => c.TooOld || c.AgeDays >= max - CredentialWarningDays)
+            .Select(c => new CredentialWarning(c.Name, c.AgeDays, max, c.TooOld))
+            .OrderBy(c => c.DaysLeft).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+}

@@ -1,0 +1,62 @@
+using BlazorAwsConsole.Probes;
+
+namespace BlazorAwsConsole.Dashboard;
+
+/// <summary>Passing and failing now, and the 24 h success rate, of the tests of one type.</summary>
+public sealed record TestTypeSummary(ProbeType Type, int Tests, int Passing, int Failing, int Runs24h, int Failures24h)
+{
+    public double? SuccessRate24h => Runs24h == 0 ? null : 100.0 * (Runs24h - Failures24h) / Runs24h;
+}
+
+/// <summary>A test whose last run failed, with why and since when it has been failing.</summary>
+public sealed record FailingTest(int Id, string Name, ProbeType Type, string Reason, DateTime At);
+
+/// <summary>The synthetic tests at a glance: how many pass and fail now, per type, and which fail.</summary>
+public sealed record ProbeSummary(int Tests, int Passing, int Failing, int NotRun, IReadOnlyList<TestTypeSummary> ByType, IReadOnlyList<FailingTest> Failures);
+
+/// <summary>One of the slowest tests, with its recent average and its 24 h trend.</summary>
+public sealed record SlowTest(int Id, string Name, double RecentAverageMs, Trend Trend);
+
+/// <summary>
+/// Reads the synthetic tests for the dashboard and the wall from the per-node catalog and status
+/// board (no query), and the slowest tests' 24 h trends from the database.
+/// </summary>
+public sealed class ProbeOverview(ProbeCatalog catalog, ProbeStatusBoard board, ProbeQueries queries)
+{
+    public ProbeSummary Summary()
+    {
+        var tests = catalog.Tests.Where(t => t.Enabled).Select(t => (Test: t, Status: board.StatusOf(t.Id))).ToList();
+        var byType = Enum.GetValues<ProbeType>().Select(type =>
+        {
+            var ofType = tests.Where(t => t.Test.Type == type).ToList();
+            return new TestTypeSummary(type, ofType.Count,
+                ofType.Count(t => t.Status.Last is { Success: true }),
+                ofType.Count(t => t.Status.Last is { Success: false }),
+                ofType.Sum(t => t.Status.Runs24h), ofType.Sum(t => t.Status.Failures24h));
+        }).ToList();
+        var failures = tests.Where(t => t.Status.Last is { Success: false })
+            .Select(t => new FailingTest(t.Test.Id, t.Test.Name, t.Test.Type, t.Status.Last!.Reason, t.Status.Last.StartedAt))
+            .OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase).ThenBy(f => f.Id)
+            .ToList();
+        return new ProbeSummary(tests.Count, byType.Sum(t => t.Passing), failures.Count,
+            tests.Count(t => t.Status.Last is null), byType, failures);
+    }
+
+    /// <summary>The <paramref name="count"/> tests with the highest average over their recent response times, each with its 24 h trend.</summary>
+    public async Task<IReadOnlyList<SlowTest>> SlowestAsync(int count, CancellationToken cancellationToken)
+    {
+        var slowest = catalog.Tests
+            .Select(t => (Test: t, Recent: board.StatusOf(t.Id).Recent.OfType<double>().ToList()))
+            .Where(t => t.Recent.Count > 0)
+            .Select(t => (t.Test, Average: t.Recent.Average()))
+            .OrderByDescending(t => t.Average).ThenBy(t => t.Test.Id)
+            .Take(count)
+            .ToList();
+        var result = new List<SlowTest>(slowest.Count);
+        foreach (var (test, average) in slowest)
+        {
+            result.Add(new SlowTest(test.Id, test.Name, average, await queries.TrendAsync(test.Id, "24h", cancellationToken)));
+        }
+        return result;
+    }
+}
