@@ -1,5 +1,6 @@
 using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Alerts;
+using BlazorAwsConsole.Alerts.Channels;
 using BlazorAwsConsole.Dashboard;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Probes;
@@ -46,6 +47,8 @@ public abstract class DashboardContext : ComponentContext
         Services.AddSingleton<VaultCredentialProvider>();
         Services.AddSingleton<CredentialService>();
         Services.AddSingleton<AlertBoard>();
+        Services.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        Services.AddAlertChannelServices();
         Services.AddSingleton<ProbeOverview>();
         Services.AddSingleton<RecentChanges>();
         Services.AddSingleton<HealthWarnings>();

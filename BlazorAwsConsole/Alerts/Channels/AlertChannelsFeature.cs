@@ -7,7 +7,14 @@ public static class AlertChannelsFeature
     /// <summary>Notification channels, their senders and the delivery worker; <see cref="IAlertNotifier"/> is what the alert engine takes.</summary>
     public static WebApplicationBuilder AddAlertChannels(this WebApplicationBuilder builder)
     {
-        var services = builder.Services;
+        builder.Services.AddAlertChannelServices();
+        builder.Services.AddHostedService<DeliveryWorker>();
+        return builder;
+    }
+
+    /// <summary>Everything but the delivery worker: what a page or a component test needs to read and change channels.</summary>
+    public static IServiceCollection AddAlertChannelServices(this IServiceCollection services)
+    {
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // Each send has its own deadline (Alerts:Delivery:TimeoutSeconds); the client's own is a backstop.
         services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = TimeSpan.FromMinutes(5))
@@ -23,7 +30,6 @@ public static class AlertChannelsFeature
         services.AddSingleton<NotificationChannelService>();
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<IAlertNotifier>(provider => provider.GetRequiredService<DeliveryQueue>());
-        services.AddHostedService<DeliveryWorker>();
-        return builder;
+        return services;
     }
 }
