@@ -8,10 +8,14 @@ namespace BlazorAwsConsole.Tests.Probes.Runners;
 /// <summary>
 /// Many pings at once must not invent loss: every echo to loopback is answered by the kernel, so a
 /// reply counted as lost means the console dropped a reply that did arrive. (With one
-/// System.Net.NetworkInformation.Ping per loop this lost a few replies in 80,000.)
+/// System.Net.NetworkInformation.Ping per loop this lost a few replies in 80,000.) It runs alone:
+/// its load would slow other tests' timed steps (traceroute's reverse-DNS bound).
 /// </summary>
+[Collection(Name)]
 public sealed class PingConcurrencyTests : IDisposable
 {
+    public const string Name = "ICMP load";
+
     private readonly IcmpEchoClient _icmp = new(NullLogger<IcmpEchoClient>.Instance);
 
     public void Dispose() => _icmp.Dispose();
@@ -33,3 +37,6 @@ public sealed class PingConcurrencyTests : IDisposable
         lost.Should().Be(0, "loopback answers every echo; reasons: {0}", string.Join("; ", outcomes.Where(o => o.Ping!.LossPercent > 0).Select(o => o.Reason)));
     }
 }
+
+[CollectionDefinition(PingConcurrencyTests.Name, DisableParallelization = true)]
+public sealed class IcmpLoadCollection;

@@ -12,11 +12,24 @@ namespace BlazorAwsConsole.Probes.Runners;
 /// it cannot be opened (not root, no CAP_NET_RAW, not Linux) that family falls back to
 /// <see cref="Ping"/>, which loses replies under heavy concurrency, and says so once in the log.
 /// </summary>
-public sealed class IcmpEchoClient(ILogger<IcmpEchoClient> logger) : IDisposable
+public sealed class IcmpEchoClient : IDisposable
 {
+    private readonly ILogger<IcmpEchoClient> _logger;
+    private readonly Func<AddressFamily, IcmpSocket> _open;
     private readonly Lock _openLock = new();
     private readonly Dictionary<AddressFamily, IcmpSocket?> _sockets = [];
     private bool _disposed;
+
+    public IcmpEchoClient(ILogger<IcmpEchoClient> logger) : this(logger, family => new IcmpSocket(family))
+    {
+    }
+
+    /// <summary>With another way to open the raw socket: tests use it to see the fallback when opening fails.</summary>
+    internal IcmpEchoClient(ILogger<IcmpEchoClient> logger, Func<AddressFamily, IcmpSocket> open)
+    {
+        _logger = logger;
+        _open = open;
+    }
 
     /// <summary>
     /// One echo to <paramref name="destination"/>. Never throws for an echo that is not answered
@@ -53,18 +66,18 @@ public sealed class IcmpEchoClient(ILogger<IcmpEchoClient> logger) : IDisposable
         var name = family == AddressFamily.InterNetworkV6 ? "ICMPv6" : "ICMP";
         if (!OperatingSystem.IsLinux())
         {
-            logger.LogWarning("Pinging with System.Net.NetworkInformation.Ping for {Protocol}: the shared raw socket is Linux-only; expect false loss under heavy concurrency", name);
+            _logger.LogWarning("Pinging with System.Net.NetworkInformation.Ping for {Protocol}: the shared raw socket is Linux-only; expect false loss under heavy concurrency", name);
             return null;
         }
         try
         {
-            var socket = new IcmpSocket(family);
-            logger.LogInformation("Pinging through one shared raw {Protocol} socket ({ReceiveBufferBytes} bytes of receive buffer)", name, socket.ReceiveBufferSize);
+            var socket = _open(family);
+            _logger.LogInformation("Pinging through one shared raw {Protocol} socket ({ReceiveBufferBytes} bytes of receive buffer)", name, socket.ReceiveBufferSize);
             return socket;
         }
         catch (SocketException ex)
         {
-            logger.LogWarning("Pinging with System.Net.NetworkInformation.Ping for {Protocol}: cannot open a raw socket ({Error}; it needs root or CAP_NET_RAW); expect false loss under heavy concurrency", name, ex.Message);
+            _logger.LogWarning("Pinging with System.Net.NetworkInformation.Ping for {Protocol}: cannot open a raw socket ({Error}; it needs root or CAP_NET_RAW); expect false loss under heavy concurrency", name, ex.Message);
             return null;
         }
     }
