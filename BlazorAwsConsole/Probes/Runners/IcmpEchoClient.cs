@@ -14,6 +14,7 @@ namespace BlazorAwsConsole.Probes.Runners;
 /// </summary>
 public sealed class IcmpEchoClient : IDisposable
 {
+    private const int DefaultPayloadBytes = 32;
     private readonly ILogger<IcmpEchoClient> _logger;
     private readonly Func<AddressFamily, IcmpSocket> _open;
     private readonly Lock _openLock = new();
@@ -39,6 +40,8 @@ public sealed class IcmpEchoClient : IDisposable
     public Task<IcmpEchoReply> SendAsync(IPAddress destination, int ttl, bool dontFragment, int payloadBytes, TimeSpan timeout, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        // ::ffff:a.b.c.d is an IPv4 host: its echoes belong on the IPv4 socket.
+        if (destination.IsIPv4MappedToIPv6) destination = destination.MapToIPv4();
         ttl = Math.Clamp(ttl, 1, 255);
         payloadBytes = Math.Clamp(payloadBytes, 0, 65500);
         var socket = SocketFor(destination.AddressFamily);
@@ -85,16 +88,23 @@ public sealed class IcmpEchoClient : IDisposable
     private static async Task<IcmpEchoReply> PingAsync(IPAddress destination, int ttl, bool dontFragment, int payloadBytes, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var ping = new Ping();
+        // Without raw sockets Ping runs the ping utility, which takes only Ping's own default
+        // payload (32 bytes): passing no buffer asks for that one.
+        var buffer = payloadBytes == DefaultPayloadBytes ? null : new byte[payloadBytes];
         var before = Stopwatch.GetTimestamp();
         PingReply reply;
         try
         {
-            reply = await ping.SendPingAsync(destination, timeout, new byte[payloadBytes], new PingOptions(ttl, dontFragment), cancellationToken);
+            reply = await ping.SendPingAsync(destination, timeout, buffer, new PingOptions(ttl, dontFragment), cancellationToken);
         }
         catch (PingException ex)
         {
             if (ex.InnerException is SocketException socket) ExceptionDispatchInfo.Throw(socket);
             throw new SocketException((int)SocketError.SocketError, ex.Message);
+        }
+        catch (PlatformNotSupportedException ex)
+        {
+            throw new SocketException((int)SocketError.OperationNotSupported, ex.Message);
         }
         // PingReply rounds to whole milliseconds (0 on a LAN): time it here instead.
         var rtt = TcpDialer.Ms(before, Stopwatch.GetTimestamp());

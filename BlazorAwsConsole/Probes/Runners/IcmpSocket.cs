@@ -17,6 +17,7 @@ namespace BlazorAwsConsole.Probes.Runners;
 internal sealed class IcmpSocket : IDisposable
 {
     private const int ReceiveBufferBytes = 8 * 1024 * 1024;
+    private static readonly long CatchUpTicks = Stopwatch.Frequency / 4;
     private const int SolSocket = 1, SoRcvBufForce = 33, SolRaw = 255, IcmpFilter = 1, IpProtoIcmpV6 = 58, Icmp6Filter = 1, IpProtoIpV6 = 41, Ipv6DontFrag = 62;
 
     private readonly Socket _socket;
@@ -29,6 +30,8 @@ internal sealed class IcmpSocket : IDisposable
     private int _ttl = -1;
     private int _dontFragment = -1;
     private volatile bool _disposed;
+    /// <summary>1 while the receive thread is blocked waiting for a datagram (it has read all it was given).</summary>
+    private int _waiting;
 
     private sealed class Pending(IPAddress destination)
     {
@@ -100,8 +103,7 @@ internal sealed class IcmpSocket : IDisposable
             // takes it settles it, so a reply the loop has taken is never turned into a timeout by a
             // timer that fired late on a busy thread pool (Task.WaitAsync could do that).
             using var expiry = new CancellationTokenSource(timeout);
-            using var onExpiry = expiry.Token.UnsafeRegister(_ => Settle(sequence, pending,
-                new IcmpEchoReply(IPStatus.TimedOut, null, TcpDialer.Ms(pending.SentAt, Stopwatch.GetTimestamp()))), null);
+            using var onExpiry = expiry.Token.UnsafeRegister(_ => Expire(sequence, pending, Stopwatch.GetTimestamp() + CatchUpTicks), null);
             using var onCancel = cancellationToken.UnsafeRegister(_ =>
             {
                 if (_pending.TryRemove(new KeyValuePair<ushort, Pending>(sequence, pending))) pending.Reply.TrySetCanceled(cancellationToken);
@@ -133,10 +135,15 @@ internal sealed class IcmpSocket : IDisposable
             int length;
             try
             {
+                Volatile.Write(ref _waiting, 1);
                 length = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
             }
             catch (SocketException) { continue; }
             catch (ObjectDisposedException) { return; }
+            finally
+            {
+                Volatile.Write(ref _waiting, 0);
+            }
             var receivedAt = Stopwatch.GetTimestamp();
 
             IcmpPacket.Answer answer;
@@ -150,8 +157,37 @@ internal sealed class IcmpSocket : IDisposable
 
             // Every ICMP packet on the host reaches every raw socket: other pings' replies carry their identifier.
             if (answer.Identifier != _identifier || !_pending.TryGetValue(answer.Sequence, out var pending)) continue;
-            if (answer.OriginalDestination is { } original && !original.Equals(pending.Destination)) continue;
+            // An error must be about an echo to this request's destination (compared without an IPv6 scope id).
+            if (answer.OriginalDestination is { } original && !original.GetAddressBytes().AsSpan().SequenceEqual(pending.Destination.GetAddressBytes())) continue;
             Settle(answer.Sequence, pending, new IcmpEchoReply(answer.Status, sender ?? SenderV6(from), TcpDialer.Ms(pending.SentAt, receivedAt)));
+        }
+    }
+
+    /// <summary>
+    /// At the deadline the answer may already be in the socket, with the receive thread not yet
+    /// scheduled to read it (a busy machine). So an echo times out only once the thread waits on an
+    /// empty socket, or after a short catch-up bound: a reply that arrived in time is never loss.
+    /// </summary>
+    private void Expire(ushort sequence, Pending pending, long catchUpUntil)
+    {
+        if (!_pending.TryGetValue(sequence, out var current) || current != pending) return;
+        if (Stopwatch.GetTimestamp() < catchUpUntil && !_disposed && !CaughtUp())
+        {
+            _ = Task.Delay(1).ContinueWith(_ => Expire(sequence, pending, catchUpUntil), TaskScheduler.Default);
+            return;
+        }
+        Settle(sequence, pending, new IcmpEchoReply(IPStatus.TimedOut, null, TcpDialer.Ms(pending.SentAt, Stopwatch.GetTimestamp())));
+    }
+
+    private bool CaughtUp()
+    {
+        try
+        {
+            return Volatile.Read(ref _waiting) == 1 && _socket.Available == 0;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
         }
     }
 
