@@ -1,6 +1,7 @@
 using BlazorAwsConsole.Probes;
 using BlazorAwsConsole.Probes.Runners;
 using BlazorAwsConsole.Tests.Fixtures;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BlazorAwsConsole.Tests.Probes.Runners;
 
@@ -9,8 +10,12 @@ namespace BlazorAwsConsole.Tests.Probes.Runners;
 /// (root → router → far host). One class, so its tests run one after the other: one of them
 /// switches the route through the second router and back.
 /// </summary>
-public sealed class NetworkPathTests(NetworkNamespacesFixture fixture) : IClassFixture<NetworkNamespacesFixture>
+public sealed class NetworkPathTests(NetworkNamespacesFixture fixture) : IClassFixture<NetworkNamespacesFixture>, IDisposable
 {
+    private readonly IcmpEchoClient _icmp = new(NullLogger<IcmpEchoClient>.Instance);
+
+    public void Dispose() => _icmp.Dispose();
+
     private NetworkNamespaces Net => fixture.Net;
 
     private static ProbeSpec Trace(string target) => new()
@@ -22,7 +27,7 @@ public sealed class NetworkPathTests(NetworkNamespacesFixture fixture) : IClassF
     [Fact]
     public async Task Traceroute_reports_the_router_then_the_far_host()
     {
-        var outcome = await new TracerouteRunner(TimeProvider.System).RunAsync(Trace(Net.FarAddress), default);
+        var outcome = await new TracerouteRunner(TimeProvider.System, _icmp).RunAsync(Trace(Net.FarAddress), default);
 
         outcome.Success.Should().BeTrue(outcome.Reason);
         var trace = outcome.Traceroute!;
@@ -43,7 +48,7 @@ public sealed class NetworkPathTests(NetworkNamespacesFixture fixture) : IClassF
     [Fact]
     public async Task A_route_change_gives_other_hops_and_another_signature()
     {
-        var runner = new TracerouteRunner(TimeProvider.System);
+        var runner = new TracerouteRunner(TimeProvider.System, _icmp);
         var before = (await runner.RunAsync(Trace(Net.FarAddress), default)).Traceroute!;
         try
         {
@@ -68,7 +73,7 @@ public sealed class NetworkPathTests(NetworkNamespacesFixture fixture) : IClassF
     public async Task Traceroute_to_a_host_nobody_holds_does_not_reach_it()
     {
         var spec = Trace(Net.UnreachableAddress) with { MaxHops = 3, HopTimeoutMs = 500, Timeout = TimeSpan.FromSeconds(10) };
-        var outcome = await new TracerouteRunner(TimeProvider.System).RunAsync(spec, default);
+        var outcome = await new TracerouteRunner(TimeProvider.System, _icmp).RunAsync(spec, default);
 
         outcome.Success.Should().BeFalse();
         outcome.Traceroute!.Reached.Should().BeFalse();
@@ -79,7 +84,7 @@ public sealed class NetworkPathTests(NetworkNamespacesFixture fixture) : IClassF
     [Fact]
     public async Task Ping_of_the_far_host_answers_and_of_a_host_nobody_holds_loses_everything()
     {
-        var runner = new PingRunner(TimeProvider.System);
+        var runner = new PingRunner(TimeProvider.System, _icmp);
         var far = await runner.RunAsync(new ProbeSpec { Type = ProbeType.Ping, Target = Net.FarAddress, PingCount = 3, PingIntervalMs = 50 }, default);
         far.Success.Should().BeTrue(far.Reason);
         far.Ping!.Received.Should().Be(3);
@@ -100,7 +105,7 @@ public sealed class NetworkPathTests(NetworkNamespacesFixture fixture) : IClassF
     [Fact]
     public async Task Ping_with_a_ttl_too_small_for_the_path_is_answered_by_the_router()
     {
-        var outcome = await new PingRunner(TimeProvider.System).RunAsync(new ProbeSpec
+        var outcome = await new PingRunner(TimeProvider.System, _icmp).RunAsync(new ProbeSpec
         {
             Type = ProbeType.Ping, Target = Net.FarAddress, PingCount = 2, PingIntervalMs = 0, PingTtl = 1,
         }, default);

@@ -1,11 +1,17 @@
 using BlazorAwsConsole.Probes;
 using BlazorAwsConsole.Probes.Runners;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BlazorAwsConsole.Tests.Probes.Runners;
 
-public sealed class PingRunnerTests
+public sealed class PingRunnerTests : IDisposable
 {
-    private readonly PingRunner _runner = new(TimeProvider.System);
+    private readonly IcmpEchoClient _icmp = new(NullLogger<IcmpEchoClient>.Instance);
+    private readonly PingRunner _runner;
+
+    public PingRunnerTests() => _runner = new(TimeProvider.System, _icmp);
+
+    public void Dispose() => _icmp.Dispose();
 
     [Theory]
     [InlineData("127.0.0.1")]

@@ -1,12 +1,18 @@
 using BlazorAwsConsole.Probes;
 using BlazorAwsConsole.Probes.Runners;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BlazorAwsConsole.Tests.Probes.Runners;
 
 /// <summary>Traceroute on loopback; the multi-hop cases are in <see cref="NetworkPathTests"/>.</summary>
-public sealed class TracerouteRunnerTests
+public sealed class TracerouteRunnerTests : IDisposable
 {
-    private readonly TracerouteRunner _runner = new(TimeProvider.System);
+    private readonly IcmpEchoClient _icmp = new(NullLogger<IcmpEchoClient>.Instance);
+    private readonly TracerouteRunner _runner;
+
+    public TracerouteRunnerTests() => _runner = new(TimeProvider.System, _icmp);
+
+    public void Dispose() => _icmp.Dispose();
 
     [Fact]
     public async Task Loopback_is_one_hop_named_by_reverse_dns()

@@ -6,12 +6,11 @@ using System.Net.Sockets;
 namespace BlazorAwsConsole.Probes.Runners;
 
 /// <summary>
-/// ICMP echo from this process (System.Net.NetworkInformation.Ping, raw sockets as root): count
-/// echoes, an interval between them, payload size, don't-fragment and TTL. Round trips are timed
-/// with a high-resolution clock around each echo because PingReply rounds to whole milliseconds,
-/// which reads 0 on a LAN.
+/// ICMP echo from this process through the shared <see cref="IcmpEchoClient"/>: count echoes, an
+/// interval between them, payload size, don't-fragment and TTL. Round trips come from the
+/// high-resolution clock (PingReply's whole milliseconds read 0 on a LAN).
 /// </summary>
-public sealed class PingRunner(TimeProvider time) : IProbeRunner
+public sealed class PingRunner(TimeProvider time, IcmpEchoClient icmp) : IProbeRunner
 {
     public ProbeType Type => ProbeType.Ping;
 
@@ -30,14 +29,11 @@ public sealed class PingRunner(TimeProvider time) : IProbeRunner
         if (address is null) return Failed($"cannot resolve {spec.Target}");
 
         var count = Math.Max(1, spec.PingCount);
-        var buffer = new byte[Math.Clamp(spec.PingPayloadBytes, 0, 65500)];
-        var options = new PingOptions(Math.Clamp(spec.PingTtl, 1, 255), spec.PingDontFragment);
         var rtts = new List<double>(count);
         var sent = 0;
         IPStatus? lastFailure = null;
         IPAddress? failureFrom = null;
 
-        using var ping = new Ping();
         for (var i = 0; i < count; i++)
         {
             if (i > 0 && spec.PingIntervalMs > 0)
@@ -47,22 +43,21 @@ public sealed class PingRunner(TimeProvider time) : IProbeRunner
             if (left < 1) break;
             var echoTimeout = (int)Math.Max(1, left / (count - i));
             sent++;
-            var before = Stopwatch.GetTimestamp();
-            PingReply reply;
+            IcmpEchoReply reply;
             try
             {
-                reply = await ping.SendPingAsync(address, TimeSpan.FromMilliseconds(echoTimeout), buffer, options, cancellationToken);
+                reply = await icmp.SendAsync(address, spec.PingTtl, spec.PingDontFragment, spec.PingPayloadBytes,
+                    TimeSpan.FromMilliseconds(echoTimeout), cancellationToken);
             }
-            catch (PingException ex) when (ex.InnerException is SocketException socket)
+            catch (SocketException socket)
             {
                 return Failed($"cannot ping {address}: {socket.Message}");
             }
-            var elapsed = Stopwatch.GetElapsedTime(before).TotalMilliseconds;
-            if (reply.Status == IPStatus.Success) rtts.Add(elapsed);
+            if (reply.Status == IPStatus.Success) rtts.Add(reply.RttMs);
             else
             {
                 lastFailure = reply.Status;
-                failureFrom = reply.Address;
+                failureFrom = reply.From;
             }
         }
 

@@ -11,6 +11,9 @@ public static class ProbeRunnerRegistration
     public static IServiceCollection AddProbeRunners(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddLogging();
+        // One per process: it owns the shared raw ICMP sockets that ping and traceroute send through.
+        services.TryAddSingleton<IcmpEchoClient>();
         services.AddSingleton<IProbeRunner, PingRunner>();
         services.AddSingleton<IProbeRunner, TracerouteRunner>();
         services.AddSingleton<IProbeRunner, PortRunner>();

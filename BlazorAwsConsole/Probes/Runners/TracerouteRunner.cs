@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.NetworkInformation;
+using System.Net.Sockets;
 
 namespace BlazorAwsConsole.Probes.Runners;
 
@@ -11,10 +12,10 @@ namespace BlazorAwsConsole.Probes.Runners;
 /// at <see cref="ProbeSpec.MaxHops"/>, or when the run's timeout is spent. Hop names come from
 /// reverse DNS, looked up all at once at the end with a short bound (a missing name is null).
 /// </summary>
-public sealed class TracerouteRunner(TimeProvider time) : IProbeRunner
+public sealed class TracerouteRunner(TimeProvider time, IcmpEchoClient icmp) : IProbeRunner
 {
     private static readonly TimeSpan ReverseDnsBound = TimeSpan.FromMilliseconds(500);
-    private static readonly byte[] Payload = new byte[32];
+    private const int PayloadBytes = 32;
 
     public ProbeType Type => ProbeType.Traceroute;
 
@@ -93,20 +94,17 @@ public sealed class TracerouteRunner(TimeProvider time) : IProbeRunner
 
     private sealed record HopReply(IPStatus? Status, IPAddress? From, double RttMs);
 
-    /// <summary>One echo with the given TTL. A Ping instance carries one request at a time, so each probe has its own.</summary>
-    private static async Task<HopReply> ProbeAsync(IPAddress destination, int ttl, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>One echo with the given TTL; an echo that cannot be sent counts as unanswered.</summary>
+    private async Task<HopReply> ProbeAsync(IPAddress destination, int ttl, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var ping = new Ping();
-        var before = Stopwatch.GetTimestamp();
         try
         {
-            var reply = await ping.SendPingAsync(destination, timeout, Payload, new PingOptions(ttl, dontFragment: false), cancellationToken);
-            var rtt = Math.Round(Stopwatch.GetElapsedTime(before).TotalMilliseconds, 3);
+            var reply = await icmp.SendAsync(destination, ttl, dontFragment: false, PayloadBytes, timeout, cancellationToken);
             return reply.Status is IPStatus.TimedOut or IPStatus.Unknown
-                ? new HopReply(null, null, rtt)
-                : new HopReply(reply.Status, reply.Address, rtt);
+                ? new HopReply(null, null, reply.RttMs)
+                : new HopReply(reply.Status, reply.From, reply.RttMs);
         }
-        catch (PingException)
+        catch (SocketException)
         {
             return new HopReply(null, null, 0);
         }
