@@ -185,4 +185,27 @@ public sealed class SyntheticTestsApiTests(ProbeConsole probes) : IClassFixture<
         (await viewer.DeleteAsync($"/api/synthetic/tests/{id}")).StatusCode.Should().Be(HttpStatusCode.Forbidden);
         (await _console.Anonymous.GetAsync("/api/synthetic/tests")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
+
+    [Fact]
+    public async Task A_test_run_from_an_instance_sends_the_command_through_ssm_and_records_the_result_under_that_instance()
+    {
+        var instance = await Ec2Fleet.LaunchAsync(probes.Moto.Ec2("us-east-1"), "probe-source");
+        await _console.SyncAsync();
+        var test = await CreateAsync(new { name = "from the vpc", type = "port", target = "10.0.0.12", port = 5432, sourceInstanceId = instance, enabled = false });
+        test.GetProperty("sourceInstanceId").GetString().Should().Be(instance);
+        test.GetProperty("sourceRegion").GetString().Should().Be("us-east-1");
+
+        var response = await _console.Http.PostAsync($"/api/synthetic/tests/{test.GetProperty("id").GetInt32()}/run", null);
+        var result = await response.Content.ReadFromJsonAsync<JsonElement>();
+        result.GetProperty("source").GetString().Should().Be(instance);
+        // moto runs no command: it reports success with empty output, which is never called a pass.
+        result.GetProperty("success").GetBoolean().Should().BeFalse();
+        result.GetProperty("reason").GetString().Should().Contain("no output");
+
+        using var ssm = new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementClient(new Amazon.Runtime.BasicAWSCredentials("test", "test"),
+            new Amazon.SimpleSystemsManagement.AmazonSimpleSystemsManagementConfig { ServiceURL = probes.Moto.Endpoint, AuthenticationRegion = "us-east-1" });
+        var commands = await ssm.ListCommandsAsync(new() { });
+        commands.Commands.Should().Contain(c => c.DocumentName == "AWS-RunShellScript" && c.InstanceIds.Contains(instance)
+            && string.Join("\n", c.Parameters["commands"]).Contains("'10.0.0.12'"));
+    }
 }
