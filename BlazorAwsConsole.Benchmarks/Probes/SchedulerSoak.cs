@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Probes;
+using Microsoft.EntityFrameworkCore;
+using Quartz;
+
+namespace BlazorAwsConsole.Benchmarks.Probes;
+
+/// <summary>What the scheduler did over the soak.</summary>
+internal sealed record SoakFigure(
+    int Tests, TimeSpan Wall, long Fired, long Misfired, long Stored, long RowsInDatabase, long SkippedOverlap, long SkippedQueueFull,
+    double LagP50Ms, double LagP99Ms, double LagMaxMs, double CpuShare)
+{
+    public long Lost => Fired - Stored - SkippedOverlap - SkippedQueueFull;
+}
+
+/// <summary>
+/// 10,000 enabled TCP tests at 60 s, scheduled by the console's real ProbeScheduler on its real Quartz
+/// scheduler with the app's settings (Probes:RunOnSchedule=true), left to run for the given minutes.
+/// </summary>
+internal static class SchedulerSoak
+{
+    public const int Tests = 10_000;
+    public const int FrequencySeconds = 60;
+
+    public static async Task<SoakFigure> RunAsync(string databaseFile, NginxTarget nginx, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        await using var console = await ProbeConsole.StartAsync(databaseFile, ["Probes:RunOnSchedule=true"], cancellationToken);
+        var scheduler = await console.Get<ISchedulerFactory>().GetScheduler(cancellationToken);
+        var fires = new FireCounter();
+        scheduler.ListenerManager.AddTriggerListener(fires, GroupMatcher<TriggerKey>.GroupEquals(ProbeScheduler.JobKey.Group));
+
+        await console.AddTestsAsync(Enumerable.Range(1, Tests).Select(i => ProbeKind.PortTest(i, nginx.Port, FrequencySeconds)), cancellationToken);
+        // What the console does at start-up for the tests it loads: one trigger each, first runs spread over the first minute.
+        await console.Get<ProbeScheduler>().ScheduleAllAsync(cancellationToken);
+
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var cpu0 = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < duration)
+        {
+            var left = duration - clock.Elapsed;
+            await Task.Delay(left < TimeSpan.FromSeconds(60) ? left : TimeSpan.FromSeconds(60), cancellationToken);
+            Console.WriteLine($"  {clock.Elapsed.TotalMinutes:0.0} min: fired {fires.Fired:N0}, stored {console.Writer.Stored:N0}");
+        }
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpu0;
+        var wall = clock.Elapsed;
+
+        // Stop firing, then let every fired run finish and be stored before counting.
+        await scheduler.Standby(cancellationToken);
+        var engine = console.Engine;
+        var settle = Stopwatch.StartNew();
+        while (fires.Fired - console.Writer.Stored - engine.SkippedOverlap - engine.SkippedQueueFull > 0 && settle.Elapsed < TimeSpan.FromSeconds(30))
+            await Task.Delay(200, cancellationToken);
+
+        var lags = await LagsAsync(console, cancellationToken);
+        return new SoakFigure(Tests, wall, fires.Fired, fires.Misfired, console.Writer.Stored, lags.Length, engine.SkippedOverlap, engine.SkippedQueueFull,
+            Percentile(lags, 0.50), Percentile(lags, 0.99), lags.Length == 0 ? double.NaN : lags[^1],
+            cpu / (wall * Environment.ProcessorCount));
+    }
+
+    /// <summary>Every stored run's start lag (actual start − scheduled start), sorted.</summary>
+    private static async Task<double[]> LagsAsync(ProbeConsole console, CancellationToken cancellationToken)
+    {
+        await using var db = await console.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync(cancellationToken);
+        var lags = await db.ProbeResults.Where(r => r.StartLagMs != null).Select(r => r.StartLagMs!.Value).ToArrayAsync(cancellationToken);
+        Array.Sort(lags);
+        return lags;
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+}
