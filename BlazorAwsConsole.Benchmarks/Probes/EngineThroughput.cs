@@ -4,7 +4,7 @@ using BlazorAwsConsole.Probes;
 namespace BlazorAwsConsole.Benchmarks.Probes;
 
 /// <summary>The console's engine on one probe type: runs completed and stored per second, and the CPU it took.</summary>
-internal sealed record EngineFigure(double ProbesPerSecond, long Stored, long Failed, double CpuMicrosecondsPerProbe, long SkippedOverlap, long SkippedQueueFull);
+internal sealed record EngineFigure(double ProbesPerSecond, long Stored, long Failed, string? FailureReason, double CpuMicrosecondsPerProbe, long SkippedOverlap, long SkippedQueueFull);
 
 /// <summary>
 /// Feeds the real ProbeEngine directly, as Quartz's job does (TryEnqueue with a scheduled time), with
@@ -20,6 +20,7 @@ internal sealed class EngineThroughput
     private volatile bool _feeding;
     private ProbeType _type;
     private long _failed;
+    private string? _failureReason;
 
     public EngineThroughput(ProbeConsole console)
     {
@@ -48,6 +49,7 @@ internal sealed class EngineThroughput
         var cpu0 = process.TotalProcessorTime;
         var stored0 = writer.Stored;
         Interlocked.Exchange(ref _failed, 0);
+        _failureReason = null;
         var clock = Stopwatch.StartNew();
         await Task.Delay(duration, cancellationToken);
         var stored = writer.Stored - stored0;
@@ -58,7 +60,7 @@ internal sealed class EngineThroughput
 
         _feeding = false;
         await DrainAsync(cancellationToken);
-        return new EngineFigure(stored / elapsed.TotalSeconds, stored, failed,
+        return new EngineFigure(stored / elapsed.TotalSeconds, stored, failed, _failureReason,
             stored == 0 ? 0 : cpu.TotalMicroseconds / stored,
             engine.SkippedOverlap - overlap0, engine.SkippedQueueFull - full0);
     }
@@ -79,7 +81,11 @@ internal sealed class EngineThroughput
         foreach (var result in results)
         {
             if (result.Type != _type) continue;
-            if (!result.Success) Interlocked.Increment(ref _failed);
+            if (!result.Success)
+            {
+                Interlocked.Increment(ref _failed);
+                _failureReason ??= result.Reason;
+            }
             if (_feeding) _console.Engine.TryEnqueue(new ProbeRequest(result.TestId, DateTimeOffset.UtcNow));
         }
     }

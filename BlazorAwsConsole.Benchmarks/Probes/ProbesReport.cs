@@ -22,6 +22,8 @@ internal static class ProbesReport
             var c = row.Console;
             Console.WriteLine($"{row.Type,-5} {c.ProbesPerSecond,10:N0} {row.Blackbox,10:N0} {row.Ratio,7:0.00} {Verdict(row.Ratio >= RatioGoal),6}  {c.CpuMicrosecondsPerProbe,7:N0} µs {c.Failed,7:N0} {c.SkippedOverlap + c.SkippedQueueFull,8:N0}");
         }
+        foreach (var row in rows.Where(r => r.Console.FailureReason is not null))
+            Console.WriteLine($"{row.Type} failures, e.g.: {row.Console.FailureReason}");
         Console.WriteLine($"every result stored: {Verdict(stored == rowsInDatabase)} (writer stored {stored:N0}, rows in the database {rowsInDatabase:N0})");
     }
 
