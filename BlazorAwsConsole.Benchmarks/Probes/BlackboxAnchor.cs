@@ -74,6 +74,29 @@ internal sealed partial class BlackboxAnchor : IDisposable
             throw new InvalidOperationException($"blackbox {module} on {target} does not succeed:\n{body}");
     }
 
+    /// <summary>
+    /// wrk does not read the bodies, so right after it the same load comes from 32 clients here for a
+    /// short while, and each answer is checked: blackbox's failure count at this load (its figure
+    /// counts failed probes as done, as the console's does).
+    /// </summary>
+    public async Task<(long Probes, long Failed)> FailuresUnderLoadAsync(string module, string target, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        long probes = 0, failed = 0;
+        var url = ProbeUrl(module, target);
+        var deadline = DateTime.UtcNow + duration;
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections }) { Timeout = TimeSpan.FromSeconds(15) };
+        await Task.WhenAll(Enumerable.Range(0, Connections).Select(async _ =>
+        {
+            while (DateTime.UtcNow < deadline)
+            {
+                var body = await client.GetStringAsync(url, cancellationToken);
+                Interlocked.Increment(ref probes);
+                if (!body.Split('\n').Any(line => line.Trim() == "probe_success 1")) Interlocked.Increment(ref failed);
+            }
+        }));
+        return (probes, failed);
+    }
+
     /// <summary>wrk -c 32 -t 2 against the module's /probe URL; returns Requests/sec.</summary>
     public async Task<double> ProbesPerSecondAsync(string module, string target, TimeSpan duration, CancellationToken cancellationToken)
     {

@@ -39,8 +39,8 @@ internal static class ProbesBenchmark
                     await blackbox.CheckSucceedsAsync(kind.BlackboxModule, kind.BlackboxTarget, token);
                     await blackbox.ProbesPerSecondAsync(kind.BlackboxModule, kind.BlackboxTarget, WarmUp, token);
                     var anchor = await blackbox.ProbesPerSecondAsync(kind.BlackboxModule, kind.BlackboxTarget, Duration, token);
-                    await blackbox.CheckSucceedsAsync(kind.BlackboxModule, kind.BlackboxTarget, token);
-                    rows.Add(new ThroughputRow(kind.Label, figure, anchor));
+                    var (checkedProbes, failedProbes) = await blackbox.FailuresUnderLoadAsync(kind.BlackboxModule, kind.BlackboxTarget, TimeSpan.FromSeconds(3), token);
+                    rows.Add(new ThroughputRow(kind.Label, figure, anchor, checkedProbes, failedProbes));
                 }
                 var rowsInDatabase = await console.CountStoredResultsAsync(token);
                 ProbesReport.PrintThroughput(rows, console.Writer.Stored, rowsInDatabase);
