@@ -1,8 +1,12 @@
+using System.Collections.Concurrent;
 using Quartz;
 
 namespace BlazorAwsConsole.Benchmarks.Probes;
 
-/// <summary>Counts what Quartz fired and what it gave up as misfired, for the probe triggers only.</summary>
+/// <summary>
+/// Counts what Quartz fired and what it gave up as misfired, for the probe triggers only, and how late
+/// Quartz itself fired each one (fire time − scheduled time), before the engine's queue.
+/// </summary>
 internal sealed class FireCounter : ITriggerListener
 {
     private long _fired;
@@ -14,9 +18,12 @@ internal sealed class FireCounter : ITriggerListener
 
     public long Misfired => Interlocked.Read(ref _misfired);
 
+    public ConcurrentQueue<double> FireLagsMs { get; } = new();
+
     public ValueTask TriggerFired(ITrigger trigger, IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _fired);
+        if (context.ScheduledFireTimeUtc is { } scheduled) FireLagsMs.Enqueue((context.FireTimeUtc - scheduled).TotalMilliseconds);
         return ValueTask.CompletedTask;
     }
 

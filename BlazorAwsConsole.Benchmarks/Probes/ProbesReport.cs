@@ -37,6 +37,8 @@ internal static class ProbesReport
         Console.WriteLine($"  skipped         {s.SkippedOverlap + s.SkippedQueueFull,10:N0}   (overlap {s.SkippedOverlap:N0}, queue full {s.SkippedQueueFull:N0})");
         Console.WriteLine($"  lost            {s.Lost,10:N0}   goal 0: {Verdict(s.Lost == 0 && s.Misfired == 0)}");
         Console.WriteLine($"  start lag       p50 {s.LagP50Ms:0.0} ms, p99 {s.LagP99Ms:0.0} ms, max {s.LagMaxMs:0.0} ms   goal p99 ≤ {LagP99GoalMs:0} ms: {Verdict(s.LagP99Ms <= LagP99GoalMs)}");
+        Console.WriteLine($"    of which Quartz firing late: p99 {s.QuartzLagP99Ms:0.0} ms, max {s.QuartzLagMaxMs:0.0} ms (fire time − scheduled time, before the engine's queue)");
+        Console.WriteLine($"    this process stalled (10 ms sleeps overrun): p99 {s.StallP99Ms:0.0} ms, max {s.StallMaxMs:0.0} ms; GC pauses {s.GcPauses.TotalMilliseconds:N0} ms in all, {s.Gen2Collections} gen2 collections");
         Console.WriteLine($"  CPU share       {s.CpuShare:P1} of {Environment.ProcessorCount} cores   goal ≤ {CpuShareGoal:P0}: {Verdict(s.CpuShare <= CpuShareGoal)}");
     }
 

@@ -9,7 +9,8 @@ namespace BlazorAwsConsole.Benchmarks.Probes;
 /// <summary>What the scheduler did over the soak.</summary>
 internal sealed record SoakFigure(
     int Tests, TimeSpan Wall, long Fired, long Misfired, long Stored, long RowsInDatabase, long SkippedOverlap, long SkippedQueueFull,
-    double LagP50Ms, double LagP99Ms, double LagMaxMs, double CpuShare)
+    double LagP50Ms, double LagP99Ms, double LagMaxMs, double CpuShare,
+    double QuartzLagP99Ms, double QuartzLagMaxMs, double StallP99Ms, double StallMaxMs, TimeSpan GcPauses, int Gen2Collections)
 {
     public long Lost => Fired - Stored - SkippedOverlap - SkippedQueueFull;
 }
@@ -34,6 +35,9 @@ internal static class SchedulerSoak
         // What the console does at start-up for the tests it loads: one trigger each, first runs spread over the first minute.
         await console.Get<ProbeScheduler>().ScheduleAllAsync(cancellationToken);
 
+        using var stalls = new StallWatch();
+        var gcPause0 = GC.GetTotalPauseDuration();
+        var gen2 = GC.CollectionCount(2);
         var process = Process.GetCurrentProcess();
         process.Refresh();
         var cpu0 = process.TotalProcessorTime;
@@ -47,6 +51,9 @@ internal static class SchedulerSoak
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpu0;
         var wall = clock.Elapsed;
+        var gcPauses = GC.GetTotalPauseDuration() - gcPause0;
+        gen2 = GC.CollectionCount(2) - gen2;
+        var stalled = stalls.OverrunsMs();
 
         // Stop firing, then let every fired run finish and be stored before counting.
         await scheduler.Standby(cancellationToken);
@@ -56,9 +63,13 @@ internal static class SchedulerSoak
             await Task.Delay(200, cancellationToken);
 
         var lags = await LagsAsync(console, cancellationToken);
+        var quartzLags = fires.FireLagsMs.ToArray();
+        Array.Sort(quartzLags);
         return new SoakFigure(Tests, wall, fires.Fired, fires.Misfired, console.Writer.Stored, lags.Length, engine.SkippedOverlap, engine.SkippedQueueFull,
             Percentile(lags, 0.50), Percentile(lags, 0.99), lags.Length == 0 ? double.NaN : lags[^1],
-            cpu / (wall * Environment.ProcessorCount));
+            cpu / (wall * Environment.ProcessorCount),
+            Percentile(quartzLags, 0.99), quartzLags.Length == 0 ? double.NaN : quartzLags[^1],
+            Percentile(stalled, 0.99), stalled.Length == 0 ? double.NaN : stalled[^1], gcPauses, gen2);
     }
 
     /// <summary>Every stored run's start lag (actual start − scheduled start), sorted.</summary>
