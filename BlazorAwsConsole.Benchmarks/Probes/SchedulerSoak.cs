@@ -42,11 +42,14 @@ internal static class SchedulerSoak
         process.Refresh();
         var cpu0 = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < duration)
+        // One progress line a minute (and at the end when the soak is not whole minutes).
+        for (var mark = TimeSpan.FromMinutes(1); ; mark += TimeSpan.FromMinutes(1))
         {
-            var left = duration - clock.Elapsed;
-            await Task.Delay(left < TimeSpan.FromSeconds(60) ? left : TimeSpan.FromSeconds(60), cancellationToken);
+            var until = mark < duration ? mark : duration;
+            var wait = until - clock.Elapsed;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken);
             Console.WriteLine($"  {clock.Elapsed.TotalMinutes:0.0} min: fired {fires.Fired:N0}, stored {console.Writer.Stored:N0}");
+            if (until == duration) break;
         }
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpu0;
