@@ -1,61 +1,19 @@
-// Fleet sync benchmark (issue: sync cost vs. the AWS CLI). From the repository root:
-//     dotnet run -c Release --project BlazorAwsConsole.Benchmarks            (3 runs; add  -- --runs N  for more)
-// Needs python3 with moto[server] and awscli on PATH. Starts its own moto, kills it at the end.
-using System.Globalization;
+// Benchmarks of the console, each a program mode. From the repository root:
+//     dotnet run -c Release --project BlazorAwsConsole.Benchmarks               fleet sync vs. the AWS CLI (add  -- --runs N)
+//     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- probes     probe engine vs. blackbox_exporter, and the scheduler (add  --minutes N)
+// See README.md beside this file.
 using System.Runtime.InteropServices;
 using BlazorAwsConsole.Benchmarks;
-using BlazorAwsConsole.Fleet;
-
-const int PerRegion = 250;
-var runs = args is ["--runs", var n] ? int.Parse(n, CultureInfo.InvariantCulture) : 3;
+using BlazorAwsConsole.Benchmarks.Probes;
 
 using var cancel = new CancellationTokenSource();
-// Ctrl+C or SIGTERM cancel the run instead of ending the process, so the console host stops and moto is killed.
+// Ctrl+C or SIGTERM cancel the run instead of ending the process, so the console host stops and the
+// servers the benchmark started (moto, nginx, blackbox_exporter) are killed.
 using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal => { signal.Cancel = true; cancel.Cancel(); });
 using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal => { signal.Cancel = true; cancel.Cancel(); });
-var token = cancel.Token;
 
-var regions = Report.ConsoleRegions();
-var expected = regions.Count * PerRegion;
-var workDir = Directory.CreateTempSubdirectory("blazoraws-bench-");
-try
+return args switch
 {
-    using var moto = await MotoFleet.StartAsync(token);
-    Console.WriteLine($"moto at {moto.ServiceUrl}; making {expected:N0} instances ({PerRegion} in each of {string.Join(", ", regions)}) ...");
-    await moto.SeedAsync(regions, PerRegion, token);
-
-    // One untimed round first: JIT compilation of EF Core, SQLite and the SDK is paid once per process,
-    // not per sync, in a console that runs for days; the CLI pays its Python start-up on every call.
-    Console.WriteLine("warm-up round (not counted) ...");
-    await Measurements.ConsoleSyncsAsync(moto.ServiceUrl, Path.Combine(workDir.FullName, "warmup.db"), token);
-    await Measurements.SdkListingAsync(moto, regions, atOnce: true, token);
-
-    var results = new List<RoundResult>();
-    for (var run = 1; run <= runs; run++)
-    {
-        Console.WriteLine($"run {run} of {runs} ...");
-        var syncs = await Measurements.ConsoleSyncsAsync(moto.ServiceUrl, Path.Combine(workDir.FullName, $"run{run}.db"), token);
-        var cli = await Measurements.CliListingAsync(moto.ServiceUrl, regions, token);
-        var sdkInTurn = await Measurements.SdkListingAsync(moto, regions, atOnce: false, token);
-        var sdkAtOnce = await Measurements.SdkListingAsync(moto, regions, atOnce: true, token);
-        var round = new RoundResult(syncs, cli, sdkInTurn, sdkAtOnce);
-        round.CheckSawWholeFleet(expected);
-        results.Add(round);
-    }
-    Report.Print(results, regions, expected);
-    return 0;
-}
-catch (OperationCanceledException) when (token.IsCancellationRequested)
-{
-    Console.Error.WriteLine("cancelled");
-    return 130;
-}
-catch (Exception ex)
-{
-    Console.Error.WriteLine($"benchmark failed: {ex.Message}");
-    return 1;
-}
-finally
-{
-    workDir.Delete(recursive: true);
-}
+    ["probes", .. var rest] => await ProbesBenchmark.RunAsync(rest, cancel.Token),
+    _ => await FleetBenchmark.RunAsync(args, cancel.Token),
+};

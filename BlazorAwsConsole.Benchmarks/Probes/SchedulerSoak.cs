@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Probes;
+using Microsoft.EntityFrameworkCore;
+using Quartz;
+
+namespace BlazorAwsConsole.Benchmarks.Probes;
+
+/// <summary>What the scheduler did over the soak.</summary>
+internal sealed record SoakFigure(
+    int Tests, TimeSpan Wall, long Fired, long Misfired, long Stored, long RowsInDatabase, long SkippedOverlap, long SkippedQueueFull,
+    double LagP50Ms, double LagP99Ms, double LagMaxMs, double CpuShare,
+    double QuartzLagP99Ms, double QuartzLagMaxMs, double StallP99Ms, double StallMaxMs, TimeSpan GcPauses, int Gen2Collections)
+{
+    public long Lost => Fired - Stored - SkippedOverlap - SkippedQueueFull;
+}
+
+/// <summary>
+/// 10,000 enabled TCP tests at 60 s, scheduled by the console's real ProbeScheduler on its real Quartz
+/// scheduler with the app's settings (Probes:RunOnSchedule=true), left to run for the given minutes.
+/// </summary>
+internal static class SchedulerSoak
+{
+    public const int Tests = 10_000;
+    public const int FrequencySeconds = 60;
+
+    public static async Task<SoakFigure> RunAsync(string databaseFile, NginxTarget nginx, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        await using var console = await ProbeConsole.StartAsync(databaseFile, ["Probes:RunOnSchedule=true"], cancellationToken);
+        var scheduler = await console.Get<ISchedulerFactory>().GetScheduler(cancellationToken);
+        var fires = new FireCounter();
+        scheduler.ListenerManager.AddTriggerListener(fires, GroupMatcher<TriggerKey>.GroupEquals(ProbeScheduler.JobKey.Group));
+
+        await console.AddTestsAsync(Enumerable.Range(1, Tests).Select(i => ProbeKind.PortTest(i, nginx.Port, FrequencySeconds)), cancellationToken);
+        // What the console does at start-up for the tests it loads: one trigger each, first runs spread over the first minute.
+        await console.Get<ProbeScheduler>().ScheduleAllAsync(cancellationToken);
+
+        using var stalls = new StallWatch();
+        var gcPause0 = GC.GetTotalPauseDuration();
+        var gen2 = GC.CollectionCount(2);
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        var cpu0 = process.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        // One progress line a minute (and at the end when the soak is not whole minutes).
+        for (var mark = TimeSpan.FromMinutes(1); ; mark += TimeSpan.FromMinutes(1))
+        {
+            var until = mark < duration ? mark : duration;
+            var wait = until - clock.Elapsed;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken);
+            Console.WriteLine($"  {clock.Elapsed.TotalMinutes:0.0} min: fired {fires.Fired:N0}, stored {console.Writer.Stored:N0}");
+            if (until == duration) break;
+        }
+        process.Refresh();
+        var cpu = process.TotalProcessorTime - cpu0;
+        var wall = clock.Elapsed;
+        var gcPauses = GC.GetTotalPauseDuration() - gcPause0;
+        gen2 = GC.CollectionCount(2) - gen2;
+        var stalled = stalls.OverrunsMs();
+
+        // Stop firing, then let every fired run finish and be stored before counting.
+        await scheduler.Standby(cancellationToken);
+        var engine = console.Engine;
+        var settle = Stopwatch.StartNew();
+        while (fires.Fired - console.Writer.Stored - engine.SkippedOverlap - engine.SkippedQueueFull > 0 && settle.Elapsed < TimeSpan.FromSeconds(30))
+            await Task.Delay(200, cancellationToken);
+
+        var lags = await LagsAsync(console, cancellationToken);
+        var quartzLags = fires.FireLagsMs.ToArray();
+        Array.Sort(quartzLags);
+        return new SoakFigure(Tests, wall, fires.Fired, fires.Misfired, console.Writer.Stored, lags.Length, engine.SkippedOverlap, engine.SkippedQueueFull,
+            Percentile(lags, 0.50), Percentile(lags, 0.99), lags.Length == 0 ? double.NaN : lags[^1],
+            cpu / (wall * Environment.ProcessorCount),
+            Percentile(quartzLags, 0.99), quartzLags.Length == 0 ? double.NaN : quartzLags[^1],
+            Percentile(stalled, 0.99), stalled.Length == 0 ? double.NaN : stalled[^1], gcPauses, gen2);
+    }
+
+    /// <summary>Every stored run's start lag (actual start − scheduled start), sorted.</summary>
+    private static async Task<double[]> LagsAsync(ProbeConsole console, CancellationToken cancellationToken)
+    {
+        await using var db = await console.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync(cancellationToken);
+        var lags = await db.ProbeResults.Where(r => r.StartLagMs != null).Select(r => r.StartLagMs!.Value).ToArrayAsync(cancellationToken);
+        Array.Sort(lags);
+        return lags;
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+}
