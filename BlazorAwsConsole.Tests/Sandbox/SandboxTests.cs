@@ -50,7 +50,28 @@ public sealed class SandboxTests
             instances.Select(i => i.Region).Distinct().Should().HaveCountGreaterThanOrEqualTo(4);
             instances.Should().OnlyContain(i => i.Tags.ContainsKey("Name") && i.Tags.ContainsKey("env") && i.Tags.ContainsKey("team"));
             instances.Should().Contain(i => i.State == "stopped").And.Contain(i => i.State == "running");
+
+            // Something to watch besides the fleet: a demo test of each type, and rules that fire on the demo fleet.
+            var tests = app.Services.GetRequiredService<BlazorAwsConsole.Probes.ProbeCatalog>().Tests.ToList();
+            tests.Select(t => t.Type).Should().BeEquivalentTo(Enum.GetValues<BlazorAwsConsole.Probes.ProbeType>());
+            var portTest = tests.Single(t => t.Type == BlazorAwsConsole.Probes.ProbeType.Port);
+            var result = await app.Services.GetRequiredService<BlazorAwsConsole.Probes.ProbeEngine>().RunNowAsync(portTest.Id, CancellationToken.None);
+            result!.Success.Should().BeTrue(result.Reason);
+            var engine = app.Services.GetRequiredService<BlazorAwsConsole.Alerts.AlertEngine>();
+            await engine.EvaluateAsync(CancellationToken.None);
+            var board = app.Services.GetRequiredService<BlazorAwsConsole.Alerts.AlertBoard>();
+            board.Open.Should().Contain(a => a.RuleName == "Prod instance stopped", "the demo fleet has stopped prod instances");
             await app.StopAsync();
+        }
+
+        // A second start on the same database seeds nothing twice.
+        var again = Program.Build(settings);
+        await using (again)
+        {
+            (await again.Services.GetRequiredService<SandboxLauncher>().PrepareAsync(CancellationToken.None)).Should().BeNull();
+            await again.StartAsync();
+            again.Services.GetRequiredService<BlazorAwsConsole.Probes.ProbeCatalog>().Count.Should().Be(4);
+            await again.StopAsync();
         }
         // Disposing the console stops the moto it started.
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };

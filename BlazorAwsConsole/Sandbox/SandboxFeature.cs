@@ -8,6 +8,8 @@ public static class SandboxFeature
         builder.Services.AddSingleton<MotoServer>();
         builder.Services.AddSingleton<DemoFleetSeeder>();
         builder.Services.AddSingleton<SandboxLauncher>();
+        // Registered here, before the probes feature, so it runs after the migrations and before the tests load.
+        builder.Services.AddHostedService<DemoTestsSeeder>();
         return builder;
     }
 }
