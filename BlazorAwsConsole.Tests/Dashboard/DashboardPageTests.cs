@@ -204,4 +204,22 @@ public sealed class DashboardPageTests : DashboardContext
             first => first.Should().Contain("ops-slack").And.Contain("404 Not Found"),
             second => second.Should().Contain("pager").And.Contain("connection refused"));
     }
+
+    [Fact]
+    public async Task A_channel_whose_last_deliveries_failed_is_flagged_on_the_dashboard_with_its_last_error()
+    {
+        await using (var db = await DatabaseAsync())
+        {
+            db.NotificationChannels.Add(new BlazorAwsConsole.Alerts.Channels.NotificationChannel
+                { Name = "ops-hook", Url = "http://127.0.0.1:9/hook", FailureStreak = 3, LastError = "connection refused", CreatedAt = DateTime.UtcNow });
+            db.NotificationChannels.Add(new BlazorAwsConsole.Alerts.Channels.NotificationChannel
+                { Name = "once-failed", Url = "http://127.0.0.1:9/other", FailureStreak = 1, LastError = "timeout", CreatedAt = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        var page = RenderPage<DashboardPage>();
+
+        page.WaitForAssertion(() => page.FindAll("[data-testid=failing-channel]").Should().ContainSingle()
+            .Which.TextContent.Should().Contain("ops-hook").And.Contain("connection refused"));
+    }
 }
