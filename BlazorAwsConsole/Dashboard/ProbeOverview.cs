@@ -2,8 +2,8 @@ using BlazorAwsConsole.Probes;
 
 namespace BlazorAwsConsole.Dashboard;
 
-/// <summary>Passing and failing now, and the 24 h success rate, of the tests of one type.</summary>
-public sealed record TestTypeSummary(ProbeType Type, int Tests, int Passing, int Failing, int Runs24h, int Failures24h)
+/// <summary>Passing (up), degraded and failing now, and the 24 h success rate, of the tests of one type.</summary>
+public sealed record TestTypeSummary(ProbeType Type, int Tests, int Passing, int Failing, int Runs24h, int Failures24h, int Degraded = 0)
 {
     public double? SuccessRate24h => Runs24h == 0 ? null : 100.0 * (Runs24h - Failures24h) / Runs24h;
 }
@@ -11,8 +11,12 @@ public sealed record TestTypeSummary(ProbeType Type, int Tests, int Passing, int
 /// <summary>A test whose last run failed, with why and since when it has been failing.</summary>
 public sealed record FailingTest(int Id, string Name, ProbeType Type, string Reason, DateTime At);
 
-/// <summary>The synthetic tests at a glance: how many pass and fail now, per type, and which fail.</summary>
-public sealed record ProbeSummary(int Tests, int Passing, int Failing, int NotRun, IReadOnlyList<TestTypeSummary> ByType, IReadOnlyList<FailingTest> Failures);
+/// <summary>The synthetic tests at a glance: how many pass (up), are degraded and fail now, per type, and which fail or are degraded.</summary>
+public sealed record ProbeSummary(int Tests, int Passing, int Failing, int NotRun, IReadOnlyList<TestTypeSummary> ByType, IReadOnlyList<FailingTest> Failures,
+    int Degraded = 0, IReadOnlyList<FailingTest>? DegradedTests = null)
+{
+    public IReadOnlyList<FailingTest> DegradedNow => DegradedTests ?? [];
+}
 
 /// <summary>One of the slowest tests, with its recent average and its 24 h trend.</summary>
 public sealed record SlowTest(int Id, string Name, double RecentAverageMs, Trend Trend);
@@ -30,16 +34,21 @@ public sealed class ProbeOverview(ProbeCatalog catalog, ProbeStatusBoard board, 
         {
             var ofType = tests.Where(t => t.Test.Type == type).ToList();
             return new TestTypeSummary(type, ofType.Count,
-                ofType.Count(t => t.Status.Last is { Success: true }),
+                ofType.Count(t => t.Status.Last is { Status: ProbeHealth.Up }),
                 ofType.Count(t => t.Status.Last is { Success: false }),
-                ofType.Sum(t => t.Status.Runs24h), ofType.Sum(t => t.Status.Failures24h));
+                ofType.Sum(t => t.Status.Runs24h), ofType.Sum(t => t.Status.Failures24h),
+                ofType.Count(t => t.Status.Last is { Status: ProbeHealth.Degraded }));
         }).ToList();
         var failures = tests.Where(t => t.Status.Last is { Success: false })
             .Select(t => new FailingTest(t.Test.Id, t.Test.Name, t.Test.Type, t.Status.Last!.Reason, t.Status.Last.StartedAt))
             .OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase).ThenBy(f => f.Id)
             .ToList();
+        var degraded = tests.Where(t => t.Status.Last is { Status: ProbeHealth.Degraded })
+            .Select(t => new FailingTest(t.Test.Id, t.Test.Name, t.Test.Type, t.Status.Last!.Reason, t.Status.Last.StartedAt))
+            .OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase).ThenBy(f => f.Id)
+            .ToList();
         return new ProbeSummary(tests.Count, byType.Sum(t => t.Passing), failures.Count,
-            tests.Count(t => t.Status.Last is null), byType, failures);
+            tests.Count(t => t.Status.Last is null), byType, failures, degraded.Count, degraded);
     }
 
     /// <summary>The <paramref name="count"/> tests with the highest average over their recent response times, each with its 24 h trend.</summary>

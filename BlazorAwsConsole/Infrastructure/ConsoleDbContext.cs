@@ -139,6 +139,7 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             test.Property(t => t.HttpMethod).HasMaxLength(8);
             test.Property(t => t.Tags).HasConversion(TagsConverter.Instance, TagsConverter.Comparer);
             test.Property(t => t.Headers).HasConversion(TagsConverter.Instance, TagsConverter.Comparer);
+            test.Property(t => t.JsonAssertions).HasConversion(JsonColumn<List<Probes.Json.JsonAssertion>>.Converter, JsonColumn<List<Probes.Json.JsonAssertion>>.Comparer);
         });
 
         model.Entity<ProbeResult>(result =>
@@ -146,6 +147,7 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             result.Property(r => r.Type).HasConversion<string>().HasMaxLength(16);
             result.Property(r => r.Reason).HasMaxLength(512);
             result.Property(r => r.Source).HasMaxLength(32);
+            result.Ignore(r => r.Status);
             // Details are read whole with their result, so each type's are one JSON column (null for other types).
             result.Property(r => r.Ping).HasConversion(JsonColumn<PingDetails>.Nullable, JsonColumn<PingDetails>.NullableComparer);
             result.Property(r => r.Traceroute).HasConversion(JsonColumn<TracerouteDetails>.Nullable, JsonColumn<TracerouteDetails>.NullableComparer);

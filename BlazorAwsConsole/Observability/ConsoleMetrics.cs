@@ -23,6 +23,7 @@ public sealed class ConsoleMetrics
     private readonly Gauge _vaultStatus;
     private readonly Counter _probeResults;
     private readonly Histogram _probeDuration;
+    private readonly Gauge _probeStatus;
     private readonly Gauge _alertsFiring;
     private readonly Counter _notificationFailures;
 
@@ -52,6 +53,9 @@ public sealed class ConsoleMetrics
         _probeDuration = factory.CreateHistogram("console_probe_duration_seconds",
             "Synthetic test run durations by test and type.",
             new HistogramConfiguration { LabelNames = ["test_id", "test", "type"], Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+        _probeStatus = factory.CreateGauge("console_probe_status",
+            "The last run of each synthetic test: 1 for its status (up, degraded, down), 0 for the others. Degraded runs count as success in console_probe_results_total.",
+            new GaugeConfiguration { LabelNames = ["test_id", "test", "type", "status"] });
         _alertsFiring = factory.CreateGauge("console_alerts_firing",
             "Alerts open now (firing or acknowledged, not resolved), by severity.",
             new GaugeConfiguration { LabelNames = ["severity"] });
@@ -88,6 +92,25 @@ public sealed class ConsoleMetrics
         _probeResults.WithLabels(id, testName, type, success ? "success" : "failure").Inc();
         _probeDuration.WithLabels(id, testName, type).Observe(durationSeconds);
     }
+
+    /// <summary>Sets <c>console_probe_status{test_id,test,type,status}</c>: 1 for <paramref name="status"/> (up, degraded, down), 0 for the other two.</summary>
+    public void ProbeStatus(int testId, string testName, string type, string status)
+    {
+        var id = testId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var each in ProbeStatuses) _probeStatus.WithLabels(id, testName, type, each).Set(each == status ? 1 : 0);
+    }
+
+    /// <summary>Drops the status series of tests that are gone (or renamed), so a deleted test does not stay "up" forever.</summary>
+    public void KeepProbeStatusOf(IReadOnlySet<(string TestId, string Name)> current)
+    {
+        foreach (var labels in _probeStatus.GetAllLabelValues())
+        {
+            if (!current.Contains((labels[0], labels[1]))) _probeStatus.RemoveLabelled(labels);
+        }
+    }
+
+    /// <summary>The values of the <c>status</c> label of <c>console_probe_status</c>.</summary>
+    public static readonly IReadOnlyList<string> ProbeStatuses = ["up", "degraded", "down"];
 
     /// <summary>
     /// Sets <c>console_alerts_firing{severity}</c>: the alerts open now with that severity. Call it

@@ -11,6 +11,7 @@ public sealed class FeatureMetrics(ConsoleMetrics metrics, ProbeResultWriter res
         results.BatchStored += OnResults;
         metrics.OnCollect(() =>
         {
+            metrics.KeepProbeStatusOf(tests.Tests.Select(t => (t.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Name)).ToHashSet());
             var open = alerts.Open;
             foreach (var severity in Enum.GetValues<AlertSeverity>())
             {
@@ -30,7 +31,9 @@ public sealed class FeatureMetrics(ConsoleMetrics metrics, ProbeResultWriter res
     {
         foreach (var result in stored)
         {
-            metrics.ProbeCompleted(result.TestId, tests.Find(result.TestId)?.Name ?? "", SyntheticTestDto.TypeName(result.Type), result.Success, result.DurationMs / 1000);
+            var name = tests.Find(result.TestId)?.Name ?? "";
+            metrics.ProbeCompleted(result.TestId, name, SyntheticTestDto.TypeName(result.Type), result.Success, result.DurationMs / 1000);
+            metrics.ProbeStatus(result.TestId, name, SyntheticTestDto.TypeName(result.Type), ProbeHealthRules.Name(result.Status));
         }
     }
 }

@@ -113,7 +113,7 @@ public sealed class ProbeEngine : BackgroundService
             {
                 outcome = outcome with { Traceroute = trace with { RouteChanged = _board.RouteChanged(test.Id, trace) } };
             }
-            var result = ProbeResult.From(test.Id, test.Type, outcome, test.SourceInstanceId ?? ProbeResult.ConsoleSource, lag);
+            var result = ProbeResult.From(test.Id, test.Type, outcome, test.SourceInstanceId ?? ProbeResult.ConsoleSource, lag, test.DegradedAboveMs);
             await _writer.WriteAsync(result, request.Completion, stoppingToken);
         }
         finally

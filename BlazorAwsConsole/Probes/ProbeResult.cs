@@ -9,6 +9,13 @@ public sealed class ProbeResult
     public int TestId { get; set; }
     public ProbeType Type { get; set; }
     public bool Success { get; set; }
+    /// <summary>
+    /// Passed, but slower than the test's degradedAboveMs at the time of the run. Stored as a flag beside
+    /// <see cref="Success"/> (rows from before it read as not degraded, which is what they were).
+    /// </summary>
+    public bool Degraded { get; set; }
+    /// <summary>up, degraded or down, from <see cref="Success"/> and <see cref="Degraded"/>.</summary>
+    public ProbeHealth Status => !Success ? ProbeHealth.Down : Degraded ? ProbeHealth.Degraded : ProbeHealth.Up;
     public required string Reason { get; set; }
     public DateTime StartedAt { get; set; }
     public double DurationMs { get; set; }
@@ -26,12 +33,20 @@ public sealed class ProbeResult
 
     public const string ConsoleSource = "console";
 
-    public static ProbeResult From(int testId, ProbeType type, ProbeOutcome outcome, string source, double? startLagMs) => new()
+    public static ProbeResult From(int testId, ProbeType type, ProbeOutcome outcome, string source, double? startLagMs, int? degradedAboveMs = null)
+    {
+        var degraded = ProbeHealthRules.IsDegraded(outcome.Success, outcome.ResponseTimeMs, outcome.DurationMs, degradedAboveMs);
+        var reason = degraded ? $"{outcome.Reason} — degraded: slower than {degradedAboveMs} ms" : outcome.Reason;
+        return From(testId, type, outcome, source, startLagMs, degraded, reason);
+    }
+
+    private static ProbeResult From(int testId, ProbeType type, ProbeOutcome outcome, string source, double? startLagMs, bool degraded, string reason) => new()
     {
         TestId = testId,
         Type = type,
         Success = outcome.Success,
-        Reason = outcome.Reason.Length > 500 ? outcome.Reason[..500] : outcome.Reason,
+        Degraded = degraded,
+        Reason = reason.Length > 500 ? reason[..500] : reason,
         StartedAt = outcome.StartedAt.UtcDateTime,
         DurationMs = outcome.DurationMs,
         ResponseTimeMs = outcome.ResponseTimeMs,

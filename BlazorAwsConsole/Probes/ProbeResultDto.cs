@@ -9,7 +9,10 @@ public sealed record ProbeResultDto
     public long Id { get; init; }
     public int TestId { get; init; }
     public required string Type { get; init; }
+    /// <summary>True for up and degraded runs.</summary>
     public bool Success { get; init; }
+    /// <summary><c>up</c>, <c>degraded</c> (passed, slower than the test's degradedAboveMs) or <c>down</c>.</summary>
+    public string Status { get; init; } = "up";
     public required string Reason { get; init; }
     public DateTime StartedAt { get; init; }
     public double DurationMs { get; init; }
@@ -55,6 +58,7 @@ public sealed record ProbeResultDto
         TestId = r.TestId,
         Type = SyntheticTestDto.TypeName(r.Type),
         Success = r.Success,
+        Status = ProbeHealthRules.Name(r.Status),
         Reason = r.Reason,
         StartedAt = DateTime.SpecifyKind(r.StartedAt, DateTimeKind.Utc),
         DurationMs = r.DurationMs,

@@ -1,3 +1,4 @@
+using BlazorAwsConsole.Probes.Json;
 using BlazorAwsConsole.Probes.Runners;
 
 namespace BlazorAwsConsole.Probes;
@@ -21,6 +22,8 @@ public sealed class SyntheticTest
     public string? SourceInstanceId { get; set; }
     public string? SourceRegion { get; set; }
     public Dictionary<string, string> Tags { get; set; } = [];
+    /// <summary>A passing run with a response time above this is degraded (any type); null: never degraded.</summary>
+    public int? DegradedAboveMs { get; set; }
 
     // Ping
     public int PingCount { get; set; } = 4;
@@ -52,6 +55,7 @@ public sealed class SyntheticTest
     public int MaxRedirects { get; set; } = 5;
     public bool VerifyTls { get; set; } = true;
     public int CertificateExpiryWarningDays { get; set; } = 14;
+    public List<JsonAssertion> JsonAssertions { get; set; } = [];
 
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
@@ -90,5 +94,6 @@ public sealed class SyntheticTest
         MaxRedirects = MaxRedirects,
         VerifyTls = VerifyTls,
         CertificateExpiryWarningDays = CertificateExpiryWarningDays,
+        JsonAssertions = [.. JsonAssertions],
     };
 }

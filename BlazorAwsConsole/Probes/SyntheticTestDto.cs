@@ -22,6 +22,8 @@ public sealed record SyntheticTestDto
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SourceInstanceId { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? SourceRegion { get; init; }
     public Dictionary<string, string>? Tags { get; init; }
+    /// <summary>A passing run slower than this (ms) is degraded; any type. 0 on input clears it; absent on output when unset.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? DegradedAboveMs { get; init; }
 
     // ping
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Count { get; init; }
@@ -53,6 +55,8 @@ public sealed record SyntheticTestDto
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? MaxRedirects { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? VerifyTls { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? CertExpiryWarningDays { get; init; }
+    /// <summary>Checks on a JSON response body: <c>{ "path": "$.status", "op": "==", "value": "ok" }</c>; an empty list clears them.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<Json.JsonAssertion>? JsonAssertions { get; init; }
 
     public static string TypeName(ProbeType type) => type.ToString().ToLowerInvariant();
 
@@ -69,6 +73,7 @@ public sealed record SyntheticTestDto
         SourceInstanceId = t.SourceInstanceId,
         SourceRegion = t.SourceRegion,
         Tags = t.Tags,
+        DegradedAboveMs = t.DegradedAboveMs,
         Count = t.Type == ProbeType.Ping ? t.PingCount : null,
         IntervalMs = t.Type == ProbeType.Ping ? t.PingIntervalMs : null,
         PayloadBytes = t.Type == ProbeType.Ping ? t.PingPayloadBytes : null,
@@ -91,5 +96,6 @@ public sealed record SyntheticTestDto
         MaxRedirects = t.Type == ProbeType.Http ? t.MaxRedirects : null,
         VerifyTls = t.Type == ProbeType.Http ? t.VerifyTls : null,
         CertExpiryWarningDays = t.Type == ProbeType.Http ? t.CertificateExpiryWarningDays : null,
+        JsonAssertions = t.Type == ProbeType.Http ? t.JsonAssertions : null,
     };
 }

@@ -47,6 +47,10 @@ public sealed partial class SyntheticTestValidator(FleetSnapshot fleet, IOptions
         if (timeout is < 1 or > 120) Error("timeoutSeconds", "Timeout must be between 1 and 120 seconds.");
         else if (timeout > frequency && !errors.ContainsKey("frequencySeconds")) Error("timeoutSeconds", "Timeout must not be longer than the frequency.");
 
+        var degradedAboveMs = input.DegradedAboveMs is { } degradedInput ? degradedInput == 0 ? null : degradedInput : test.DegradedAboveMs;
+        if (degradedAboveMs is { } degraded && !errors.ContainsKey("timeoutSeconds") && (degraded < 1 || degraded >= timeout * 1000))
+            Error("degradedAboveMs", $"Degraded above must be between 1 ms and the timeout ({timeout * 1000} ms), or 0 for never.");
+
         var tags = input.Tags ?? test.Tags;
         if (tags.Count > 20) Error("tags", "At most 20 tags.");
         else if (tags.Any(t => string.IsNullOrWhiteSpace(t.Key) || t.Key.Length > 128 || (t.Value?.Length ?? 0) > 256)) Error("tags", "Tag keys must be 1-128 characters and values at most 256.");
@@ -114,6 +118,7 @@ public sealed partial class SyntheticTestValidator(FleetSnapshot fleet, IOptions
         test.Port = type == ProbeType.Port ? port : null;
         test.FrequencySeconds = frequency;
         test.TimeoutSeconds = timeout;
+        test.DegradedAboveMs = degradedAboveMs;
         test.Enabled = input.Enabled ?? test.Enabled;
         test.SourceInstanceId = sourceInstanceId;
         test.SourceRegion = sourceRegion;
@@ -161,6 +166,8 @@ public sealed partial class SyntheticTestValidator(FleetSnapshot fleet, IOptions
         }
         if (candidate.MaxRedirects is < 0 or > 20) error("maxRedirects", "Max redirects must be between 0 and 20.");
         if (candidate.CertificateExpiryWarningDays is < 0 or > 365) error("certExpiryWarningDays", "Certificate warning must be between 0 and 365 days.");
+        candidate.JsonAssertions = input.JsonAssertions ?? test.JsonAssertions;
+        foreach (var (field, message) in Json.JsonAssertions.Validate(candidate.JsonAssertions)) error(field, message);
     }
 
     /// <summary>A missing optional text keeps the current one; an empty one clears it.</summary>
@@ -188,5 +195,6 @@ public sealed partial class SyntheticTestValidator(FleetSnapshot fleet, IOptions
         to.ExpectedStatus = from.ExpectedStatus; to.BodyContains = from.BodyContains; to.BodyMatchesRegex = from.BodyMatchesRegex;
         to.BodyMustNotContain = from.BodyMustNotContain; to.FollowRedirects = from.FollowRedirects; to.MaxRedirects = from.MaxRedirects;
         to.VerifyTls = from.VerifyTls; to.CertificateExpiryWarningDays = from.CertificateExpiryWarningDays;
+        to.JsonAssertions = [.. from.JsonAssertions];
     }
 }

@@ -45,9 +45,11 @@ public sealed partial class WallPage : IDisposable
     {
         var states = Fleet.CountsByState;
         var alerts = AlertBoard.OpenBySeverity;
+        var tests = Probes.Summary();
         _tiles = WallTile.ProblemsFirst(
         [
-            new WallTile("failing-tests", "Failing tests", Probes.Summary().Failing, 2),
+            new WallTile("failing-tests", "Failing tests", tests.Failing, 2),
+            new WallTile("degraded-tests", "Degraded tests", tests.Degraded, 1),
             new WallTile("alerts-critical", "Critical alerts", alerts.GetValueOrDefault(AlertSeverity.Critical), 2),
             new WallTile("alerts-warning", "Warning alerts", alerts.GetValueOrDefault(AlertSeverity.Warning), 1),
             new WallTile("stale-regions", "Stale regions", Health.StaleRegions().Count, 1),

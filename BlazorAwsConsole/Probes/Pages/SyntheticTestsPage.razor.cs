@@ -23,6 +23,7 @@ public sealed partial class SyntheticTestsPage : IDisposable
     private readonly HashSet<int> _running = [];
     private string _search = "";
     private int _passing;
+    private int _degraded;
     private int _failing;
     private RenderThrottle? _throttle;
     private readonly List<IDisposable> _subscriptions = [];
@@ -46,7 +47,8 @@ public sealed partial class SyntheticTestsPage : IDisposable
             .OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase).ThenBy(t => t.Id)
             .ToList();
         var last = all.Select(t => Board.StatusOf(t.Id).Last).Where(r => r is not null).ToList();
-        _passing = last.Count(r => r!.Success);
+        _passing = last.Count(r => r!.Status == ProbeHealth.Up);
+        _degraded = last.Count(r => r!.Status == ProbeHealth.Degraded);
         _failing = last.Count(r => !r!.Success);
     }
 

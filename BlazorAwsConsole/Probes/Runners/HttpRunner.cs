@@ -10,7 +10,7 @@ namespace BlazorAwsConsole.Probes.Runners;
 /// HTTP check: one request per hop on a fresh connection (<see cref="HttpOneRequest"/>), redirects
 /// followed here (so they are counted and each hop is guarded), the body read to the end (the first
 /// <see cref="AssertedBodyLimit"/> bytes kept for the body checks, the rest only counted), then the
-/// checks in order: status, certificate expiry, body contains, body regex, body must not contain.
+/// checks in order: status, certificate expiry, body contains, body regex, body must not contain, JSON assertions.
 /// </summary>
 /// <remarks>
 /// Phase timings follow curl's -w times: DnsMs, ConnectMs, TlsMs and FirstByteMs are milliseconds from
@@ -149,7 +149,7 @@ public sealed class HttpRunner(TimeProvider time) : IProbeRunner
         (status == 303 && method != HttpMethod.Head) || (status is 301 or 302 && method == HttpMethod.Post);
 
     private static bool NeedsBody(ProbeSpec spec) =>
-        !string.IsNullOrEmpty(spec.BodyContains) || !string.IsNullOrEmpty(spec.BodyMatchesRegex) || !string.IsNullOrEmpty(spec.BodyMustNotContain);
+        !string.IsNullOrEmpty(spec.BodyContains) || !string.IsNullOrEmpty(spec.BodyMatchesRegex) || !string.IsNullOrEmpty(spec.BodyMustNotContain) || spec.JsonAssertions.Count > 0;
 
     private static async Task<(long Size, MemoryStream? Kept)> ReadBodyAsync(HttpResponseMessage response, HttpMethod method, bool keep, CancellationToken token)
     {
@@ -225,6 +225,8 @@ public sealed class HttpRunner(TimeProvider time) : IProbeRunner
         }
         if (!string.IsNullOrEmpty(spec.BodyMustNotContain) && body!.Contains(spec.BodyMustNotContain, StringComparison.Ordinal))
             return (false, $"HTTP {status}, but the body contains \"{spec.BodyMustNotContain}\"", "body-must-not-contain");
+        if (Json.JsonAssertions.Check(spec.JsonAssertions, body ?? "", limited) is { } jsonFailure)
+            return (false, $"HTTP {status}, but {jsonFailure}", "json");
 
         return (true, $"HTTP {status}{after} in {d.TotalMs:0.#} ms", null);
     }

@@ -85,6 +85,6 @@ public sealed record HttpDetails
     public DateTimeOffset? CertificateExpiresAt { get; init; }
     public int Redirects { get; init; }
     public string? FinalUrl { get; init; }
-    /// <summary>Which check failed: "status", "body-contains", "body-regex", "body-must-not-contain", "certificate-expiry", "redirects"; null when all passed.</summary>
+    /// <summary>Which check failed: "status", "body-contains", "body-regex", "body-must-not-contain", "certificate-expiry", "redirects", "json"; null when all passed.</summary>
     public string? FailedAssertion { get; init; }
 }

@@ -55,4 +55,6 @@ public sealed record ProbeSpec
     public int MaxRedirects { get; init; } = 5;
     public bool VerifyTls { get; init; } = true;
     public int CertificateExpiryWarningDays { get; init; } = 14;
+    /// <summary>Checks on the JSON body (<see cref="Json.JsonAssertions"/>); empty: none.</summary>
+    public IReadOnlyList<Json.JsonAssertion> JsonAssertions { get; init; } = [];
 }

@@ -116,7 +116,7 @@ public static class SsmProbeScripts
             ShellQuoting.Assign("BAC_VERIFY", spec.VerifyTls ? "1" : "0"),
             ShellQuoting.Assign("BAC_CONTAINS", SsmSpecRules.Text(spec.BodyContains, 1024, nameof(ProbeSpec.BodyContains))),
             ShellQuoting.Assign("BAC_MUST_NOT_CONTAIN", SsmSpecRules.Text(spec.BodyMustNotContain, 1024, nameof(ProbeSpec.BodyMustNotContain))),
-            ShellQuoting.Assign("BAC_WANT_BODY", string.IsNullOrEmpty(spec.BodyMatchesRegex) ? "0" : "1"),
+            ShellQuoting.Assign("BAC_WANT_BODY", string.IsNullOrEmpty(spec.BodyMatchesRegex) && spec.JsonAssertions.Count == 0 ? "0" : "1"),
             ShellQuoting.Assign("BAC_DEADLINE", Int(timeout)),
         ];
     }

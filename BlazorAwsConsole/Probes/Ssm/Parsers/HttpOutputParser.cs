@@ -77,6 +77,14 @@ internal static partial class HttpOutputParser
         }
         if (!string.IsNullOrEmpty(spec.BodyMustNotContain) && output.Value("body_must_not_contain") != "0")
             return ("body-must-not-contain", $"HTTP {status} but the body contains {ParsedText.Quote(spec.BodyMustNotContain ?? "")}");
+        if (spec.JsonAssertions.Count > 0)
+        {
+            // The script returns the body's first bytes only; a longer JSON body cannot be parsed whole.
+            var body = ParsedText.Base64Text(output.Value("body_b64")) ?? "";
+            var note = (details.ResponseBytes ?? 0) > SsmProbeScripts.BodyBytesReturned ? $" (first {SsmProbeScripts.BodyBytesReturned:N0} bytes)" : "";
+            if (Json.JsonAssertions.Check(spec.JsonAssertions, body, note) is { } jsonFailure)
+                return ("json", $"HTTP {status} but {jsonFailure}");
+        }
         if (details.CertificateExpiresAt is { } expires && spec.CertificateExpiryWarningDays > 0
             && expires - startedAt < TimeSpan.FromDays(spec.CertificateExpiryWarningDays))
         {
