@@ -8,7 +8,7 @@ public sealed record AlertRuleDto
 {
     public int Id { get; init; }
     public string? Name { get; init; }
-    /// <summary>instanceState, instanceDisappeared, testFailures, testSlow, testSuccessRate, routeChanged, regionStale, credentialAge.</summary>
+    /// <summary>instanceState, instanceDisappeared, testFailures, testSlow, testSuccessRate, routeChanged, regionStale, credentialAge, testDegraded.</summary>
     public string? Condition { get; init; }
     /// <summary>info, warning or critical.</summary>
     public string? Severity { get; init; }

@@ -28,6 +28,7 @@ public sealed class AlertEvaluator(
     private readonly Dictionary<string, (string Name, string Region, Dictionary<string, string> Tags)> _seen = [];
     private readonly Dictionary<string, (DateTime At, string Name, string Region, Dictionary<string, string> Tags)> _gone = [];
     private readonly Dictionary<(int Rule, int Test), DateTime> _slowSince = [];
+    private readonly Dictionary<(int Rule, int Test), DateTime> _degradedSince = [];
     private readonly DateTime _startedAt = time.GetUtcNow().UtcDateTime;
 
     /// <summary>Notes which instances left the fleet since the last call; called once per evaluation, before the rules.</summary>
@@ -49,12 +50,14 @@ public sealed class AlertEvaluator(
         foreach (var id in _gone.Where(g => g.Value.At < forgetBefore).Select(g => g.Key).ToList()) _gone.Remove(id);
     }
 
-    /// <summary>Updates "slow since" for the slow-response rules from new results.</summary>
+    /// <summary>Updates "slow since" for the slow-response rules and "degraded since" for the degraded rules from new results.</summary>
     public void Observe(IEnumerable<ProbeResult> results, IReadOnlyList<AlertRule> rules)
     {
+        var ordered = results.OrderBy(r => r.StartedAt).ToList();
+        ObserveDegraded(ordered, rules);
         var slowRules = rules.Where(r => r.Condition == AlertCondition.TestSlow).ToList();
         if (slowRules.Count == 0) return;
-        foreach (var result in results.OrderBy(r => r.StartedAt))
+        foreach (var result in ordered)
         {
             if (tests.Find(result.TestId) is not { } test) continue;
             foreach (var rule in slowRules.Where(r => Matches(r, test)))
@@ -62,6 +65,22 @@ public sealed class AlertEvaluator(
                 var slow = !result.Success || result.ResponseTimeMs is null || result.ResponseTimeMs > rule.ThresholdMs;
                 if (slow) _slowSince.TryAdd((rule.Id, test.Id), result.StartedAt);
                 else _slowSince.Remove((rule.Id, test.Id));
+            }
+        }
+    }
+
+    /// <summary>A degraded run starts (or continues) the spell; an up or down run ends it: "degraded for N minutes" means every run in them was degraded.</summary>
+    private void ObserveDegraded(IReadOnlyList<ProbeResult> ordered, IReadOnlyList<AlertRule> rules)
+    {
+        var degradedRules = rules.Where(r => r.Condition == AlertCondition.TestDegraded).ToList();
+        if (degradedRules.Count == 0) return;
+        foreach (var result in ordered)
+        {
+            if (tests.Find(result.TestId) is not { } test) continue;
+            foreach (var rule in degradedRules.Where(r => Matches(r, test)))
+            {
+                if (result.Status == ProbeHealth.Degraded) _degradedSince.TryAdd((rule.Id, test.Id), result.StartedAt);
+                else _degradedSince.Remove((rule.Id, test.Id));
             }
         }
     }
@@ -91,6 +110,11 @@ public sealed class AlertEvaluator(
                 return tests.Tests.Where(t => Matches(rule, t))
                     .Where(t => _slowSince.TryGetValue((rule.Id, t.Id), out var since) && now - since >= TimeSpan.FromMinutes(rule.ForMinutes ?? 0))
                     .Select(t => TestFinding(t, $"slower than {rule.ThresholdMs:0.#} ms for {rule.ForMinutes} min (last {board.StatusOf(t.Id).Last?.ResponseTimeMs:0.#} ms)"))
+                    .ToList();
+            case AlertCondition.TestDegraded:
+                return tests.Tests.Where(t => Matches(rule, t))
+                    .Where(t => _degradedSince.TryGetValue((rule.Id, t.Id), out var since) && now - since >= TimeSpan.FromMinutes(rule.ForMinutes ?? 0))
+                    .Select(t => TestFinding(t, $"degraded for {rule.ForMinutes} min: {board.StatusOf(t.Id).Last?.Reason}"))
                     .ToList();
             case AlertCondition.TestSuccessRate:
                 return await SuccessRateFindingsAsync(rule, now, cancellationToken);

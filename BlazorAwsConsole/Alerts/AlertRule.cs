@@ -19,6 +19,8 @@ public enum AlertCondition
     RegionStale,
     /// <summary>A credential set's key is within <see cref="AlertRule.DaysBeforeLimit"/> days of the age limit (or past it).</summary>
     CredentialAge,
+    /// <summary>A test's runs have been degraded (passing, but slower than its degradedAboveMs) for <see cref="AlertRule.ForMinutes"/>.</summary>
+    TestDegraded,
 }
 
 public enum AlertSeverity

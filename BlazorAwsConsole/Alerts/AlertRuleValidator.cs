@@ -64,6 +64,10 @@ public sealed partial class AlertRuleValidator(ProbeCatalog tests)
                     candidate.ForMinutes ??= 5;
                     if (candidate.ForMinutes is < 0 or > 1440) Error("forMinutes", "Minutes must be between 0 and 1440.");
                     break;
+                case AlertCondition.TestDegraded:
+                    candidate.ForMinutes ??= 5;
+                    if (candidate.ForMinutes is < 0 or > 1440) Error("forMinutes", "Minutes must be between 0 and 1440.");
+                    break;
                 case AlertCondition.TestSuccessRate:
                     if (candidate.SuccessRateBelow is not (> 0 and <= 100)) Error("successRateBelow", "Success rate must be above 0 and at most 100 (%).");
                     candidate.WindowMinutes ??= 60;

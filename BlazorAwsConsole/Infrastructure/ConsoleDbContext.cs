@@ -139,7 +139,9 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             test.Property(t => t.HttpMethod).HasMaxLength(8);
             test.Property(t => t.Tags).HasConversion(TagsConverter.Instance, TagsConverter.Comparer);
             test.Property(t => t.Headers).HasConversion(TagsConverter.Instance, TagsConverter.Comparer);
-            test.Property(t => t.JsonAssertions).HasConversion(JsonColumn<List<Probes.Json.JsonAssertion>>.Converter, JsonColumn<List<Probes.Json.JsonAssertion>>.Comparer);
+            // Rows from before JSON assertions read as an empty list ("" would not parse as JSON).
+            test.Property(t => t.JsonAssertions).HasConversion(JsonColumn<List<Probes.Json.JsonAssertion>>.Converter, JsonColumn<List<Probes.Json.JsonAssertion>>.Comparer)
+                .HasDefaultValueSql("'[]'");
         });
 
         model.Entity<ProbeResult>(result =>

@@ -771,6 +771,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Degraded")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double>("DurationMs")
                         .HasColumnType("REAL");
 
@@ -886,6 +889,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("DegradedAboveMs")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
 
@@ -912,6 +918,12 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("JsonAssertions")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValueSql("'[]'");
 
                     b.Property<int>("MaxHops")
                         .HasColumnType("INTEGER");

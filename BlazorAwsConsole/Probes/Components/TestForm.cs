@@ -12,6 +12,8 @@ public sealed class TestForm
     public bool Enabled { get; set; } = true;
     public string? SourceInstanceId { get; set; }
     public string TagsText { get; set; } = "";
+    /// <summary>Empty: never degraded.</summary>
+    public int? DegradedAboveMs { get; set; }
 
     public int Count { get; set; } = 4;
     public int IntervalMs { get; set; } = 200;
@@ -38,17 +40,20 @@ public sealed class TestForm
     public int MaxRedirects { get; set; } = 5;
     public bool VerifyTls { get; set; } = true;
     public int CertExpiryWarningDays { get; set; } = 14;
+    /// <summary>One JSON assertion per line: <c>PATH OP [VALUE]</c> (<see cref="Json.JsonAssertions.ParseLines"/>).</summary>
+    public string JsonAssertionsText { get; set; } = "";
 
     public static TestForm From(SyntheticTest t) => new()
     {
         Name = t.Name, Type = t.Type, Target = t.Target, Port = t.Port, FrequencySeconds = t.FrequencySeconds, TimeoutSeconds = t.TimeoutSeconds,
-        Enabled = t.Enabled, SourceInstanceId = t.SourceInstanceId, TagsText = Lines(t.Tags, "="),
+        Enabled = t.Enabled, SourceInstanceId = t.SourceInstanceId, TagsText = Lines(t.Tags, "="), DegradedAboveMs = t.DegradedAboveMs,
         Count = t.PingCount, IntervalMs = t.PingIntervalMs, PayloadBytes = t.PingPayloadBytes, DontFragment = t.PingDontFragment, Ttl = t.PingTtl,
         MaxHops = t.MaxHops, ProbesPerHop = t.ProbesPerHop, HopTimeoutMs = t.HopTimeoutMs,
         Send = t.SendText, Expect = t.ExpectText, Tls = t.UseTls,
         Method = t.HttpMethod, HeadersText = Lines(t.Headers, ": "), Body = t.Body, ExpectedStatus = t.ExpectedStatus,
         BodyContains = t.BodyContains, BodyRegex = t.BodyMatchesRegex, BodyMustNotContain = t.BodyMustNotContain,
         FollowRedirects = t.FollowRedirects, MaxRedirects = t.MaxRedirects, VerifyTls = t.VerifyTls, CertExpiryWarningDays = t.CertificateExpiryWarningDays,
+        JsonAssertionsText = Json.JsonAssertions.ToLines(t.JsonAssertions),
     };
 
     /// <summary>The API input; a line of tags or headers that cannot be read is reported under its field.</summary>
@@ -56,18 +61,21 @@ public sealed class TestForm
     {
         var tags = Parse(TagsText, '=', "tags", "key=value", errors);
         var headers = Parse(HeadersText, ':', "headers", "Name: value", errors);
+        var jsonAssertions = Json.JsonAssertions.ParseLines(JsonAssertionsText, out var jsonError);
+        if (jsonError is not null && Type == ProbeType.Http) errors[Json.JsonAssertions.Field] = [jsonError];
         return new SyntheticTestDto
         {
             Name = Name, Type = SyntheticTestDto.TypeName(Type), Target = Target, Port = Type == ProbeType.Port ? Port : null,
             FrequencySeconds = FrequencySeconds, TimeoutSeconds = TimeoutSeconds, Enabled = Enabled,
             // An empty string means "the console itself" on input.
-            SourceInstanceId = SourceInstanceId ?? "", Tags = tags,
+            SourceInstanceId = SourceInstanceId ?? "", Tags = tags, DegradedAboveMs = DegradedAboveMs ?? 0,
             Count = Count, IntervalMs = IntervalMs, PayloadBytes = PayloadBytes, DontFragment = DontFragment, Ttl = Ttl,
             MaxHops = MaxHops, ProbesPerHop = ProbesPerHop, HopTimeoutMs = HopTimeoutMs,
             Send = Send ?? "", Expect = Expect ?? "", Tls = Tls,
             Method = Method, Headers = headers, Body = Body ?? "", ExpectedStatus = ExpectedStatus ?? "",
             BodyContains = BodyContains ?? "", BodyRegex = BodyRegex ?? "", BodyMustNotContain = BodyMustNotContain ?? "",
             FollowRedirects = FollowRedirects, MaxRedirects = MaxRedirects, VerifyTls = VerifyTls, CertExpiryWarningDays = CertExpiryWarningDays,
+            JsonAssertions = jsonAssertions,
         };
     }
 
