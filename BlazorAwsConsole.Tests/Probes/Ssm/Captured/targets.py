@@ -6,6 +6,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path == "/ok":
             self.reply(200, b"<html><body>all good: status green</body></html>\n")
+        elif self.path == "/json":
+            self.reply(200, b'{"status": "degraded", "checks": [{"name": "db", "ok": true}], "version": "2.4.1"}\n', "application/json")
         elif self.path == "/missing":
             self.reply(404, b"not found\n")
         elif self.path == "/redirect":
@@ -17,8 +19,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         else:
             self.reply(500, b"unknown path\n")
     do_POST = do_GET
-    def reply(self, code, body):
-        self.send_response(code); self.send_header("Content-Type", "text/html"); self.send_header("Content-Length", str(len(body))); self.end_headers()
+    def reply(self, code, body, content_type="text/html"):
+        self.send_response(code); self.send_header("Content-Type", content_type); self.send_header("Content-Length", str(len(body))); self.end_headers()
         self.wfile.write(body)
     def log_message(self, *a): pass
 
