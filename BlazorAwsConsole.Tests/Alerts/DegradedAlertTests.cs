@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BlazorAwsConsole.Tests.Alerts;
-/// </summary>
+
 /// <summary>The "degraded for N minutes" rule (testDegraded), driven by real runs against a slow loopback server and a test clock.</summary>
 public sealed class DegradedAlertTests : IAsyncLifetime
 {
