@@ -5,7 +5,7 @@ namespace BlazorAwsConsole.Benchmarks.Probes;
 /// <summary>
 /// The synthetic-test benchmark (issue 3): the console's probe engine against prometheus-blackbox-exporter
 /// driven by wrk, per probe type, on the same loopback targets; then the scheduler soak.
-///     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- probes [--minutes N]
+///     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- probes [--minutes N] [--tests N] [--only throughput|soak]
 /// </summary>
 internal static class ProbesBenchmark
 {
@@ -14,11 +14,13 @@ internal static class ProbesBenchmark
 
     public static async Task<int> RunAsync(string[] args, CancellationToken token)
     {
-        if (!TryParse(args, out var minutes))
+        if (!BenchOptions.TryParse(args, out var options))
         {
-            Console.Error.WriteLine("usage: dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- probes [--minutes N]   (N: soak minutes, 1-120, default 5)");
+            Console.Error.WriteLine("usage: dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- probes [--minutes N] [--tests N] [--only throughput|soak]");
+            Console.Error.WriteLine("  --minutes N: soak minutes, 1-120, default 5; --tests N: soak tests, 1-200000, default 10000; --only: one part");
             return 2;
         }
+        var minutes = options.Minutes;
         var workDir = Directory.CreateTempSubdirectory("blazoraws-probes-bench-");
         try
         {
@@ -28,27 +30,31 @@ internal static class ProbesBenchmark
             Console.WriteLine($"nginx (2 workers, no access log) at {nginx.Url}; blackbox_exporter at 127.0.0.1:{blackbox.Port}; {Environment.ProcessorCount} cores");
 
             var rows = new List<ThroughputRow>();
-            await using (var console = await ProbeConsole.StartAsync(Path.Combine(workDir.FullName, "throughput.db"), EngineThroughput.Settings, token))
+            if (options.Throughput)
             {
-                var engine = new EngineThroughput(console);
-                foreach (var kind in ProbeKind.All(nginx))
+                await using (var console = await ProbeConsole.StartAsync(Path.Combine(workDir.FullName, "throughput.db"), EngineThroughput.Settings, token))
                 {
-                    Console.WriteLine($"{kind.Label}: console engine ({EngineThroughput.TestsPerType:N0} tests, {EngineThroughput.MaxConcurrency} workers, {WarmUp.TotalSeconds:0} s warm-up + {Duration.TotalSeconds:0} s) ...");
-                    var figure = await engine.MeasureAsync(kind, WarmUp, Duration, token);
-                    Console.WriteLine($"{kind.Label}: blackbox_exporter (wrk -c {BlackboxAnchor.Connections} -t 2, {WarmUp.TotalSeconds:0} s warm-up + {Duration.TotalSeconds:0} s) ...");
-                    await blackbox.CheckSucceedsAsync(kind.BlackboxModule, kind.BlackboxTarget, token);
-                    await blackbox.ProbesPerSecondAsync(kind.BlackboxModule, kind.BlackboxTarget, WarmUp, token);
-                    var anchor = await blackbox.ProbesPerSecondAsync(kind.BlackboxModule, kind.BlackboxTarget, Duration, token);
-                    var (checkedProbes, failedProbes) = await blackbox.FailuresUnderLoadAsync(kind.BlackboxModule, kind.BlackboxTarget, TimeSpan.FromSeconds(3), token);
-                    rows.Add(new ThroughputRow(kind.Label, figure, anchor, checkedProbes, failedProbes));
+                    var engine = new EngineThroughput(console);
+                    foreach (var kind in ProbeKind.All(nginx))
+                    {
+                        Console.WriteLine($"{kind.Label}: console engine ({EngineThroughput.TestsPerType:N0} tests, {EngineThroughput.MaxConcurrency} workers, {WarmUp.TotalSeconds:0} s warm-up + {Duration.TotalSeconds:0} s) ...");
+                        var figure = await engine.MeasureAsync(kind, WarmUp, Duration, token);
+                        Console.WriteLine($"{kind.Label}: blackbox_exporter (wrk -c {BlackboxAnchor.Connections} -t 2, {WarmUp.TotalSeconds:0} s warm-up + {Duration.TotalSeconds:0} s) ...");
+                        await blackbox.CheckSucceedsAsync(kind.BlackboxModule, kind.BlackboxTarget, token);
+                        await blackbox.ProbesPerSecondAsync(kind.BlackboxModule, kind.BlackboxTarget, WarmUp, token);
+                        var anchor = await blackbox.ProbesPerSecondAsync(kind.BlackboxModule, kind.BlackboxTarget, Duration, token);
+                        var (checkedProbes, failedProbes) = await blackbox.FailuresUnderLoadAsync(kind.BlackboxModule, kind.BlackboxTarget, TimeSpan.FromSeconds(3), token);
+                        rows.Add(new ThroughputRow(kind.Label, figure, anchor, checkedProbes, failedProbes));
+                    }
+                    var rowsInDatabase = await console.CountStoredResultsAsync(token);
+                    ProbesReport.PrintThroughput(rows, console.Writer.Stored, rowsInDatabase);
                 }
-                var rowsInDatabase = await console.CountStoredResultsAsync(token);
-                ProbesReport.PrintThroughput(rows, console.Writer.Stored, rowsInDatabase);
             }
 
+            if (!options.Soak) return 0;
             Console.WriteLine();
-            Console.WriteLine($"scheduler: {SchedulerSoak.Tests:N0} enabled TCP tests every {SchedulerSoak.FrequencySeconds} s on the console's Quartz scheduler, {minutes} min ...");
-            var soak = await SchedulerSoak.RunAsync(Path.Combine(workDir.FullName, "soak.db"), nginx, TimeSpan.FromMinutes(minutes), token);
+            Console.WriteLine($"scheduler: {options.Tests:N0} enabled TCP tests every {SchedulerSoak.FrequencySeconds} s on the console's Quartz scheduler, {minutes} min ...");
+            var soak = await SchedulerSoak.RunAsync(Path.Combine(workDir.FullName, "soak.db"), nginx, options.Tests, TimeSpan.FromMinutes(minutes), token);
             ProbesReport.PrintSoak(soak);
             return 0;
         }
@@ -66,16 +72,5 @@ internal static class ProbesBenchmark
         {
             workDir.Delete(recursive: true);
         }
-    }
-
-    private static bool TryParse(string[] args, out int minutes)
-    {
-        minutes = 5;
-        return args switch
-        {
-            [] => true,
-            ["--minutes", var n] => int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out minutes) && minutes is >= 1 and <= 120,
-            _ => false,
-        };
     }
 }

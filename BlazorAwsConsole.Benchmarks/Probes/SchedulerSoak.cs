@@ -21,17 +21,17 @@ internal sealed record SoakFigure(
 /// </summary>
 internal static class SchedulerSoak
 {
-    public const int Tests = 10_000;
+    public const int DefaultTests = 10_000;
     public const int FrequencySeconds = 60;
 
-    public static async Task<SoakFigure> RunAsync(string databaseFile, NginxTarget nginx, TimeSpan duration, CancellationToken cancellationToken)
+    public static async Task<SoakFigure> RunAsync(string databaseFile, NginxTarget nginx, int tests, TimeSpan duration, CancellationToken cancellationToken)
     {
         await using var console = await ProbeConsole.StartAsync(databaseFile, ["Probes:RunOnSchedule=true"], cancellationToken);
         var scheduler = await console.Get<ISchedulerFactory>().GetScheduler(cancellationToken);
         var fires = new FireCounter();
         scheduler.ListenerManager.AddTriggerListener(fires, GroupMatcher<TriggerKey>.GroupEquals(ProbeScheduler.JobKey.Group));
 
-        await console.AddTestsAsync(Enumerable.Range(1, Tests).Select(i => ProbeKind.PortTest(i, nginx.Port, FrequencySeconds)), cancellationToken);
+        await console.AddTestsAsync(Enumerable.Range(1, tests).Select(i => ProbeKind.PortTest(i, nginx.Port, FrequencySeconds)), cancellationToken);
         // What the console does at start-up for the tests it loads: one trigger each, first runs spread over the first minute.
         await console.Get<ProbeScheduler>().ScheduleAllAsync(cancellationToken);
 
@@ -68,7 +68,7 @@ internal static class SchedulerSoak
         var lags = await LagsAsync(console, cancellationToken);
         var quartzLags = fires.FireLagsMs.ToArray();
         Array.Sort(quartzLags);
-        return new SoakFigure(Tests, wall, fires.Fired, fires.Misfired, console.Writer.Stored, lags.Length, engine.SkippedOverlap, engine.SkippedQueueFull,
+        return new SoakFigure(tests, wall, fires.Fired, fires.Misfired, console.Writer.Stored, lags.Length, engine.SkippedOverlap, engine.SkippedQueueFull,
             Percentile(lags, 0.50), Percentile(lags, 0.99), lags.Length == 0 ? double.NaN : lags[^1],
             cpu / (wall * Environment.ProcessorCount),
             Percentile(quartzLags, 0.99), quartzLags.Length == 0 ? double.NaN : quartzLags[^1],
