@@ -69,7 +69,8 @@ public sealed partial class QuickActionsPanel
             var caller = new Caller((await Authentication.GetAuthenticationStateAsync()).User, Circuit.Address);
             var result = await Tests.RunNowAsync(id, caller, CancellationToken.None);
             if (result is null) Snackbar.Add($"{test.Name} is already running.", Severity.Info);
-            else Snackbar.Add($"{test.Name}: {(result.Success ? "passed" : "failed")} — {result.Reason}", result.Success ? Severity.Success : Severity.Error);
+            else Snackbar.Add($"{test.Name}: {(result.Success ? "passed" : "failed")} — {result.Reason}",
+                result.Status switch { ProbeHealth.Up => Severity.Success, ProbeHealth.Degraded => Severity.Warning, _ => Severity.Error });
         }
         catch (Exception error)
         {

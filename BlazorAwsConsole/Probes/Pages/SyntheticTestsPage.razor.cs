@@ -92,7 +92,8 @@ public sealed partial class SyntheticTestsPage : IDisposable
         {
             var result = await Tests.RunNowAsync(test.Id, await CallerAsync(), CancellationToken.None);
             if (result is null) Snackbar.Add($"{test.Name} is already running.", Severity.Info);
-            else Snackbar.Add($"{test.Name}: {(result.Success ? "passed" : "failed")} — {result.Reason}", result.Success ? Severity.Success : Severity.Error);
+            else Snackbar.Add($"{test.Name}: {(result.Success ? "passed" : "failed")} — {result.Reason}",
+                result.Status switch { ProbeHealth.Up => Severity.Success, ProbeHealth.Degraded => Severity.Warning, _ => Severity.Error });
         }
         finally
         {
