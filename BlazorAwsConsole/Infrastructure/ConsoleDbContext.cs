@@ -139,6 +139,13 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             test.Property(t => t.HttpMethod).HasMaxLength(8);
             test.Property(t => t.Tags).HasConversion(TagsConverter.Instance, TagsConverter.Comparer);
             test.Property(t => t.Headers).HasConversion(TagsConverter.Instance, TagsConverter.Comparer);
+            test.Property(t => t.DnsRecordType).HasMaxLength(8);
+            test.Property(t => t.DnsResolver).HasMaxLength(64);
+            test.Property(t => t.DnsProtocol).HasMaxLength(8);
+            test.Property(t => t.DnsExpectedAnswers).HasConversion(JsonColumn<List<string>>.Converter, JsonColumn<List<string>>.Comparer);
+            test.Property(t => t.DnsExpectedRcode).HasMaxLength(16);
+            test.Property(t => t.TlsServerName).HasMaxLength(253);
+            test.Property(t => t.TlsMinVersion).HasMaxLength(8);
         });
 
         model.Entity<ProbeResult>(result =>
@@ -151,6 +158,8 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             result.Property(r => r.Traceroute).HasConversion(JsonColumn<TracerouteDetails>.Nullable, JsonColumn<TracerouteDetails>.NullableComparer);
             result.Property(r => r.Port).HasConversion(JsonColumn<PortDetails>.Nullable, JsonColumn<PortDetails>.NullableComparer);
             result.Property(r => r.Http).HasConversion(JsonColumn<HttpDetails>.Nullable, JsonColumn<HttpDetails>.NullableComparer);
+            result.Property(r => r.Dns).HasConversion(JsonColumn<DnsDetails>.Nullable, JsonColumn<DnsDetails>.NullableComparer);
+            result.Property(r => r.Tls).HasConversion(JsonColumn<TlsDetails>.Nullable, JsonColumn<TlsDetails>.NullableComparer);
             result.HasIndex(r => new { r.TestId, r.StartedAt });
             result.HasIndex(r => r.StartedAt);
         });

@@ -19,6 +19,8 @@ public sealed record ProbeOutcome
     public TracerouteDetails? Traceroute { get; init; }
     public PortDetails? Port { get; init; }
     public HttpDetails? Http { get; init; }
+    public DnsDetails? Dns { get; init; }
+    public TlsDetails? Tls { get; init; }
 }
 
 public sealed record PingDetails
