@@ -139,11 +139,12 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             test.Property(t => t.HttpMethod).HasMaxLength(8);
             test.Property(t => t.Tags).HasConversion(TagsConverter.Instance, TagsConverter.Comparer);
             test.Property(t => t.Headers).HasConversion(TagsConverter.Instance, TagsConverter.Comparer);
-            test.Property(t => t.DnsRecordType).HasMaxLength(8);
+            // Defaults in the database too, so rows written before DNS tests existed read as a DNS test's defaults.
+            test.Property(t => t.DnsRecordType).HasMaxLength(8).HasDefaultValue("A");
             test.Property(t => t.DnsResolver).HasMaxLength(64);
-            test.Property(t => t.DnsProtocol).HasMaxLength(8);
-            test.Property(t => t.DnsExpectedAnswers).HasConversion(JsonColumn<List<string>>.Converter, JsonColumn<List<string>>.Comparer);
-            test.Property(t => t.DnsExpectedRcode).HasMaxLength(16);
+            test.Property(t => t.DnsProtocol).HasMaxLength(8).HasDefaultValue("udp");
+            test.Property(t => t.DnsExpectedAnswers).HasConversion(JsonColumn<List<string>>.Converter, JsonColumn<List<string>>.Comparer).HasDefaultValueSql("'[]'");
+            test.Property(t => t.DnsExpectedRcode).HasMaxLength(16).HasDefaultValue("NOERROR");
             test.Property(t => t.TlsServerName).HasMaxLength(253);
             test.Property(t => t.TlsMinVersion).HasMaxLength(8);
         });

@@ -9,7 +9,8 @@ internal static class TlsTestRules
     public static void Apply(SyntheticTestDto input, SyntheticTest test, SyntheticTest candidate, Action<string, string> error)
     {
         candidate.TlsServerName = input.ServerName is null ? test.TlsServerName : input.ServerName.Trim() is { Length: > 0 } name ? name : null;
-        candidate.TlsVerifyChain = input.VerifyChain ?? test.TlsVerifyChain;
+        // A test that becomes a TLS test starts verifying chains (rows older than TLS tests hold false).
+        candidate.TlsVerifyChain = input.VerifyChain ?? (test.Type == ProbeType.Tls ? test.TlsVerifyChain : true);
         candidate.TlsMinVersion = input.MinTlsVersion is null ? test.TlsMinVersion : input.MinTlsVersion.Trim() is { Length: > 0 } version ? version : null;
         candidate.CertificateExpiryWarningDays = input.CertExpiryWarningDays ?? test.CertificateExpiryWarningDays;
 

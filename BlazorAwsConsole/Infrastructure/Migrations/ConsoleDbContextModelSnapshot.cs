@@ -771,6 +771,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Dns")
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("DurationMs")
                         .HasColumnType("REAL");
 
@@ -807,6 +810,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
 
                     b.Property<int>("TestId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Tls")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Traceroute")
                         .HasColumnType("TEXT");
@@ -884,6 +890,37 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
 
                     b.Property<string>("CreatedBy")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DnsExpectedAnswers")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValueSql("'[]'");
+
+                    b.Property<string>("DnsExpectedRcode")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("NOERROR");
+
+                    b.Property<string>("DnsProtocol")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("udp");
+
+                    b.Property<string>("DnsRecordType")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("A");
+
+                    b.Property<string>("DnsResolver")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Enabled")
@@ -966,6 +1003,17 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("TimeoutSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TlsMinVersion")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TlsServerName")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("TlsVerifyChain")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Type")
