@@ -39,6 +39,18 @@ public sealed class TestForm
     public bool VerifyTls { get; set; } = true;
     public int CertExpiryWarningDays { get; set; } = 14;
 
+    public string RecordType { get; set; } = "A";
+    public string? Resolver { get; set; }
+    public string Protocol { get; set; } = "udp";
+    /// <summary>One expected value per line.</summary>
+    public string ExpectedAnswersText { get; set; } = "";
+    public string ExpectedRcode { get; set; } = "NOERROR";
+
+    public string? ServerName { get; set; }
+    public bool VerifyChain { get; set; } = true;
+    /// <summary>Empty: any version.</summary>
+    public string MinTlsVersion { get; set; } = "";
+
     public static TestForm From(SyntheticTest t) => new()
     {
         Name = t.Name, Type = t.Type, Target = t.Target, Port = t.Port, FrequencySeconds = t.FrequencySeconds, TimeoutSeconds = t.TimeoutSeconds,
@@ -49,6 +61,9 @@ public sealed class TestForm
         Method = t.HttpMethod, HeadersText = Lines(t.Headers, ": "), Body = t.Body, ExpectedStatus = t.ExpectedStatus,
         BodyContains = t.BodyContains, BodyRegex = t.BodyMatchesRegex, BodyMustNotContain = t.BodyMustNotContain,
         FollowRedirects = t.FollowRedirects, MaxRedirects = t.MaxRedirects, VerifyTls = t.VerifyTls, CertExpiryWarningDays = t.CertificateExpiryWarningDays,
+        RecordType = t.DnsRecordType, Resolver = t.DnsResolver, Protocol = t.DnsProtocol, ExpectedAnswersText = string.Join("\n", t.DnsExpectedAnswers),
+        ExpectedRcode = t.DnsExpectedRcode,
+        ServerName = t.TlsServerName, VerifyChain = t.TlsVerifyChain, MinTlsVersion = t.TlsMinVersion ?? "",
     };
 
     /// <summary>The API input; a line of tags or headers that cannot be read is reported under its field.</summary>
@@ -58,7 +73,7 @@ public sealed class TestForm
         var headers = Parse(HeadersText, ':', "headers", "Name: value", errors);
         return new SyntheticTestDto
         {
-            Name = Name, Type = SyntheticTestDto.TypeName(Type), Target = Target, Port = Type == ProbeType.Port ? Port : null,
+            Name = Name, Type = SyntheticTestDto.TypeName(Type), Target = Target, Port = Type is ProbeType.Port or ProbeType.Tls ? Port : null,
             FrequencySeconds = FrequencySeconds, TimeoutSeconds = TimeoutSeconds, Enabled = Enabled,
             // An empty string means "the console itself" on input.
             SourceInstanceId = SourceInstanceId ?? "", Tags = tags,
@@ -68,6 +83,10 @@ public sealed class TestForm
             Method = Method, Headers = headers, Body = Body ?? "", ExpectedStatus = ExpectedStatus ?? "",
             BodyContains = BodyContains ?? "", BodyRegex = BodyRegex ?? "", BodyMustNotContain = BodyMustNotContain ?? "",
             FollowRedirects = FollowRedirects, MaxRedirects = MaxRedirects, VerifyTls = VerifyTls, CertExpiryWarningDays = CertExpiryWarningDays,
+            RecordType = RecordType, Resolver = Resolver ?? "", Protocol = Protocol,
+            ExpectedAnswers = [.. ExpectedAnswersText.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+            ExpectedRcode = ExpectedRcode,
+            ServerName = ServerName ?? "", VerifyChain = VerifyChain, MinTlsVersion = MinTlsVersion,
         };
     }
 
