@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of BlazorAwsConsole, installing what the tests need when it is missing:
-# Debian's Chromium (browser tests), iproute2 (traceroute tests build network namespaces) and moto (the AWS endpoint). Usage: ./test.sh [dotnet test args]
+# Debian's Chromium (browser tests), iproute2 (traceroute tests build network namespaces), dnsmasq, dig and host (DNS tests) and moto (the AWS endpoint). Usage: ./test.sh [dotnet test args]
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -25,6 +25,14 @@ fi
 for tool in ping:iputils-ping traceroute:traceroute curl:curl openssl:openssl; do
   if ! command -v "${tool%%:*}" >/dev/null 2>&1; then
     echo "test.sh: installing ${tool#*:} for the SSM probe script tests"
+    apt_install "${tool#*:}"
+  fi
+done
+
+# DNS tests start a real dnsmasq on loopback; the SSM dns script is run locally with dig and host.
+for tool in /usr/sbin/dnsmasq:dnsmasq-base /usr/bin/dig:dnsutils /usr/bin/host:bind9-host; do
+  if [ ! -x "${tool%%:*}" ]; then
+    echo "test.sh: installing ${tool#*:} for the DNS tests"
     apt_install "${tool#*:}"
   fi
 done

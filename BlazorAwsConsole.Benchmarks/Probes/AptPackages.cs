@@ -12,6 +12,7 @@ internal static class AptPackages
         ("nginx-light", "/usr/sbin/nginx"),
         ("wrk", "/usr/bin/wrk"),
         ("prometheus-blackbox-exporter", "/usr/bin/prometheus-blackbox-exporter"),
+        ("dnsmasq-base", "/usr/sbin/dnsmasq"),
     ];
 
     public static async Task EnsureAsync(CancellationToken cancellationToken)

@@ -4,7 +4,8 @@ using System.Text.RegularExpressions;
 namespace BlazorAwsConsole.Benchmarks.Probes;
 
 /// <summary>
-/// The anchor: Debian's prometheus-blackbox-exporter with its own config (http_2xx, tcp_connect, icmp)
+/// The anchor: Debian's prometheus-blackbox-exporter with its own config (http_2xx, tcp_connect, icmp,
+/// dns_a for <see cref="DnsmasqTarget.Name"/>, tcp_tls)
 /// on a free loopback port, driven by wrk at the console's concurrency. Its probes/s is wrk's
 /// Requests/sec; it stores nothing. Disposing kills it.
 /// </summary>
@@ -47,6 +48,26 @@ internal sealed partial class BlackboxAnchor : IDisposable
                 timeout: 5s
                 icmp:
                   preferred_ip_protocol: ip4
+              dns_a:
+                prober: dns
+                timeout: 5s
+                dns:
+                  query_name: name.bench.test
+                  query_type: A
+                  transport_protocol: udp
+                  preferred_ip_protocol: ip4
+                  valid_rcodes: [NOERROR]
+                  validate_answer_rrs:
+                    fail_if_none_matches_regexp: ["192\\.0\\.2\\.7"]
+              tcp_tls:
+                prober: tcp
+                timeout: 5s
+                tcp:
+                  preferred_ip_protocol: ip4
+                  tls: true
+                  tls_config:
+                    insecure_skip_verify: true
+                    server_name: localhost
             """, cancellationToken);
         var exporter = ChildProcess.Start("/usr/bin/prometheus-blackbox-exporter",
             $"--config.file={config}", $"--web.listen-address=127.0.0.1:{port}", "--log.level=warn");

@@ -5,8 +5,9 @@ namespace BlazorAwsConsole.Benchmarks.Probes;
 /// <summary>One probe type as both sides run it: the console's test, and the blackbox module with its target.</summary>
 internal sealed record ProbeKind(string Label, ProbeType Type, string BlackboxModule, string BlackboxTarget, Func<int, SyntheticTest> NewTest)
 {
-    /// <summary>HTTP GET of nginx's page, a bare TCP connect to nginx's port, one ICMP echo to 127.0.0.1.</summary>
-    public static IReadOnlyList<ProbeKind> All(NginxTarget nginx) =>
+    /// <summary>HTTP GET of nginx's page, a bare TCP connect to nginx's port, one ICMP echo to 127.0.0.1,
+    /// an A query to dnsmasq expecting its address, a TLS handshake with nginx's TLS port (certificate read, chain not verified).</summary>
+    public static IReadOnlyList<ProbeKind> All(NginxTarget nginx, DnsmasqTarget dns) =>
     [
         new("HTTP", ProbeType.Http, "http_2xx", nginx.Url, i => new SyntheticTest
         {
@@ -17,6 +18,17 @@ internal sealed record ProbeKind(string Label, ProbeType Type, string BlackboxMo
         new("ICMP", ProbeType.Ping, "icmp", "127.0.0.1", i => new SyntheticTest
         {
             Name = $"bench ping {i}", Type = ProbeType.Ping, Target = "127.0.0.1", TimeoutSeconds = 5, PingCount = 1, PingIntervalMs = 0,
+        }),
+        new("DNS", ProbeType.Dns, "dns_a", dns.Resolver, i => new SyntheticTest
+        {
+            Name = $"bench dns {i}", Type = ProbeType.Dns, Target = DnsmasqTarget.Name, TimeoutSeconds = 5, DnsRecordType = "A",
+            DnsResolver = dns.Resolver, DnsExpectedAnswers = [DnsmasqTarget.Address],
+        }),
+        // blackbox's tcp prober with tls: true does the handshake without verifying (insecure_skip_verify), as here.
+        new("TLS", ProbeType.Tls, "tcp_tls", $"127.0.0.1:{nginx.TlsPort}", i => new SyntheticTest
+        {
+            Name = $"bench tls {i}", Type = ProbeType.Tls, Target = "127.0.0.1", Port = nginx.TlsPort, TlsServerName = "localhost",
+            TlsVerifyChain = false, CertificateExpiryWarningDays = 14, TimeoutSeconds = 5,
         }),
     ];
 

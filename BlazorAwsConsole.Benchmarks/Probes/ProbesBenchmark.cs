@@ -27,6 +27,7 @@ internal static class ProbesBenchmark
             await AptPackages.EnsureAsync(token);
             using var nginx = await NginxTarget.StartAsync(workDir.FullName, token);
             using var blackbox = await BlackboxAnchor.StartAsync(workDir.FullName, token);
+            using var dns = await DnsmasqTarget.StartAsync(token);
             Console.WriteLine($"nginx (2 workers, no access log) at {nginx.Url}; blackbox_exporter at 127.0.0.1:{blackbox.Port}; {Environment.ProcessorCount} cores");
 
             var rows = new List<ThroughputRow>();
@@ -35,7 +36,7 @@ internal static class ProbesBenchmark
                 await using (var console = await ProbeConsole.StartAsync(Path.Combine(workDir.FullName, "throughput.db"), EngineThroughput.Settings, token))
                 {
                     var engine = new EngineThroughput(console);
-                    foreach (var kind in ProbeKind.All(nginx))
+                    foreach (var kind in ProbeKind.All(nginx, dns))
                     {
                         Console.WriteLine($"{kind.Label}: console engine ({EngineThroughput.TestsPerType:N0} tests, {EngineThroughput.MaxConcurrency} workers, {WarmUp.TotalSeconds:0} s warm-up + {Duration.TotalSeconds:0} s) ...");
                         var figure = await engine.MeasureAsync(kind, WarmUp, Duration, token);

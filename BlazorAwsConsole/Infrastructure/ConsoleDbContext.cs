@@ -142,6 +142,14 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             // Rows from before JSON assertions read as an empty list ("" would not parse as JSON).
             test.Property(t => t.JsonAssertions).HasConversion(JsonColumn<List<Probes.Json.JsonAssertion>>.Converter, JsonColumn<List<Probes.Json.JsonAssertion>>.Comparer)
                 .HasDefaultValueSql("'[]'");
+            // Defaults in the database too, so rows written before DNS tests existed read as a DNS test's defaults.
+            test.Property(t => t.DnsRecordType).HasMaxLength(8).HasDefaultValue("A");
+            test.Property(t => t.DnsResolver).HasMaxLength(64);
+            test.Property(t => t.DnsProtocol).HasMaxLength(8).HasDefaultValue("udp");
+            test.Property(t => t.DnsExpectedAnswers).HasConversion(JsonColumn<List<string>>.Converter, JsonColumn<List<string>>.Comparer).HasDefaultValueSql("'[]'");
+            test.Property(t => t.DnsExpectedRcode).HasMaxLength(16).HasDefaultValue("NOERROR");
+            test.Property(t => t.TlsServerName).HasMaxLength(253);
+            test.Property(t => t.TlsMinVersion).HasMaxLength(8);
         });
 
         model.Entity<ProbeResult>(result =>
@@ -155,6 +163,8 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             result.Property(r => r.Traceroute).HasConversion(JsonColumn<TracerouteDetails>.Nullable, JsonColumn<TracerouteDetails>.NullableComparer);
             result.Property(r => r.Port).HasConversion(JsonColumn<PortDetails>.Nullable, JsonColumn<PortDetails>.NullableComparer);
             result.Property(r => r.Http).HasConversion(JsonColumn<HttpDetails>.Nullable, JsonColumn<HttpDetails>.NullableComparer);
+            result.Property(r => r.Dns).HasConversion(JsonColumn<DnsDetails>.Nullable, JsonColumn<DnsDetails>.NullableComparer);
+            result.Property(r => r.Tls).HasConversion(JsonColumn<TlsDetails>.Nullable, JsonColumn<TlsDetails>.NullableComparer);
             result.HasIndex(r => new { r.TestId, r.StartedAt });
             result.HasIndex(r => r.StartedAt);
         });

@@ -30,6 +30,8 @@ public sealed class ProbeResult
     public TracerouteDetails? Traceroute { get; set; }
     public PortDetails? Port { get; set; }
     public HttpDetails? Http { get; set; }
+    public DnsDetails? Dns { get; set; }
+    public TlsDetails? Tls { get; set; }
 
     public const string ConsoleSource = "console";
 
@@ -56,6 +58,8 @@ public sealed class ProbeResult
         Traceroute = outcome.Traceroute,
         Port = outcome.Port,
         Http = outcome.Http,
+        Dns = outcome.Dns,
+        Tls = outcome.Tls,
     };
 }
 

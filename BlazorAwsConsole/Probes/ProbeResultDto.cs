@@ -39,7 +39,7 @@ public sealed record ProbeResultDto
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? PortState { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Banner { get; init; }
 
-    // http (connectMs and tlsMs also for port checks)
+    // http (connectMs and tlsMs also for port and tls checks)
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? StatusCode { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? DnsMs { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? ConnectMs { get; init; }
@@ -51,6 +51,28 @@ public sealed record ProbeResultDto
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Redirects { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? FinalUrl { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? FailedAssertion { get; init; }
+
+    // dns
+    /// <summary>NOERROR, NXDOMAIN, SERVFAIL…; absent when no response came.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Rcode { get; init; }
+    /// <summary>The answer section: <c>type</c>, <c>value</c>, <c>ttl</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<DnsAnswer>? Answers { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? QueryMs { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ResolverUsed { get; init; }
+
+    // tls
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Subject { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Issuer { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? NotBefore { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public DateTimeOffset? NotAfter { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? DaysLeft { get; init; }
+    /// <summary>TLSv1.2, TLSv1.3.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? TlsVersion { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? CipherSuite { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? ChainValid { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? HostnameMatches { get; init; }
+    /// <summary>Subject alternative names (DNS names and IP addresses).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<string>? Sans { get; init; }
 
     public static ProbeResultDto From(ProbeResult r) => new()
     {
@@ -78,8 +100,8 @@ public sealed record ProbeResultDto
         Banner = r.Port?.Banner,
         StatusCode = r.Http?.StatusCode,
         DnsMs = r.Http?.DnsMs,
-        ConnectMs = r.Http?.ConnectMs ?? r.Port?.ConnectMs,
-        TlsMs = r.Http?.TlsMs ?? r.Port?.TlsMs,
+        ConnectMs = r.Http?.ConnectMs ?? r.Port?.ConnectMs ?? r.Tls?.ConnectMs,
+        TlsMs = r.Http?.TlsMs ?? r.Port?.TlsMs ?? r.Tls?.HandshakeMs,
         FirstByteMs = r.Http?.FirstByteMs,
         TotalMs = r.Http?.TotalMs,
         ResponseBytes = r.Http?.ResponseBytes,
@@ -87,5 +109,19 @@ public sealed record ProbeResultDto
         Redirects = r.Http?.Redirects,
         FinalUrl = r.Http?.FinalUrl,
         FailedAssertion = r.Http?.FailedAssertion,
+        Rcode = r.Dns?.Rcode,
+        Answers = r.Dns?.Answers,
+        QueryMs = r.Dns?.QueryMs,
+        ResolverUsed = r.Dns?.ResolverUsed,
+        Subject = r.Tls?.Subject,
+        Issuer = r.Tls?.Issuer,
+        NotBefore = r.Tls?.NotBefore,
+        NotAfter = r.Tls?.NotAfter,
+        DaysLeft = r.Tls?.DaysLeft,
+        TlsVersion = r.Tls?.TlsVersion,
+        CipherSuite = r.Tls?.CipherSuite,
+        ChainValid = r.Tls?.ChainValid,
+        HostnameMatches = r.Tls?.HostnameMatches,
+        Sans = r.Tls?.Sans,
     };
 }

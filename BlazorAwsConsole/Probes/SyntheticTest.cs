@@ -57,6 +57,24 @@ public sealed class SyntheticTest
     public int CertificateExpiryWarningDays { get; set; } = 14;
     public List<JsonAssertion> JsonAssertions { get; set; } = [];
 
+    // DNS (the name to query is the target)
+    /// <summary>A, AAAA, CNAME, MX, TXT, NS, SOA, SRV, CAA or PTR (<see cref="Runners.DnsQuery.RecordTypes"/>).</summary>
+    public string DnsRecordType { get; set; } = "A";
+    /// <summary><c>ip</c> or <c>ip:port</c> (<c>[v6]:port</c>); null asks the system's resolver.</summary>
+    public string? DnsResolver { get; set; }
+    /// <summary><c>udp</c> or <c>tcp</c>.</summary>
+    public string DnsProtocol { get; set; } = "udp";
+    /// <summary>Values that must all be in the answer, in any order; empty accepts any answer.</summary>
+    public List<string> DnsExpectedAnswers { get; set; } = [];
+    public string DnsExpectedRcode { get; set; } = "NOERROR";
+
+    // TLS (host in the target, port in Port, expiry warning in CertificateExpiryWarningDays)
+    /// <summary>The name sent as SNI and checked against the certificate; null uses the target.</summary>
+    public string? TlsServerName { get; set; }
+    public bool TlsVerifyChain { get; set; } = true;
+    /// <summary><c>1.0</c>, <c>1.1</c>, <c>1.2</c> or <c>1.3</c>; null accepts any version the handshake agrees on.</summary>
+    public string? TlsMinVersion { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public string CreatedBy { get; set; } = "";
@@ -95,5 +113,13 @@ public sealed class SyntheticTest
         VerifyTls = VerifyTls,
         CertificateExpiryWarningDays = CertificateExpiryWarningDays,
         JsonAssertions = [.. JsonAssertions],
+        DnsRecordType = DnsRecordType,
+        DnsResolver = DnsResolver,
+        DnsProtocol = DnsProtocol,
+        DnsExpectedAnswers = [.. DnsExpectedAnswers],
+        DnsExpectedRcode = DnsExpectedRcode,
+        TlsServerName = TlsServerName,
+        TlsVerifyChain = TlsVerifyChain,
+        TlsMinVersion = TlsMinVersion,
     };
 }

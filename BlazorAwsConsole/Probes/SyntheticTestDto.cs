@@ -11,7 +11,7 @@ public sealed record SyntheticTestDto
 {
     public int Id { get; init; }
     public string? Name { get; init; }
-    /// <summary><c>ping</c>, <c>traceroute</c>, <c>port</c> or <c>http</c>.</summary>
+    /// <summary><c>ping</c>, <c>traceroute</c>, <c>port</c>, <c>http</c>, <c>dns</c> or <c>tls</c>.</summary>
     public string? Type { get; init; }
     public string? Target { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Port { get; init; }
@@ -54,9 +54,30 @@ public sealed record SyntheticTestDto
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? FollowRedirects { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? MaxRedirects { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? VerifyTls { get; init; }
+    /// <summary>http and tls: a certificate expiring within this many days fails the run (0: never).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? CertExpiryWarningDays { get; init; }
     /// <summary>Checks on a JSON response body: <c>{ "path": "$.status", "op": "==", "value": "ok" }</c>; an empty list clears them.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<Json.JsonAssertion>? JsonAssertions { get; init; }
+
+    // dns (the name to query is the target)
+    /// <summary>A, AAAA, CNAME, MX, TXT, NS, SOA, SRV, CAA or PTR (default A).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? RecordType { get; init; }
+    /// <summary><c>ip</c> or <c>ip:port</c> (<c>[v6]:port</c>); empty: the system's resolver.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Resolver { get; init; }
+    /// <summary><c>udp</c> (default) or <c>tcp</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Protocol { get; init; }
+    /// <summary>Values that must all be in the answer, in any order; empty: any answer.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<string>? ExpectedAnswers { get; init; }
+    /// <summary>NOERROR (default), NXDOMAIN, SERVFAIL, REFUSED…</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ExpectedRcode { get; init; }
+
+    // tls (host in target, port in port — default 443)
+    /// <summary>The name sent as SNI and checked against the certificate; empty: the target.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? ServerName { get; init; }
+    /// <summary>Fail when the chain does not lead to a trusted root (default true).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public bool? VerifyChain { get; init; }
+    /// <summary><c>1.0</c>, <c>1.1</c>, <c>1.2</c> or <c>1.3</c>; empty: any.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? MinTlsVersion { get; init; }
 
     public static string TypeName(ProbeType type) => type.ToString().ToLowerInvariant();
 
@@ -66,7 +87,7 @@ public sealed record SyntheticTestDto
         Name = t.Name,
         Type = TypeName(t.Type),
         Target = t.Target,
-        Port = t.Type == ProbeType.Port ? t.Port : null,
+        Port = t.Type is ProbeType.Port or ProbeType.Tls ? t.Port : null,
         FrequencySeconds = t.FrequencySeconds,
         TimeoutSeconds = t.TimeoutSeconds,
         Enabled = t.Enabled,
@@ -95,7 +116,15 @@ public sealed record SyntheticTestDto
         FollowRedirects = t.Type == ProbeType.Http ? t.FollowRedirects : null,
         MaxRedirects = t.Type == ProbeType.Http ? t.MaxRedirects : null,
         VerifyTls = t.Type == ProbeType.Http ? t.VerifyTls : null,
-        CertExpiryWarningDays = t.Type == ProbeType.Http ? t.CertificateExpiryWarningDays : null,
+        CertExpiryWarningDays = t.Type is ProbeType.Http or ProbeType.Tls ? t.CertificateExpiryWarningDays : null,
+        RecordType = t.Type == ProbeType.Dns ? t.DnsRecordType : null,
+        Resolver = t.Type == ProbeType.Dns ? t.DnsResolver ?? "" : null,
+        Protocol = t.Type == ProbeType.Dns ? t.DnsProtocol : null,
+        ExpectedAnswers = t.Type == ProbeType.Dns ? t.DnsExpectedAnswers : null,
+        ExpectedRcode = t.Type == ProbeType.Dns ? t.DnsExpectedRcode : null,
+        ServerName = t.Type == ProbeType.Tls ? t.TlsServerName ?? "" : null,
+        VerifyChain = t.Type == ProbeType.Tls ? t.TlsVerifyChain : null,
+        MinTlsVersion = t.Type == ProbeType.Tls ? t.TlsMinVersion ?? "" : null,
         JsonAssertions = t.Type == ProbeType.Http ? t.JsonAssertions : null,
     };
 }

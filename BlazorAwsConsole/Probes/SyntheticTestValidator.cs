@@ -26,15 +26,21 @@ public sealed partial class SyntheticTestValidator(FleetSnapshot fleet, IOptions
         ProbeType type = test.Type;
         if (input.Type is not null && !Enum.TryParse(input.Type, ignoreCase: true, out type) || input.Type is null && isNew || input.Type is not null && int.TryParse(input.Type, out _))
         {
-            Error("type", "Type must be one of ping, traceroute, port, http.");
+            Error("type", $"Type must be one of {string.Join(", ", Enum.GetValues<ProbeType>().Select(SyntheticTestDto.TypeName))}.");
         }
 
         var target = input.Target?.Trim() ?? (isNew ? null : test.Target);
         var port = input.Port ?? test.Port;
-        if (string.IsNullOrWhiteSpace(target)) Error("target", type == ProbeType.Http ? "Target is required: an http:// or https:// URL." : "Target is required: an IP address or host name.");
+        if (type == ProbeType.Tls) port ??= Runners.TlsCheck.DefaultPort;
+        if (string.IsNullOrWhiteSpace(target)) Error("target", type switch
+        {
+            ProbeType.Http => "Target is required: an http:// or https:// URL.",
+            ProbeType.Dns => "Target is required: the name to query.",
+            _ => "Target is required: an IP address or host name.",
+        });
         else if (!errors.ContainsKey("type")) CheckTarget(type, target, Error);
 
-        if (type == ProbeType.Port && !errors.ContainsKey("type"))
+        if (type is ProbeType.Port or ProbeType.Tls && !errors.ContainsKey("type"))
         {
             if (port is null) Error("port", "Port is required for a port check.");
             else if (port is < 1 or > 65535) Error("port", "Port must be between 1 and 65535.");
@@ -102,9 +108,15 @@ public sealed partial class SyntheticTestValidator(FleetSnapshot fleet, IOptions
             case ProbeType.Http:
                 CheckHttp(input, test, candidate, Error);
                 break;
+            case ProbeType.Dns:
+                DnsTestRules.Apply(input, test, candidate, target, Error);
+                break;
+            case ProbeType.Tls:
+                TlsTestRules.Apply(input, test, candidate, Error);
+                break;
         }
 
-        if (errors.Count == 0 && type is ProbeType.Http or ProbeType.Port && target is not null)
+        if (errors.Count == 0 && type is ProbeType.Http or ProbeType.Port or ProbeType.Tls && target is not null)
         {
             var host = type == ProbeType.Http ? new Uri(target).IdnHost : target;
             if (await Runners.TargetGuard.CheckAsync(host, options.CurrentValue.LinkLocalAllowList, cancellationToken) is { } refusal)
@@ -115,7 +127,7 @@ public sealed partial class SyntheticTestValidator(FleetSnapshot fleet, IOptions
         Copy(candidate, test);
         test.Name = name!;
         test.Target = target!;
-        test.Port = type == ProbeType.Port ? port : null;
+        test.Port = type is ProbeType.Port or ProbeType.Tls ? port : null;
         test.FrequencySeconds = frequency;
         test.TimeoutSeconds = timeout;
         test.DegradedAboveMs = degradedAboveMs;
@@ -129,6 +141,8 @@ public sealed partial class SyntheticTestValidator(FleetSnapshot fleet, IOptions
     private static void CheckTarget(ProbeType type, string target, Action<string, string> error)
     {
         if (target.Length > 2048) { error("target", "Target must be at most 2048 characters."); return; }
+        // Its record type decides what a DNS name may be (PTR takes an IP): checked with the DNS fields.
+        if (type == ProbeType.Dns) return;
         if (type == ProbeType.Http)
         {
             if (!Uri.TryCreate(target, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || string.IsNullOrEmpty(url.Host))
@@ -196,5 +210,8 @@ public sealed partial class SyntheticTestValidator(FleetSnapshot fleet, IOptions
         to.BodyMustNotContain = from.BodyMustNotContain; to.FollowRedirects = from.FollowRedirects; to.MaxRedirects = from.MaxRedirects;
         to.VerifyTls = from.VerifyTls; to.CertificateExpiryWarningDays = from.CertificateExpiryWarningDays;
         to.JsonAssertions = [.. from.JsonAssertions];
+        to.DnsRecordType = from.DnsRecordType; to.DnsResolver = from.DnsResolver; to.DnsProtocol = from.DnsProtocol;
+        to.DnsExpectedAnswers = [.. from.DnsExpectedAnswers]; to.DnsExpectedRcode = from.DnsExpectedRcode;
+        to.TlsServerName = from.TlsServerName; to.TlsVerifyChain = from.TlsVerifyChain; to.TlsMinVersion = from.TlsMinVersion;
     }
 }

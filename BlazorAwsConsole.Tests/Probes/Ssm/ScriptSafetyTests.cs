@@ -115,6 +115,8 @@ public sealed class ScriptSafetyTests : IDisposable
     [InlineData(ProbeType.Traceroute)]
     [InlineData(ProbeType.Port)]
     [InlineData(ProbeType.Http)]
+    [InlineData(ProbeType.Dns)]
+    [InlineData(ProbeType.Tls)]
     public void Values_sit_quoted_at_the_top_and_the_logic_below_only_reads_them_double_quoted(ProbeType type)
     {
         var target = type == ProbeType.Http ? "http://127.0.0.1/$(id)" : "localhost";

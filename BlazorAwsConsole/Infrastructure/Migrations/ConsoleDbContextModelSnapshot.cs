@@ -771,9 +771,6 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
-                    b.Property<bool>("Degraded")
-                        .HasColumnType("INTEGER");
-
                     b.Property<double>("DurationMs")
                         .HasColumnType("REAL");
 
@@ -889,9 +886,6 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<int?>("DegradedAboveMs")
-                        .HasColumnType("INTEGER");
-
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
 
@@ -918,12 +912,6 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
-
-                    b.Property<string>("JsonAssertions")
-                        .IsRequired()
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT")
-                        .HasDefaultValueSql("'[]'");
 
                     b.Property<int>("MaxHops")
                         .HasColumnType("INTEGER");

@@ -43,6 +43,18 @@ public sealed class TestForm
     /// <summary>One JSON assertion per line: <c>PATH OP [VALUE]</c> (<see cref="Json.JsonAssertions.ParseLines"/>).</summary>
     public string JsonAssertionsText { get; set; } = "";
 
+    public string RecordType { get; set; } = "A";
+    public string? Resolver { get; set; }
+    public string Protocol { get; set; } = "udp";
+    /// <summary>One expected value per line.</summary>
+    public string ExpectedAnswersText { get; set; } = "";
+    public string ExpectedRcode { get; set; } = "NOERROR";
+
+    public string? ServerName { get; set; }
+    public bool VerifyChain { get; set; } = true;
+    /// <summary>Empty: any version.</summary>
+    public string MinTlsVersion { get; set; } = "";
+
     public static TestForm From(SyntheticTest t) => new()
     {
         Name = t.Name, Type = t.Type, Target = t.Target, Port = t.Port, FrequencySeconds = t.FrequencySeconds, TimeoutSeconds = t.TimeoutSeconds,
@@ -54,6 +66,9 @@ public sealed class TestForm
         BodyContains = t.BodyContains, BodyRegex = t.BodyMatchesRegex, BodyMustNotContain = t.BodyMustNotContain,
         FollowRedirects = t.FollowRedirects, MaxRedirects = t.MaxRedirects, VerifyTls = t.VerifyTls, CertExpiryWarningDays = t.CertificateExpiryWarningDays,
         JsonAssertionsText = Json.JsonAssertions.ToLines(t.JsonAssertions),
+        RecordType = t.DnsRecordType, Resolver = t.DnsResolver, Protocol = t.DnsProtocol, ExpectedAnswersText = string.Join("\n", t.DnsExpectedAnswers),
+        ExpectedRcode = t.DnsExpectedRcode,
+        ServerName = t.TlsServerName, VerifyChain = t.TlsVerifyChain, MinTlsVersion = t.TlsMinVersion ?? "",
     };
 
     /// <summary>The API input; a line of tags or headers that cannot be read is reported under its field.</summary>
@@ -65,7 +80,7 @@ public sealed class TestForm
         if (jsonError is not null && Type == ProbeType.Http) errors[Json.JsonAssertions.Field] = [jsonError];
         return new SyntheticTestDto
         {
-            Name = Name, Type = SyntheticTestDto.TypeName(Type), Target = Target, Port = Type == ProbeType.Port ? Port : null,
+            Name = Name, Type = SyntheticTestDto.TypeName(Type), Target = Target, Port = Type is ProbeType.Port or ProbeType.Tls ? Port : null,
             FrequencySeconds = FrequencySeconds, TimeoutSeconds = TimeoutSeconds, Enabled = Enabled,
             // An empty string means "the console itself" on input.
             SourceInstanceId = SourceInstanceId ?? "", Tags = tags, DegradedAboveMs = DegradedAboveMs ?? 0,
@@ -76,6 +91,10 @@ public sealed class TestForm
             BodyContains = BodyContains ?? "", BodyRegex = BodyRegex ?? "", BodyMustNotContain = BodyMustNotContain ?? "",
             FollowRedirects = FollowRedirects, MaxRedirects = MaxRedirects, VerifyTls = VerifyTls, CertExpiryWarningDays = CertExpiryWarningDays,
             JsonAssertions = jsonAssertions,
+            RecordType = RecordType, Resolver = Resolver ?? "", Protocol = Protocol,
+            ExpectedAnswers = [.. ExpectedAnswersText.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+            ExpectedRcode = ExpectedRcode,
+            ServerName = ServerName ?? "", VerifyChain = VerifyChain, MinTlsVersion = MinTlsVersion,
         };
     }
 

@@ -5,7 +5,8 @@ namespace BlazorAwsConsole.Probes.Runners;
 /// instance through SSM. <see cref="Reason"/> is one line a person can act on ("HTTP 503, expected
 /// 200-299", "100% packet loss (0/4 replies)", "connection refused"). <see cref="ResponseTimeMs"/>
 /// is the figure trends are drawn from: average round trip (ping), round trip to the destination
-/// (traceroute), connect time (port), total time (http); null when there was no response.
+/// (traceroute), connect time (port), total time (http), query time (dns), connect plus handshake
+/// (tls); null when there was no response.
 /// </summary>
 public sealed record ProbeOutcome
 {
@@ -19,6 +20,8 @@ public sealed record ProbeOutcome
     public TracerouteDetails? Traceroute { get; init; }
     public PortDetails? Port { get; init; }
     public HttpDetails? Http { get; init; }
+    public DnsDetails? Dns { get; init; }
+    public TlsDetails? Tls { get; init; }
 }
 
 public sealed record PingDetails

@@ -5,7 +5,7 @@ namespace BlazorAwsConsole.Probes.Runners;
 public static class ProbeRunnerRegistration
 {
     /// <summary>
-    /// The four runners as <see cref="IProbeRunner"/> singletons (each is stateless and safe to run
+    /// The runners, one per type, as <see cref="IProbeRunner"/> singletons (each is stateless and safe to run
     /// many times at once); resolve <c>IEnumerable&lt;IProbeRunner&gt;</c> and pick by <see cref="IProbeRunner.Type"/>.
     /// </summary>
     public static IServiceCollection AddProbeRunners(this IServiceCollection services)
@@ -18,6 +18,8 @@ public static class ProbeRunnerRegistration
         services.AddSingleton<IProbeRunner, TracerouteRunner>();
         services.AddSingleton<IProbeRunner, PortRunner>();
         services.AddSingleton<IProbeRunner, HttpRunner>();
+        services.AddSingleton<IProbeRunner, DnsRunner>();
+        services.AddSingleton<IProbeRunner, TlsRunner>();
         return services;
     }
 }

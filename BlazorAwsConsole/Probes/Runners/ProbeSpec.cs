@@ -57,4 +57,19 @@ public sealed record ProbeSpec
     public int CertificateExpiryWarningDays { get; init; } = 14;
     /// <summary>Checks on the JSON body (<see cref="Json.JsonAssertions"/>); empty: none.</summary>
     public IReadOnlyList<Json.JsonAssertion> JsonAssertions { get; init; } = [];
+
+    // DNS (the name to query is the target)
+    public string DnsRecordType { get; init; } = "A";
+    /// <summary><c>ip</c> or <c>ip:port</c>; null or empty asks the system's resolver.</summary>
+    public string? DnsResolver { get; init; }
+    /// <summary><c>udp</c> or <c>tcp</c>.</summary>
+    public string DnsProtocol { get; init; } = "udp";
+    public IReadOnlyList<string> DnsExpectedAnswers { get; init; } = [];
+    public string DnsExpectedRcode { get; init; } = "NOERROR";
+
+    // TLS (host in Target, port in Port — 443 when null — expiry warning in CertificateExpiryWarningDays)
+    public string? TlsServerName { get; init; }
+    public bool TlsVerifyChain { get; init; } = true;
+    /// <summary><c>1.0</c> to <c>1.3</c>, or null for any.</summary>
+    public string? TlsMinVersion { get; init; }
 }

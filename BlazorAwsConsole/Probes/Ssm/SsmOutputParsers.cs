@@ -18,6 +18,8 @@ public static class SsmOutputParsers
         if (string.IsNullOrWhiteSpace(stdout)) return Failure(NoOutputReason, startedAt, elapsedMs);
         var output = new SsmOutput(stdout);
         var duration = output.ElapsedMs ?? elapsedMs;
+        if (output.Missing is "dig or host")
+            return Failure("neither dig nor host is installed on the instance (install bind-utils on Amazon Linux, dnsutils or bind9-host on Ubuntu)", startedAt, duration);
         if (output.Missing is { } tool)
             return Failure($"{tool} is not installed on the instance (install the {PackageOf(tool)} package)", startedAt, duration);
         if (!output.Completed)
@@ -28,6 +30,8 @@ public static class SsmOutputParsers
             ProbeType.Traceroute => TracerouteOutputParser.Parse(output, spec),
             ProbeType.Port => PortOutputParser.Parse(output, spec),
             ProbeType.Http => HttpOutputParser.Parse(output, spec, startedAt),
+            ProbeType.Dns => DnsOutputParser.Parse(output, spec),
+            ProbeType.Tls => TlsOutputParser.Parse(output, spec, startedAt),
             _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Type, "unknown probe type"),
         };
         return outcome with { StartedAt = startedAt, DurationMs = duration };

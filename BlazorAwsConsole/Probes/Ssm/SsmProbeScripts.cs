@@ -28,6 +28,9 @@ public static class SsmProbeScripts
             // A TLS port check may connect twice more (handshake, then the exchange).
             ProbeType.Port => (PortValues(spec, timeout), spec.UseTls ? 2 * timeout : 0),
             ProbeType.Http => (HttpValues(spec, timeout), 0),
+            ProbeType.Dns => (DnsValues(spec, timeout), 0),
+            // The certificate is read by a second openssl after the handshake.
+            ProbeType.Tls => (TlsValues(spec, timeout), 2),
             _ => throw new SsmSpecException(nameof(ProbeSpec.Type), $"'{spec.Type}' has no instance script."),
         };
         var text = new StringBuilder()
@@ -117,6 +120,55 @@ public static class SsmProbeScripts
             ShellQuoting.Assign("BAC_CONTAINS", SsmSpecRules.Text(spec.BodyContains, 1024, nameof(ProbeSpec.BodyContains))),
             ShellQuoting.Assign("BAC_MUST_NOT_CONTAIN", SsmSpecRules.Text(spec.BodyMustNotContain, 1024, nameof(ProbeSpec.BodyMustNotContain))),
             ShellQuoting.Assign("BAC_WANT_BODY", string.IsNullOrEmpty(spec.BodyMatchesRegex) && spec.JsonAssertions.Count == 0 ? "0" : "1"),
+            ShellQuoting.Assign("BAC_DEADLINE", Int(timeout)),
+        ];
+    }
+
+    private static IEnumerable<string> DnsValues(ProbeSpec spec, int timeout)
+    {
+        var type = (spec.DnsRecordType ?? "").Trim().ToUpperInvariant();
+        if (!DnsQuery.RecordTypes.Contains(type))
+            throw new SsmSpecException(nameof(ProbeSpec.DnsRecordType), $"must be one of {string.Join(", ", DnsQuery.RecordTypes)}.");
+        var target = spec.Target?.Trim() ?? "";
+        if (!DnsQuery.IsQueryName(target, type))
+            throw new SsmSpecException(nameof(ProbeSpec.Target), $"'{(target.Length <= 60 ? target : target[..60] + "…")}' is not a name to query (letters, digits, '-', '_', '.').");
+        var protocol = (spec.DnsProtocol ?? "udp").Trim().ToLowerInvariant();
+        if (!DnsQuery.Protocols.Contains(protocol)) throw new SsmSpecException(nameof(ProbeSpec.DnsProtocol), "must be udp or tcp.");
+        System.Net.IPEndPoint? resolver = null;
+        if (!string.IsNullOrWhiteSpace(spec.DnsResolver) && (resolver = DnsQuery.ParseResolver(spec.DnsResolver, out var error)) is null)
+            throw new SsmSpecException(nameof(ProbeSpec.DnsResolver), error!);
+        var name = DnsQuery.QuestionName(target, type);
+        return
+        [
+            // A final dot: host would otherwise try the instance's search domains too.
+            ShellQuoting.Assign("BAC_NAME", name.EndsWith('.') ? name : name + "."),
+            ShellQuoting.Assign("BAC_TYPE", type),
+            ShellQuoting.Assign("BAC_PROTOCOL", protocol),
+            ShellQuoting.Assign("BAC_SERVER", resolver?.Address.ToString() ?? ""),
+            ShellQuoting.Assign("BAC_PORT", Int(resolver?.Port ?? DnsQuery.DefaultPort)),
+            ShellQuoting.Assign("BAC_WAIT", Int(timeout)),
+            // dig and host give up after BAC_WAIT; the outer limit only catches a tool that hangs.
+            ShellQuoting.Assign("BAC_DEADLINE", Int(timeout + 1)),
+        ];
+    }
+
+    private static IEnumerable<string> TlsValues(ProbeSpec spec, int timeout)
+    {
+        var host = SsmSpecRules.Host(spec.Target, nameof(ProbeSpec.Target));
+        SsmSpecRules.NotLinkLocal(host, spec.LinkLocalAllowList, nameof(ProbeSpec.Target));
+        var port = SsmSpecRules.Range(spec.Port ?? TlsCheck.DefaultPort, 1, 65_535, nameof(ProbeSpec.Port));
+        var serverName = string.IsNullOrWhiteSpace(spec.TlsServerName) ? null : SsmSpecRules.Host(spec.TlsServerName, nameof(ProbeSpec.TlsServerName));
+        if (serverName is not null && SsmSpecRules.IsIpLiteral(serverName))
+            throw new SsmSpecException(nameof(ProbeSpec.TlsServerName), "must be a host name (an IP address is never sent as SNI).");
+        var checkName = serverName ?? host;
+        return
+        [
+            ShellQuoting.Assign("BAC_HOST", host),
+            ShellQuoting.Assign("BAC_PORT", Int(port)),
+            // openssl sends no SNI for an IP address; a name is sent as given.
+            ShellQuoting.Assign("BAC_SNI", serverName ?? (SsmSpecRules.IsIpLiteral(host) ? "" : host)),
+            ShellQuoting.Assign("BAC_CHECK_NAME", checkName),
+            ShellQuoting.Assign("BAC_CHECK_IP", SsmSpecRules.IsIpLiteral(checkName) ? "1" : "0"),
             ShellQuoting.Assign("BAC_DEADLINE", Int(timeout)),
         ];
     }

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+
+namespace BlazorAwsConsole.Tests.Fixtures;
+
+/// <summary>
+/// A real TLS endpoint: <c>openssl s_server</c> on 127.0.0.1, a free port, serving a certificate the
+/// test made (with its CA as the chain, when given), optionally limited to one TLS version, and
+/// optionally a second certificate for one SNI name (<c>-servername</c>/<c>-cert2</c>).
+/// </summary>
+public sealed class OpensslServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _directory;
+
+    private OpensslServer(Process process, int port, string directory)
+    {
+        _process = process;
+        Port = port;
+        _directory = directory;
+    }
+
+    public int Port { get; }
+
+    /// <param name="tlsVersion">e.g. "-tls1_2" to speak only TLS 1.2; null for the defaults.</param>
+    public static async Task<OpensslServer> StartAsync(X509Certificate2 certificate, X509Certificate2? chain = null, string? tlsVersion = null,
+        (string Name, X509Certificate2 Certificate)? sniCertificate = null)
+    {
+        var directory = Directory.CreateTempSubdirectory("bac-tls-").FullName;
+        var (cert, key) = TestCertificates.WritePem(certificate, directory, "server");
+        var port = MotoFixture.FreePort();
+        var start = new ProcessStartInfo("openssl") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var argument in new[] { "s_server", "-accept", $"127.0.0.1:{port}", "-cert", cert, "-key", key, "-www", "-quiet" }) start.ArgumentList.Add(argument);
+        if (chain is not null)
+        {
+            var chainFile = Path.Combine(directory, "chain.crt");
+            await File.WriteAllTextAsync(chainFile, chain.ExportCertificatePem());
+            start.ArgumentList.Add("-cert_chain");
+            start.ArgumentList.Add(chainFile);
+        }
+        if (tlsVersion is not null) start.ArgumentList.Add(tlsVersion);
+        if (sniCertificate is { } sni)
+        {
+            var (cert2, key2) = TestCertificates.WritePem(sni.Certificate, directory, "sni");
+            foreach (var argument in new[] { "-servername", sni.Name, "-cert2", cert2, "-key2", key2 }) start.ArgumentList.Add(argument);
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("openssl did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new OpensslServer(process, port, directory);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline && !process.HasExited)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return server;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+        await server.DisposeAsync();
+        throw new InvalidOperationException($"openssl s_server did not listen on {port}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+}

@@ -1,0 +1,26 @@
+namespace BlazorAwsConsole.Probes.Runners;
+
+/// <summary>What a TLS test's handshake and the server's (leaf) certificate showed.</summary>
+public sealed record TlsDetails
+{
+    public string? Subject { get; init; }
+    public string? Issuer { get; init; }
+    public DateTimeOffset? NotBefore { get; init; }
+    public DateTimeOffset? NotAfter { get; init; }
+    /// <summary>Calendar days (UTC) from the run to the certificate's last day; negative once it expired.</summary>
+    public int? DaysLeft { get; init; }
+    /// <summary>As OpenSSL names it: TLSv1.2, TLSv1.3.</summary>
+    public string? TlsVersion { get; init; }
+    public string? CipherSuite { get; init; }
+    /// <summary>The chain builds to a root this machine trusts (reported also when <c>verifyChain</c> is off).</summary>
+    public bool? ChainValid { get; init; }
+    /// <summary>The certificate names the server name (SNI) asked for.</summary>
+    public bool? HostnameMatches { get; init; }
+    /// <summary>Subject alternative names: DNS names and IP addresses.</summary>
+    public List<string> Sans { get; init; } = [];
+    public double? ConnectMs { get; init; }
+    /// <summary>The TLS handshake alone, after the TCP connect.</summary>
+    public double? HandshakeMs { get; init; }
+    /// <summary>Why the chain is not trusted, in the platform's words (e.g. "UntrustedRoot: self-signed certificate"); null when it is.</summary>
+    public string? ChainError { get; init; }
+}

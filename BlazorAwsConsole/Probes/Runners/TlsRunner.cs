@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+
+namespace BlazorAwsConsole.Probes.Runners;
+
+/// <summary>
+/// TLS certificate test: a fresh TCP connection to the target's port (the link-local guard applies,
+/// as for port checks), a TLS handshake sending the server name as SNI, then the server's leaf
+/// certificate read and judged by <see cref="TlsCheck"/>. The handshake accepts any certificate so
+/// that an untrusted or mismatched one is still reported in full; the platform's own verdict on
+/// chain and name is kept and decides.
+/// </summary>
+public sealed class TlsRunner(TimeProvider time) : IProbeRunner
+{
+    public ProbeType Type => ProbeType.Tls;
+
+    public async Task<ProbeOutcome> RunAsync(ProbeSpec spec, CancellationToken cancellationToken)
+    {
+        var startedAt = time.GetUtcNow();
+        var start = Stopwatch.GetTimestamp();
+        TlsDetails? details = null;
+        ProbeOutcome Done(string? failure, string? success = null) => new()
+        {
+            Success = failure is null,
+            Reason = failure ?? success!,
+            StartedAt = startedAt,
+            DurationMs = TcpDialer.Ms(start, Stopwatch.GetTimestamp()),
+            ResponseTimeMs = details?.ConnectMs + details?.HandshakeMs,
+            Tls = details,
+        };
+
+        var port = spec.Port ?? TlsCheck.DefaultPort;
+        if (port is < 1 or > 65535) return Done("port must be between 1 and 65535");
+        var host = spec.Target.Trim().Trim('[', ']');
+        var serverName = TlsCheck.ServerName(spec);
+        var seconds = spec.Timeout.TotalSeconds;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(spec.Timeout);
+        var phase = "connect";
+        try
+        {
+            var dialed = await TcpDialer.DialAsync(host, port, spec.LinkLocalAllowList, timeout.Token);
+            using var socket = dialed.Socket;
+            details = new TlsDetails { ConnectMs = TcpDialer.Ms(dialed.ResolvedAt, dialed.ConnectedAt) };
+            phase = "TLS handshake";
+            X509Certificate2? leaf = null;
+            var policyErrors = SslPolicyErrors.None;
+            string? chainError = null;
+            await using var ssl = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
+            var begun = Stopwatch.GetTimestamp();
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = serverName,
+                // Judged after the handshake (TlsCheck), so an untrusted certificate is still read and reported.
+                RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
+                {
+                    if (certificate is not null) leaf = new X509Certificate2(certificate);
+                    policyErrors = errors;
+                    chainError = ChainError(chain, errors);
+                    return true;
+                },
+            }, timeout.Token);
+            var handshakeMs = TcpDialer.Ms(begun, Stopwatch.GetTimestamp());
+            if (leaf is null) return Done($"{host}:{port} sent no certificate");
+            var now = time.GetUtcNow();
+            using (leaf)
+            {
+                details = details with
+                {
+                    HandshakeMs = handshakeMs,
+                    Subject = leaf.Subject,
+                    Issuer = leaf.Issuer,
+                    NotBefore = new DateTimeOffset(leaf.NotBefore.ToUniversalTime(), TimeSpan.Zero),
+                    NotAfter = new DateTimeOffset(leaf.NotAfter.ToUniversalTime(), TimeSpan.Zero),
+                    DaysLeft = TlsCheck.DaysLeft(new DateTimeOffset(leaf.NotAfter.ToUniversalTime(), TimeSpan.Zero), now),
+                    TlsVersion = TlsCheck.VersionName(ssl.SslProtocol),
+                    CipherSuite = ssl.NegotiatedCipherSuite.ToString(),
+                    ChainValid = (policyErrors & SslPolicyErrors.RemoteCertificateChainErrors) == 0,
+                    ChainError = chainError,
+                    HostnameMatches = (policyErrors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0,
+                    Sans = SubjectAlternativeNames(leaf),
+                };
+            }
+            var failure = TlsCheck.Failure(spec, details, now);
+            return Done(failure, failure is null ? TlsCheck.Success(details) : null);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Done(phase == "connect"
+                ? $"no answer from {host}:{port} within {seconds:0.#} s"
+                : $"{host}:{port} did not finish the TLS handshake within {seconds:0.#} s");
+        }
+        catch (DialRefusedException ex)
+        {
+            return Done(ex.Message);
+        }
+        catch (SocketException ex) when (phase == "connect")
+        {
+            return Done(ex.SocketErrorCode == SocketError.ConnectionRefused
+                ? $"connection refused by {host}:{port}"
+                : $"cannot connect to {host}:{port}: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or AuthenticationException)
+        {
+            return Done($"TLS handshake with {host}:{port} failed: {Innermost(ex).Message}");
+        }
+    }
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException is not null) ex = ex.InnerException;
+        return ex;
+    }
+
+    /// <summary>The chain's own statuses ("UntrustedRoot: self-signed certificate"); null when the chain is trusted.</summary>
+    private static string? ChainError(X509Chain? chain, SslPolicyErrors errors)
+    {
+        if ((errors & SslPolicyErrors.RemoteCertificateChainErrors) == 0) return null;
+        var statuses = chain?.ChainStatus.Where(s => s.Status != X509ChainStatusFlags.NoError)
+            .Select(s => $"{s.Status}: {s.StatusInformation.Trim()}").Distinct().ToList();
+        return statuses is { Count: > 0 } ? string.Join("; ", statuses) : "the chain could not be built";
+    }
+
+    internal static List<string> SubjectAlternativeNames(X509Certificate2 certificate)
+    {
+        var names = new List<string>();
+        foreach (var extension in certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>())
+        {
+            names.AddRange(extension.EnumerateDnsNames());
+            names.AddRange(extension.EnumerateIPAddresses().Select(a => a.ToString()));
+        }
+        return names;
+    }
+}
