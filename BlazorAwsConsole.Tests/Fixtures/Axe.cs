@@ -12,7 +12,9 @@ public static class Axe
     /// <summary>Waits until the page stops animating (a dialog fading in has half-contrast text), then runs axe.</summary>
     public static async Task<AxeResult> RunAsync(IPage page)
     {
-        await page.WaitForFunctionAsync("() => document.getAnimations().every(a => a.playState !== 'running')", null,
+        // Endless animations (a progress spinner) never finish and do not change colours; wait for the others.
+        await page.WaitForFunctionAsync(
+            "() => document.getAnimations().every(a => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity)", null,
             new PageWaitForFunctionOptions { Timeout = 15_000 });
         return await page.RunAxe(new AxeRunOptions
         {

@@ -34,8 +34,9 @@ public static class ConsoleTheme
             Surface = "#1b2129",
             AppbarBackground = "#0f1319",
             DrawerBackground = "#151a21",
-            // MudBlazor's default hover is bright enough to sink coloured links in a hovered row below 4.5:1.
+            // MudBlazor's default hover and stripes are bright enough to sink coloured links in those rows below 4.5:1.
             TableHover = "rgba(255,255,255,0.06)",
+            TableStriped = "rgba(255,255,255,0.04)",
         },
         PaletteLight = new PaletteLight
         {
