@@ -184,13 +184,14 @@ public sealed class KeyboardBrowserTests(BrowserFixture browser, A11yConsole con
     /// <summary>Focus is inside the dialog when it opens and stays there however often Tab or Shift+Tab is pressed.</summary>
     private static async Task ExpectFocusTrappedAsync(IPage page, ILocator dialog)
     {
-        // The dialog's data-testid sits on MudBlazor's .mud-dialog element, which holds its title, content and actions.
-        await ExpectFocusInsideAsync(dialog, "when it opens");
+        // The whole dialog (title, content and actions) is the .mud-dialog around the element carrying the test id.
+        var container = dialog.Locator("xpath=ancestor-or-self::div[contains(concat(' ', normalize-space(@class), ' '), ' mud-dialog ')][1]");
+        await ExpectFocusInsideAsync(container, "when it opens");
         foreach (var key in new[] { "Tab", "Shift+Tab" })
         for (var i = 0; i < 25; i++)
         {
             await page.Keyboard.PressAsync(key);
-            await ExpectFocusInsideAsync(dialog, $"after {i + 1} × {key}");
+            await ExpectFocusInsideAsync(container, $"after {i + 1} × {key}");
         }
     }
 }
