@@ -20,15 +20,19 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (CliUsage.AsksForHelp(args)) return await CliUsage.ShowAsync(Console.Out);
         switch (args)
         {
             case ["migrate", .. var rest]:
                 return await AdminCli.MigrateAsync(Build(rest));
-            case ["user", "add", var name, .. var rest]:
+            case ["user", "add", var name, .. var rest] when !name.StartsWith('-'):
                 return await AccessCli.AddUserAsync(name, rest);
             case ["apikey", "create", .. var rest]:
                 return await AccessCli.CreateApiKeyAsync(rest);
+            case ["user" or "apikey", ..]:
+                return await CliUsage.ShowAsync(Console.Error, $"Incomplete command: {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))}");
         }
+        if (CliUsage.UnknownVerb(args) is { } verb) return await CliUsage.ShowAsync(Console.Error, $"Unknown command '{verb}'.");
 
         await using var app = Build(args);
         if (await app.Services.GetRequiredService<SandboxLauncher>().PrepareAsync(app.Lifetime.ApplicationStopping) is { } problem)

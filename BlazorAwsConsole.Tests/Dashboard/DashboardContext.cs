@@ -52,6 +52,8 @@ public abstract class DashboardContext : ComponentContext
         Services.AddSingleton<ProbeOverview>();
         Services.AddSingleton<RecentChanges>();
         Services.AddSingleton<HealthWarnings>();
+        Services.AddOptions<WallOptions>();
+        Services.AddSingleton<StoppedInstancePolicy>();
     }
 
     protected ProbeCatalog Catalog => Services.GetRequiredService<ProbeCatalog>();

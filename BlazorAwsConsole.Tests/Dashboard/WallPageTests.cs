@@ -48,7 +48,8 @@ public sealed class WallPageTests : DashboardContext
         var page = RenderPage<WallPage>();
         page.WaitForAssertion(() => page.Find("[data-testid=wall-running]").TextContent.Should().Be("3"));
 
-        Snapshot.Apply([Instance("i-00000000000000003", "api-1", "eu-west-1", "stopped")], []);
+        // Tagged env=prod: a stopped instance the wall counts as a problem by default (Wall:StoppedProblemTags).
+        Snapshot.Apply([Instance("i-00000000000000003", "api-1", "eu-west-1", "stopped", ("env", "prod"))], []);
         Feed.Publish(new FleetChanged([], ["eu-west-1"]));
         var failure = Result(2, ProbeType.Port, false, null, DateTime.UtcNow);
         Board.Record([failure]);

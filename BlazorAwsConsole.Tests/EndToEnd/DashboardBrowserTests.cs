@@ -25,7 +25,8 @@ public sealed class DashboardBrowserTests(BrowserFixture browser, ITestOutputHel
         await _moto.InitializeAsync();
         _web = await Ec2Fleet.LaunchAsync(_moto.Ec2("us-east-1"), "dash-web");
         _api = await Ec2Fleet.LaunchAsync(_moto.Ec2("us-east-1"), "dash-api");
-        _batch = await Ec2Fleet.LaunchAsync(_moto.Ec2("eu-west-1"), "dash-batch");
+        // env=prod: the wall counts it as a problem when stopped (Wall:StoppedProblemTags).
+        _batch = await Ec2Fleet.LaunchAsync(_moto.Ec2("eu-west-1"), "dash-batch", ("env", "prod"));
         _console = await ConsoleHost.StartAsync(_moto);
         await _console.SyncAsync();
         _console.Get<FleetSnapshot>().Count.Should().Be(3);

@@ -11,6 +11,8 @@ public static class DashboardFeature
         services.AddSingleton<ProbeOverview>();
         services.AddSingleton<RecentChanges>();
         services.AddSingleton<HealthWarnings>();
+        services.AddOptions<WallOptions>().BindConfiguration(WallOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<StoppedInstancePolicy>();
         // The alert engine owns the board; until it is registered (Alerts feature) the dashboard reads an empty one.
         return builder;
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using BlazorAwsConsole.Alerts;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
@@ -26,6 +27,7 @@ public sealed partial class WallPage : IDisposable
     [Inject] private HealthWarnings Health { get; set; } = default!;
     [Inject] private LiveFeed Feed { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private StoppedInstancePolicy StoppedPolicy { get; set; } = default!;
 
     private DashboardLive? _live;
     private IReadOnlyList<WallTile> _tiles = [];
@@ -37,13 +39,17 @@ public sealed partial class WallPage : IDisposable
     private IReadOnlyDictionary<string, int> _regions = new Dictionary<string, int>();
     private int _total;
     private int _running;
+    private int _stoppedExpected;
     private DateTime _asOf;
 
     protected override void OnInitialized() => _live = new DashboardLive(Feed, Time, InvokeAsync, StateHasChanged);
 
-    private Task LoadTiles(CancellationToken _)
+    private async Task LoadTiles(CancellationToken cancellationToken)
     {
         var states = Fleet.CountsByState;
+        // Only stopped instances a rule says matter are a problem; the others are counted in the footer.
+        var stopped = await StoppedPolicy.CountAsync(Fleet.Instances, cancellationToken);
+        _stoppedExpected = stopped.Expected;
         var alerts = AlertBoard.OpenBySeverity;
         var tests = Probes.Summary();
         _tiles = WallTile.ProblemsFirst(
@@ -53,11 +59,13 @@ public sealed partial class WallPage : IDisposable
             new WallTile("alerts-critical", "Critical alerts", alerts.GetValueOrDefault(AlertSeverity.Critical), 2),
             new WallTile("alerts-warning", "Warning alerts", alerts.GetValueOrDefault(AlertSeverity.Warning), 1),
             new WallTile("stale-regions", "Stale regions", Health.StaleRegions().Count, 1),
-            new WallTile("stopped", "Stopped instances", states.GetValueOrDefault("stopped"), 1),
+            new WallTile("stopped", "Stopped (watched)", stopped.Problem, 1),
             new WallTile("in-transition", "Pending / stopping", TransitionStates.Sum(s => states.GetValueOrDefault(s)), 1),
         ]);
-        return Task.CompletedTask;
     }
+
+    /// <summary>Big figures with thousands separators ("10,000") whatever the culture (InvariantGlobalization is on).</summary>
+    internal static string Figure(int count) => count.ToString("N0", CultureInfo.InvariantCulture);
 
     private Task LoadTests(CancellationToken _)
     {
