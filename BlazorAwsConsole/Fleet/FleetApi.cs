@@ -119,10 +119,11 @@ public static partial class FleetApi
         return TypedResults.Ok(new PagedList<ChangeDto>(items.Select(ChangeDto.From).ToList(), total, paging.Page, paging.PageSize));
     }
 
-    private static async Task<Ok<IReadOnlyList<RegionDto>>> ListRegions(FleetQueries queries, FleetSnapshot snapshot, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<RegionDto>>> ListRegions(FleetQueries queries, FleetSnapshot snapshot, Events.EventQueueBoard events,
+        CancellationToken cancellationToken)
     {
         var regions = await queries.RegionsAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<RegionDto>>(regions.Select(r => RegionDto.From(r, snapshot.Region(r.Code))).ToList());
+        return TypedResults.Ok<IReadOnlyList<RegionDto>>(regions.Select(r => RegionDto.From(r, snapshot.Region(r.Code), events.For(r.Code))).ToList());
     }
 
     private static ValidationProblem MalformedId(string instanceId) => TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -138,8 +139,13 @@ public static partial class FleetApi
     });
 }
 
-public sealed record RegionDto(string Code, string Name, bool Enabled, DateTime? LastSyncedAt, string? LastError, bool Stale, int Instances)
+/// <param name="EventQueueUrl">The SQS queue of the region's EC2 events (null: none).</param>
+/// <param name="LastEventAt">When this node last applied an event from it.</param>
+/// <param name="EventsError">Why the queue cannot be read now; null while it is read (or without a queue).</param>
+public sealed record RegionDto(string Code, string Name, bool Enabled, DateTime? LastSyncedAt, string? LastError, bool Stale, int Instances,
+    string? EventQueueUrl, DateTime? LastEventAt, string? EventsError)
 {
-    public static RegionDto From(WatchedRegion region, RegionSyncStatus? status) => new(
-        region.Code, region.Name, region.Enabled, status?.LastSyncedAt, status?.LastError, status?.IsStale ?? false, status?.InstanceCount ?? 0);
+    public static RegionDto From(WatchedRegion region, RegionSyncStatus? status, Events.EventQueueStatus? events) => new(
+        region.Code, region.Name, region.Enabled, status?.LastSyncedAt, status?.LastError, status?.IsStale ?? false, status?.InstanceCount ?? 0,
+        region.EventQueueUrl, events?.LastEventAt, events?.Error);
 }

@@ -35,4 +35,6 @@ public enum ChangeKind
     TtlExpired,
     /// <summary>Someone moved a jump server's expiry.</summary>
     TtlExtended,
+    /// <summary>AWS told about the instance through its event queue: a Spot interruption warning, a rebalance recommendation, an AWS Health event.</summary>
+    AwsNotice,
 }

@@ -84,6 +84,7 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
         {
             region.HasKey(r => r.Code);
             region.Property(r => r.Code).HasMaxLength(32);
+            region.Property(r => r.EventQueueUrl).HasMaxLength(2048);
         });
 
         model.Entity<JumpServerTemplate>(template =>
