@@ -11,13 +11,15 @@ public static class EventQueueSetup
     /// <returns>The queue URL the commands print last.</returns>
     public static async Task<string> CreateAsync(MotoFixture moto, string region)
     {
-        var start = new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", EventQueueCommands.For(region)])
+        // The commands as shown; only the endpoint is moto's (the CLI's AWS_ENDPOINT_URL is not honoured by every service in CLI v1).
+        var script = "aws() { command aws --endpoint-url \"$MOTO_ENDPOINT\" \"$@\"; }\n" + EventQueueCommands.For(region);
+        var start = new ProcessStartInfo("bash", ["-euo", "pipefail", "-c", script])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment["AWS_ENDPOINT_URL"] = moto.Endpoint;
+        start.Environment["MOTO_ENDPOINT"] = moto.Endpoint;
         start.Environment["AWS_ACCESS_KEY_ID"] = "test";
         start.Environment["AWS_SECRET_ACCESS_KEY"] = "test";
         start.Environment["AWS_PAGER"] = "";

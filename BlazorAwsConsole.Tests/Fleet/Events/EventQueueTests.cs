@@ -55,9 +55,9 @@ public sealed class EventQueueConsole : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Console.DisposeAsync();
-        Events.Dispose();
-        Sqs.Dispose();
+        if (Console is not null) await Console.DisposeAsync();
+        Events?.Dispose();
+        Sqs?.Dispose();
         await Moto.DisposeAsync();
     }
 }
@@ -70,19 +70,16 @@ public sealed class EventQueueTests(EventQueueConsole fixture) : IClassFixture<E
     public async Task A_stop_made_behind_the_console_arrives_through_the_queue_without_a_poll()
     {
         var id = await fixture.LaunchAsync("events-web");
-        var before = (await Detail(id)).GetProperty("recentChanges").GetArrayLength();
 
         await Ec2Fleet.StopAsync(fixture.Moto.Ec2(EventQueueConsole.Region), id);
         await fixture.Events.PutStateChangeAsync(id, "stopped");
 
         await WaitUntilAsync(async () => (await Detail(id)).GetProperty("instance").GetProperty("state").GetString() == "stopped",
             "the stop reaches the API through the queue");
-        var detail = await Detail(id);
-        var change = detail.GetProperty("recentChanges")[0];
-        change.GetProperty("field").GetString().Should().Be("state");
+        var change = (await Detail(id)).GetProperty("recentChanges").EnumerateArray().First(c => c.GetProperty("field").GetString() == "state");
+        change.GetProperty("oldValue").GetString().Should().Be("running");
         change.GetProperty("newValue").GetString().Should().Be("stopped");
         change.GetProperty("changedBy").GetString().Should().Be("event");
-        detail.GetProperty("recentChanges").GetArrayLength().Should().Be(before + 1);
 
         var region = (await _console.Http.GetFromJsonAsync<JsonElement>("/api/regions"))!.EnumerateArray()
             .Single(r => r.GetProperty("code").GetString() == EventQueueConsole.Region);
@@ -101,7 +98,9 @@ public sealed class EventQueueTests(EventQueueConsole fixture) : IClassFixture<E
         var changesBefore = await TotalChangesAsync();
 
         await fixture.Sqs.SendMessageAsync(fixture.QueueUrl, "this is not JSON {");
-        await fixture.Events.PutEventAsync("aws.s3", "Object Created", new { bucket = new { name = "logs" } }, []);
+        // A foreign event reaches the queue when another rule shares it (the console's own rules let none through).
+        await fixture.Sqs.SendMessageAsync(fixture.QueueUrl,
+            """{"version":"0","id":"1","detail-type":"Object Created","source":"aws.s3","account":"123456789012","time":"2026-11-28T10:00:00Z","region":"us-east-1","resources":[],"detail":{"bucket":{"name":"logs"}}}""");
         await fixture.Events.PutStateChangeAsync("i-0123456789abcdef0", "stopped");
         await WaitUntilAsync(() => Task.FromResult(board.For(EventQueueConsole.Region)!.MessagesRejected >= rejectedBefore + 3),
             "the three poison messages are rejected");
@@ -112,7 +111,8 @@ public sealed class EventQueueTests(EventQueueConsole fixture) : IClassFixture<E
 
         await WaitUntilAsync(async () => (await Detail(id)).GetProperty("instance").GetProperty("state").GetString() == "stopped",
             "the good event after the poison still arrives");
-        (await TotalChangesAsync()).Should().Be(changesBefore + 1);
+        var after = await _console.Http.GetFromJsonAsync<JsonElement>($"/api/changes?pageSize={await TotalChangesAsync() - changesBefore}");
+        after.GetProperty("items").EnumerateArray().Should().OnlyContain(c => c.GetProperty("instanceId").GetString() == id, "only the good event changed anything");
         await WaitUntilAsync(async () => await fixture.MessagesLeftAsync() == 0, "poison and good messages are all deleted");
     }
 
@@ -163,8 +163,8 @@ public sealed class EventQueueTests(EventQueueConsole fixture) : IClassFixture<E
         }
         finally
         {
+            // The queue keeps its 2 s visibility timeout: moto applies a new one to messages already in flight.
             await _console.SetRegionEndpointAsync(EventQueueConsole.Region, null);
-            await fixture.Sqs.SetQueueAttributesAsync(fixture.QueueUrl, new Dictionary<string, string> { ["VisibilityTimeout"] = "60" });
         }
 
         await WaitUntilAsync(async () => (await Detail(id)).GetProperty("instance").GetProperty("state").GetString() == "stopped",

@@ -17,7 +17,7 @@ public static class EventQueueCommands
 
     public static string For(string region) => $$$$"""
         # EC2 events of {{{{region}}}} for BlazorAwsConsole (bash; needs sqs:*, events:* and sts:GetCallerIdentity)
-        export AWS_REGION={{{{region}}}}
+        export AWS_REGION={{{{region}}}} AWS_DEFAULT_REGION={{{{region}}}}
         ACCOUNT=$(aws sts get-caller-identity --query Account --output text)
         QUEUE_ARN=arn:aws:sqs:{{{{region}}}}:$ACCOUNT:{{{{QueueName}}}}
         cd "$(mktemp -d)"
