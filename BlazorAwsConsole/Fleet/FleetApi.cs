@@ -38,7 +38,7 @@ public static partial class FleetApi
 
     private static async Task<Results<Ok<PagedList<InstanceDto>>, ValidationProblem>> ListInstances(
         FleetQueries queries, FleetSnapshot snapshot, CancellationToken cancellationToken,
-        string? region = null, string? state = null, string? tag = null, string? q = null, int? page = null, int? pageSize = null)
+        string? region = null, string? state = null, string? tag = null, string? q = null, int? page = null, int? pageSize = null, string? health = null)
     {
         var errors = new Dictionary<string, string[]>();
         var paging = Paging.Read(page, pageSize, errors);
@@ -51,6 +51,10 @@ public static partial class FleetApi
         {
             errors["state"] = [$"Unknown state '{state}'. Allowed: {string.Join(", ", InstanceFilter.States)}."];
         }
+        if (!string.IsNullOrEmpty(health) && !FleetHealth.Filters.Contains(health))
+        {
+            errors["health"] = [$"Unknown health filter '{health}'. Allowed: {string.Join(", ", FleetHealth.Filters)}."];
+        }
         string? tagKey = null, tagValue = null;
         if (!string.IsNullOrEmpty(tag))
         {
@@ -60,7 +64,7 @@ public static partial class FleetApi
         }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        var (items, total) = queries.Instances(new InstanceFilter(region, state, tagKey, tagValue, q), paging.Page, paging.PageSize);
+        var (items, total) = queries.Instances(new InstanceFilter(region, state, tagKey, tagValue, q, health), paging.Page, paging.PageSize);
         return TypedResults.Ok(new PagedList<InstanceDto>(
             items.Select(i => InstanceDto.From(i, snapshot.Region(i.Region))).ToList(), total, paging.Page, paging.PageSize));
     }

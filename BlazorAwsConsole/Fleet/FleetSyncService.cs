@@ -189,6 +189,7 @@ public sealed class FleetSyncService(
         try
         {
             var instances = await inventory.ListAsync(region, cancellationToken);
+            await AddHealthAsync(region, instances, cancellationToken);
             metrics?.RegionSynced(region.Code, Stopwatch.GetElapsedTime(started).TotalSeconds, failed: false);
             return new RegionFetch(region, instances, null);
         }
@@ -218,6 +219,27 @@ public sealed class FleetSyncService(
         if (!events.IsFlowing(region.Code, answeredWithin)) return true;
         // Half an interval of slack: the trigger fires every PollInterval, and the last sync finished a little after it fired.
         return now - last >= PollIntervalWithEvents - PollInterval / 2;
+    }
+
+    /// <summary>
+    /// Adds status checks and scheduled events to the instances just listed. When DescribeInstanceStatus
+    /// fails the instances still sync, carrying none, so their stored checks stay as they were.
+    /// </summary>
+    private async Task AddHealthAsync(WatchedRegion region, List<Instance> instances, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var health = await inventory.StatusAsync(region, cancellationToken);
+            foreach (var instance in instances)
+            {
+                if (health.TryGetValue(instance.InstanceId, out var found)) (instance.StatusChecks, instance.ScheduledEvents) = found;
+                else instance.StatusChecks = new StatusChecks(); // EC2 lists every instance with IncludeAllInstances; absent means not applicable
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Status checks of {Region} could not be read: {Reason}", region.Code, AwsErrors.Describe(ex));
+        }
     }
 
     private RegionSyncStatus NextStatus(RegionFetch result, DateTime now)

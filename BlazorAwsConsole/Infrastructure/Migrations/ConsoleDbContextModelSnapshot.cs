@@ -486,6 +486,10 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ScheduledEvents")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("SecurityGroups")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -496,6 +500,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("StateChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusChecks")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SubnetId")

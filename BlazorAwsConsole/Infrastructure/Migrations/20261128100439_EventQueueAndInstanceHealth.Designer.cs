@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BlazorAwsConsole.Infrastructure.Migrations
 {
     [DbContext(typeof(ConsoleDbContext))]
-    [Migration("20261128092804_RegionEventQueue")]
-    partial class RegionEventQueue
+    [Migration("20261128100439_EventQueueAndInstanceHealth")]
+    partial class EventQueueAndInstanceHealth
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -489,6 +489,10 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ScheduledEvents")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("SecurityGroups")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -499,6 +503,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("StateChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusChecks")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SubnetId")

@@ -1,0 +1,39 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace BlazorAwsConsole.Infrastructure.Migrations
+{
+    /// <inheritdoc />
+    public partial class EventQueueAndInstanceHealth : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "ScheduledEvents",
+                table: "Instances",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
+                name: "StatusChecks",
+                table: "Instances",
+                type: "TEXT",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "ScheduledEvents",
+                table: "Instances");
+
+            migrationBuilder.DropColumn(
+                name: "StatusChecks",
+                table: "Instances");
+        }
+    }
+}
