@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BlazorAwsConsole.Infrastructure.Migrations
 {
     [DbContext(typeof(ConsoleDbContext))]
-    [Migration("20261128100439_EventQueueAndInstanceHealth")]
+    [Migration("20261128100804_EventQueueAndInstanceHealth")]
     partial class EventQueueAndInstanceHealth
     {
         /// <inheritdoc />

@@ -11,6 +11,13 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<string>(
+                name: "EventQueueUrl",
+                table: "Regions",
+                type: "TEXT",
+                maxLength: 2048,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
                 name: "ScheduledEvents",
                 table: "Instances",
                 type: "TEXT",
@@ -27,6 +34,10 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "EventQueueUrl",
+                table: "Regions");
+
             migrationBuilder.DropColumn(
                 name: "ScheduledEvents",
                 table: "Instances");
