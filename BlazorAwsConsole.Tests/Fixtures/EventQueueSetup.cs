@@ -26,7 +26,7 @@ public static class EventQueueSetup
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
         if (process.ExitCode != 0) throw new InvalidOperationException($"The event queue commands failed ({process.ExitCode}): {await errors}");
         return (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Last();
     }
