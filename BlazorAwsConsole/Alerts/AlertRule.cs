@@ -19,6 +19,10 @@ public enum AlertCondition
     RegionStale,
     /// <summary>A credential set's key is within <see cref="AlertRule.DaysBeforeLimit"/> days of the age limit (or past it).</summary>
     CredentialAge,
+    /// <summary>An instance (by id or tag) has had an EC2 status check impaired for <see cref="AlertRule.ForMinutes"/>.</summary>
+    StatusCheckImpaired,
+    /// <summary>An instance (by id or tag) has an EC2 scheduled event starting within <see cref="AlertRule.WithinDays"/> days.</summary>
+    ScheduledEvent,
 }
 
 public enum AlertSeverity
@@ -56,6 +60,7 @@ public sealed class AlertRule
     public int? WindowMinutes { get; set; }
     public int? StaleMinutes { get; set; }
     public int? DaysBeforeLimit { get; set; }
+    public int? WithinDays { get; set; }
 
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

@@ -257,6 +257,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.Property<int?>("WindowMinutes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("WithinDays")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.ToTable("AlertRules");

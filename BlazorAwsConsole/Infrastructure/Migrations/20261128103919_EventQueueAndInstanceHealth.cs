@@ -29,6 +29,12 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                 table: "Instances",
                 type: "TEXT",
                 nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "WithinDays",
+                table: "AlertRules",
+                type: "INTEGER",
+                nullable: true);
         }
 
         /// <inheritdoc />
@@ -45,6 +51,10 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
             migrationBuilder.DropColumn(
                 name: "StatusChecks",
                 table: "Instances");
+
+            migrationBuilder.DropColumn(
+                name: "WithinDays",
+                table: "AlertRules");
         }
     }
 }

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BlazorAwsConsole.Infrastructure.Migrations
 {
     [DbContext(typeof(ConsoleDbContext))]
-    [Migration("20261128100804_EventQueueAndInstanceHealth")]
+    [Migration("20261128103919_EventQueueAndInstanceHealth")]
     partial class EventQueueAndInstanceHealth
     {
         /// <inheritdoc />
@@ -258,6 +258,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("WindowMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("WithinDays")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
