@@ -149,7 +149,7 @@ public sealed class EventQueueTests(EventQueueConsole fixture) : IClassFixture<E
     public async Task A_message_whose_handling_fails_stays_on_the_queue_and_is_applied_when_it_comes_back()
     {
         var id = await fixture.LaunchAsync("events-retry");
-        await fixture.Sqs.SetQueueAttributesAsync(fixture.QueueUrl, new Dictionary<string, string> { ["VisibilityTimeout"] = "2" });
+        await fixture.Sqs.SetQueueAttributesAsync(fixture.QueueUrl, new Dictionary<string, string> { ["VisibilityTimeout"] = "5" });
         await _console.SetRegionEndpointAsync(EventQueueConsole.Region, ConsoleHost.DeadEndpoint());
         try
         {
@@ -163,12 +163,13 @@ public sealed class EventQueueTests(EventQueueConsole fixture) : IClassFixture<E
         }
         finally
         {
-            // The queue keeps its 2 s visibility timeout: moto applies a new one to messages already in flight.
+            // The queue keeps its 5 s visibility timeout (moto applies a new one to messages already in flight); five
+            // failed receives would send the message to the dead-letter queue (maxReceiveCount 5), so restore at once.
             await _console.SetRegionEndpointAsync(EventQueueConsole.Region, null);
         }
 
         await WaitUntilAsync(async () => (await Detail(id)).GetProperty("instance").GetProperty("state").GetString() == "stopped",
-            "the message comes back after its visibility timeout and is applied");
+            "the message comes back after its visibility timeout and is applied", seconds: 60);
     }
 
     [Fact]
