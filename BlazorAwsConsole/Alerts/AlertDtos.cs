@@ -8,7 +8,7 @@ public sealed record AlertRuleDto
 {
     public int Id { get; init; }
     public string? Name { get; init; }
-    /// <summary>instanceState, instanceDisappeared, testFailures, testSlow, testSuccessRate, routeChanged, regionStale, credentialAge, testDegraded.</summary>
+    /// <summary>instanceState, instanceDisappeared, testFailures, testSlow, testSuccessRate, routeChanged, regionStale, credentialAge, testDegraded, statusCheckImpaired, scheduledEvent.</summary>
     public string? Condition { get; init; }
     /// <summary>info, warning or critical.</summary>
     public string? Severity { get; init; }
@@ -27,6 +27,8 @@ public sealed record AlertRuleDto
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? WindowMinutes { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? StaleMinutes { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? DaysBeforeLimit { get; init; }
+    /// <summary>scheduledEvent: how many days ahead an event's start counts.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? WithinDays { get; init; }
 
     public static string ConditionName(AlertCondition condition) => JsonNamingPolicy.CamelCase.ConvertName(condition.ToString());
 
@@ -35,7 +37,7 @@ public sealed record AlertRuleDto
         Id = r.Id, Name = r.Name, Condition = ConditionName(r.Condition), Severity = r.Severity.ToString().ToLowerInvariant(), Enabled = r.Enabled,
         ChannelIds = r.ChannelIds, InstanceId = r.InstanceId, Tag = r.Tag, TestId = r.TestId, State = r.State,
         ConsecutiveFailures = r.ConsecutiveFailures, ThresholdMs = r.ThresholdMs, ForMinutes = r.ForMinutes, SuccessRateBelow = r.SuccessRateBelow,
-        WindowMinutes = r.WindowMinutes, StaleMinutes = r.StaleMinutes, DaysBeforeLimit = r.DaysBeforeLimit,
+        WindowMinutes = r.WindowMinutes, StaleMinutes = r.StaleMinutes, DaysBeforeLimit = r.DaysBeforeLimit, WithinDays = r.WithinDays,
     };
 }
 

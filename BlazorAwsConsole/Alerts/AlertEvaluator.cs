@@ -29,6 +29,7 @@ public sealed class AlertEvaluator(
     private readonly Dictionary<string, (DateTime At, string Name, string Region, Dictionary<string, string> Tags)> _gone = [];
     private readonly Dictionary<(int Rule, int Test), DateTime> _slowSince = [];
     private readonly Dictionary<(int Rule, int Test), DateTime> _degradedSince = [];
+    private readonly Dictionary<string, DateTime> _impairedSince = [];
     private readonly DateTime _startedAt = time.GetUtcNow().UtcDateTime;
 
     /// <summary>Notes which instances left the fleet since the last call; called once per evaluation, before the rules.</summary>
@@ -45,7 +46,10 @@ public sealed class AlertEvaluator(
         {
             _seen[instance.InstanceId] = (instance.Name, instance.Region, instance.Tags);
             _gone.Remove(instance.InstanceId);
+            if (FleetHealth.IsImpaired(instance)) _impairedSince.TryAdd(instance.InstanceId, now);
+            else _impairedSince.Remove(instance.InstanceId);
         }
+        foreach (var id in _impairedSince.Keys.Where(id => !current.ContainsKey(id)).ToList()) _impairedSince.Remove(id);
         var forgetBefore = now.AddHours(-options.CurrentValue.DisappearedHours);
         foreach (var id in _gone.Where(g => g.Value.At < forgetBefore).Select(g => g.Key).ToList()) _gone.Remove(id);
     }
@@ -132,6 +136,19 @@ public sealed class AlertEvaluator(
                     .ToList();
             case AlertCondition.CredentialAge:
                 return await CredentialFindingsAsync(rule, now, cancellationToken);
+            case AlertCondition.StatusCheckImpaired:
+                return fleet.Instances.Where(i => Matches(rule, i.InstanceId, i.Tags)
+                        && _impairedSince.TryGetValue(i.InstanceId, out var since) && now - since >= TimeSpan.FromMinutes(rule.ForMinutes ?? 0))
+                    .Select(i => new Finding($"instance:{i.InstanceId}", Label(i.InstanceId, i.Name), $"/instances/{i.InstanceId}",
+                        $"{Label(i.InstanceId, i.Name)} in {i.Region}: status checks {i.StatusChecks!.Summary} for {(int)(now - _impairedSince[i.InstanceId]).TotalMinutes} min "
+                        + $"(system {i.StatusChecks.System}, instance {i.StatusChecks.Instance}, EBS {i.StatusChecks.Ebs})", i.Tags))
+                    .ToList();
+            case AlertCondition.ScheduledEvent:
+                var horizon = now.AddDays(rule.WithinDays ?? FleetHealth.ScheduledWithinDays);
+                return fleet.Instances.Where(i => Matches(rule, i.InstanceId, i.Tags) && FleetHealth.HasScheduledEventBefore(i, horizon))
+                    .Select(i => new Finding($"instance:{i.InstanceId}", Label(i.InstanceId, i.Name), $"/instances/{i.InstanceId}",
+                        $"{Label(i.InstanceId, i.Name)} in {i.Region}: {i.ScheduledEvents.First(e => e.NotBefore is null || e.NotBefore <= horizon).Describe()}", i.Tags))
+                    .ToList();
             default:
                 return [];
         }

@@ -21,6 +21,10 @@ public enum AlertCondition
     CredentialAge,
     /// <summary>A test's runs have been degraded (passing, but slower than its degradedAboveMs) for <see cref="AlertRule.ForMinutes"/>.</summary>
     TestDegraded,
+    /// <summary>An instance (by id or tag) has had an EC2 status check impaired for <see cref="AlertRule.ForMinutes"/>.</summary>
+    StatusCheckImpaired,
+    /// <summary>An instance (by id or tag) has an EC2 scheduled event starting within <see cref="AlertRule.WithinDays"/> days.</summary>
+    ScheduledEvent,
 }
 
 public enum AlertSeverity
@@ -58,6 +62,7 @@ public sealed class AlertRule
     public int? WindowMinutes { get; set; }
     public int? StaleMinutes { get; set; }
     public int? DaysBeforeLimit { get; set; }
+    public int? WithinDays { get; set; }
 
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

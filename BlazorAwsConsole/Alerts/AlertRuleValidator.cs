@@ -43,6 +43,7 @@ public sealed partial class AlertRuleValidator(ProbeCatalog tests)
             WindowMinutes = input.WindowMinutes ?? rule.WindowMinutes,
             StaleMinutes = input.StaleMinutes ?? rule.StaleMinutes,
             DaysBeforeLimit = input.DaysBeforeLimit ?? rule.DaysBeforeLimit,
+            WithinDays = input.WithinDays ?? rule.WithinDays,
         };
         if (candidate.InstanceId is { } id && !InstanceId().IsMatch(id)) Error("instanceId", $"'{id}' is not an EC2 instance id.");
         if (candidate.Tag is { } tag && (tag.IndexOf('=') <= 0 || tag.Length > 300)) Error("tag", "Tag must be key=value (or key= for any value).");
@@ -77,6 +78,14 @@ public sealed partial class AlertRuleValidator(ProbeCatalog tests)
                     candidate.StaleMinutes ??= 10;
                     if (candidate.StaleMinutes is < 1 or > 10080) Error("staleMinutes", "Minutes must be between 1 and 10080.");
                     break;
+                case AlertCondition.StatusCheckImpaired:
+                    candidate.ForMinutes ??= 5;
+                    if (candidate.ForMinutes is < 0 or > 1440) Error("forMinutes", "Minutes must be between 0 and 1440.");
+                    break;
+                case AlertCondition.ScheduledEvent:
+                    candidate.WithinDays ??= 7;
+                    if (candidate.WithinDays is < 0 or > 365) Error("withinDays", "Days must be between 0 and 365.");
+                    break;
                 case AlertCondition.CredentialAge:
                     candidate.DaysBeforeLimit ??= 14;
                     if (candidate.DaysBeforeLimit is < 0 or > 365) Error("daysBeforeLimit", "Days before the limit must be between 0 and 365.");
@@ -101,6 +110,7 @@ public sealed partial class AlertRuleValidator(ProbeCatalog tests)
         rule.WindowMinutes = candidate.WindowMinutes;
         rule.StaleMinutes = candidate.StaleMinutes;
         rule.DaysBeforeLimit = candidate.DaysBeforeLimit;
+        rule.WithinDays = candidate.WithinDays;
         return errors;
     }
 

@@ -33,6 +33,44 @@ public sealed class Ec2Inventory(AwsClientFactory aws)
         return instance is null ? null : ToInstance(instance, region.Code);
     }
 
+    /// <summary>
+    /// Status checks and scheduled events of every instance of the region (DescribeInstanceStatus with
+    /// IncludeAllInstances, paginated), by instance id.
+    /// </summary>
+    public async Task<Dictionary<string, (StatusChecks Checks, List<ScheduledEvent> Events)>> StatusAsync(WatchedRegion region, CancellationToken cancellationToken)
+    {
+        var client = aws.Ec2(region.Code, region.ServiceUrl);
+        var found = new Dictionary<string, (StatusChecks, List<ScheduledEvent>)>(StringComparer.Ordinal);
+        var pages = client.Paginators.DescribeInstanceStatus(new DescribeInstanceStatusRequest { IncludeAllInstances = true, MaxResults = 1000 });
+        await foreach (var page in pages.Responses.WithCancellation(cancellationToken))
+        {
+            foreach (var status in page.InstanceStatuses ?? [])
+            {
+                if (status.InstanceId is { } id) found[id] = ToHealth(status);
+            }
+        }
+        return found;
+    }
+
+    internal static (StatusChecks Checks, List<ScheduledEvent> Events) ToHealth(InstanceStatus status) => (
+        new StatusChecks
+        {
+            System = status.SystemStatus?.Status?.Value ?? StatusChecks.NotApplicable,
+            Instance = status.Status?.Status?.Value ?? StatusChecks.NotApplicable,
+            Ebs = status.AttachedEbsStatus?.Status?.Value ?? StatusChecks.NotApplicable,
+        },
+        (status.Events ?? [])
+            // EC2 keeps finished events in the list for a while, marked in their description.
+            .Where(e => e.Description is null || !(e.Description.StartsWith("[Completed]", StringComparison.Ordinal) || e.Description.StartsWith("[Canceled]", StringComparison.Ordinal)))
+            .Select(e => new ScheduledEvent
+            {
+                Code = e.Code?.Value ?? "",
+                Description = e.Description ?? "",
+                NotBefore = e.NotBefore?.ToUniversalTime(),
+                NotAfter = e.NotAfter?.ToUniversalTime(),
+            })
+            .OrderBy(e => e.NotBefore).ToList());
+
     /// <summary>EC2's tag list as a map (a repeated key keeps its last value; a missing value is "").</summary>
     public static Dictionary<string, string> TagsOf(IEnumerable<Tag>? tags) => (tags ?? []).Where(t => t.Key is not null)
         .GroupBy(t => t.Key, StringComparer.Ordinal)

@@ -38,7 +38,7 @@ public static partial class FleetApi
 
     private static async Task<Results<Ok<PagedList<InstanceDto>>, ValidationProblem>> ListInstances(
         FleetQueries queries, FleetSnapshot snapshot, CancellationToken cancellationToken,
-        string? region = null, string? state = null, string? tag = null, string? q = null, int? page = null, int? pageSize = null)
+        string? region = null, string? state = null, string? tag = null, string? q = null, int? page = null, int? pageSize = null, string? health = null)
     {
         var errors = new Dictionary<string, string[]>();
         var paging = Paging.Read(page, pageSize, errors);
@@ -51,6 +51,10 @@ public static partial class FleetApi
         {
             errors["state"] = [$"Unknown state '{state}'. Allowed: {string.Join(", ", InstanceFilter.States)}."];
         }
+        if (!string.IsNullOrEmpty(health) && !FleetHealth.Filters.Contains(health))
+        {
+            errors["health"] = [$"Unknown health filter '{health}'. Allowed: {string.Join(", ", FleetHealth.Filters)}."];
+        }
         string? tagKey = null, tagValue = null;
         if (!string.IsNullOrEmpty(tag))
         {
@@ -60,7 +64,7 @@ public static partial class FleetApi
         }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        var (items, total) = queries.Instances(new InstanceFilter(region, state, tagKey, tagValue, q), paging.Page, paging.PageSize);
+        var (items, total) = queries.Instances(new InstanceFilter(region, state, tagKey, tagValue, q, health), paging.Page, paging.PageSize);
         return TypedResults.Ok(new PagedList<InstanceDto>(
             items.Select(i => InstanceDto.From(i, snapshot.Region(i.Region))).ToList(), total, paging.Page, paging.PageSize));
     }
@@ -119,10 +123,11 @@ public static partial class FleetApi
         return TypedResults.Ok(new PagedList<ChangeDto>(items.Select(ChangeDto.From).ToList(), total, paging.Page, paging.PageSize));
     }
 
-    private static async Task<Ok<IReadOnlyList<RegionDto>>> ListRegions(FleetQueries queries, FleetSnapshot snapshot, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<RegionDto>>> ListRegions(FleetQueries queries, FleetSnapshot snapshot, Events.EventQueueBoard events,
+        CancellationToken cancellationToken)
     {
         var regions = await queries.RegionsAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<RegionDto>>(regions.Select(r => RegionDto.From(r, snapshot.Region(r.Code))).ToList());
+        return TypedResults.Ok<IReadOnlyList<RegionDto>>(regions.Select(r => RegionDto.From(r, snapshot.Region(r.Code), events.For(r.Code))).ToList());
     }
 
     private static ValidationProblem MalformedId(string instanceId) => TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -138,8 +143,13 @@ public static partial class FleetApi
     });
 }
 
-public sealed record RegionDto(string Code, string Name, bool Enabled, DateTime? LastSyncedAt, string? LastError, bool Stale, int Instances)
+/// <param name="EventQueueUrl">The SQS queue of the region's EC2 events (null: none).</param>
+/// <param name="LastEventAt">When this node last applied an event from it.</param>
+/// <param name="EventsError">Why the queue cannot be read now; null while it is read (or without a queue).</param>
+public sealed record RegionDto(string Code, string Name, bool Enabled, DateTime? LastSyncedAt, string? LastError, bool Stale, int Instances,
+    string? EventQueueUrl, DateTime? LastEventAt, string? EventsError)
 {
-    public static RegionDto From(WatchedRegion region, RegionSyncStatus? status) => new(
-        region.Code, region.Name, region.Enabled, status?.LastSyncedAt, status?.LastError, status?.IsStale ?? false, status?.InstanceCount ?? 0);
+    public static RegionDto From(WatchedRegion region, RegionSyncStatus? status, Events.EventQueueStatus? events) => new(
+        region.Code, region.Name, region.Enabled, status?.LastSyncedAt, status?.LastError, status?.IsStale ?? false, status?.InstanceCount ?? 0,
+        region.EventQueueUrl, events?.LastEventAt, events?.Error);
 }

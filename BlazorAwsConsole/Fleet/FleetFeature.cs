@@ -13,8 +13,13 @@ public static class FleetFeature
         builder.Services.AddSingleton<FleetSyncService>();
         builder.Services.AddSingleton<InstanceActionService>();
         builder.Services.AddSingleton<FleetQueries>();
-        builder.Services.AddScoped<Components.InstanceActionRunner>();
+        builder.Services.AddSingleton<Events.EventQueueBoard>();
+        builder.Services.AddSingleton<Events.FleetEventHandler>();
+        builder.Services.AddSingleton<Events.EventQueueSupervisor>();
         builder.Services.AddHostedService<FleetStartup>();
+        // After FleetStartup (registration order): the readers write through the loaded snapshot.
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<Events.EventQueueSupervisor>());
+        builder.Services.AddScoped<Components.InstanceActionRunner>();
         builder.Services.AddHealthChecks().AddCheck<RegionsHealthCheck>("aws-regions", tags: [HealthTags.Live]);
 
         // Quartz triggers are built before options can be resolved, so read the same settings directly.

@@ -14,6 +14,18 @@ public sealed class FleetOptions
 
     public TimeSpan PollInterval(AwsMode mode) => TimeSpan.FromSeconds(PollIntervalSeconds ?? (mode == AwsMode.Sandbox ? 15 : 60));
 
+    /// <summary>
+    /// Seconds between polls of a region whose EC2 event queue is being read without error: the events
+    /// carry state changes within seconds, so the poll is only the safety net (tags, type, addresses,
+    /// status checks, and any event lost on the way). It is never shorter than the normal interval.
+    /// </summary>
+    [Range(1, 86400)]
+    public int PollIntervalWithEventsSeconds { get; set; } = 300;
+
+    /// <summary>How long one SQS ReceiveMessage waits for events (long polling, 1–20 s).</summary>
+    [Range(1, 20)]
+    public int EventWaitSeconds { get; set; } = 20;
+
     /// <summary>Poll on the schedule; off leaves the inventory to explicit syncs (tests, a read-only node).</summary>
     public bool PollOnSchedule { get; set; } = true;
 

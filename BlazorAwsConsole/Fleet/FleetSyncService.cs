@@ -20,7 +20,8 @@ public sealed class FleetSyncService(
     IOptions<FleetOptions> fleetOptions,
     IOptions<AwsOptions> awsOptions,
     ILogger<FleetSyncService> logger,
-    ConsoleMetrics? metrics = null)
+    ConsoleMetrics? metrics = null,
+    Events.EventQueueBoard? events = null)
 {
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
@@ -45,7 +46,7 @@ public sealed class FleetSyncService(
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow().UtcDateTime;
         var regions = await EnabledRegionsAsync(cancellationToken);
-        var due = regions.Where(r => force || (snapshot.Region(r.Code)?.NextAttemptAt ?? now) <= now).ToList();
+        var due = regions.Where(r => force || IsDue(r, now)).ToList();
 
         var fetches = due.Select(region => FetchAsync(region, cancellationToken)).ToArray();
         var results = await Task.WhenAll(fetches);
@@ -109,12 +110,15 @@ public sealed class FleetSyncService(
     /// Re-reads one instance right after the console acted on it, so its new state shows at once and
     /// the change is credited to <paramref name="changedBy"/>; <paramref name="extraChanges"/> (the
     /// action itself) are logged in the same transaction. An instance not stored yet (one the console
-    /// has just launched) is stored with an Appeared record.
+    /// has just launched) is stored with an Appeared record. The EC2 event reader comes this way too
+    /// (<paramref name="changedBy"/> "event"), so an event and a poll store and publish a change alike.
     /// </summary>
-    public async Task RefreshInstanceAsync(WatchedRegion region, string instanceId, string changedBy,
+    /// <returns>False when EC2 does not list the instance (nothing was stored but <paramref name="extraChanges"/>).</returns>
+    public async Task<bool> RefreshInstanceAsync(WatchedRegion region, string instanceId, string changedBy,
         IReadOnlyList<InstanceChange> extraChanges, CancellationToken cancellationToken)
     {
         var observed = await inventory.DescribeAsync(region, instanceId, cancellationToken);
+        if (observed is null && snapshot.Find(instanceId) is null) return false;
 
         await _writeGate.WaitAsync(cancellationToken);
         try
@@ -139,6 +143,7 @@ public sealed class FleetSyncService(
             await db.SaveChangesAsync(cancellationToken);
             if (stored is not null) snapshot.Apply([stored], []);
             PublishFleetChanged(changes, []);
+            return observed is not null;
         }
         finally
         {
@@ -184,6 +189,7 @@ public sealed class FleetSyncService(
         try
         {
             var instances = await inventory.ListAsync(region, cancellationToken);
+            await AddHealthAsync(region, instances, cancellationToken);
             metrics?.RegionSynced(region.Code, Stopwatch.GetElapsedTime(started).TotalSeconds, failed: false);
             return new RegionFetch(region, instances, null);
         }
@@ -193,6 +199,46 @@ public sealed class FleetSyncService(
             logger.LogWarning("Inventory of {Region} failed: {Reason}", region.Code, reason);
             metrics?.RegionSynced(region.Code, Stopwatch.GetElapsedTime(started).TotalSeconds, failed: true);
             return new RegionFetch(region, null, reason);
+        }
+    }
+
+    /// <summary>The interval between polls of a region whose events flow (never shorter than the normal one).</summary>
+    public TimeSpan PollIntervalWithEvents => TimeSpan.FromSeconds(Math.Max(PollInterval.TotalSeconds, fleetOptions.Value.PollIntervalWithEventsSeconds));
+
+    /// <summary>
+    /// A region is due when its backoff has passed; one whose event queue is read without error is due
+    /// only every <see cref="PollIntervalWithEvents"/>, since its state changes arrive as events.
+    /// </summary>
+    private bool IsDue(WatchedRegion region, DateTime now)
+    {
+        var status = snapshot.Region(region.Code);
+        if ((status?.NextAttemptAt ?? now) > now) return false;
+        if (events is null || string.IsNullOrEmpty(region.EventQueueUrl) || status?.LastSyncedAt is not { } last) return true;
+        // "Flowing" means a receive succeeded within one long poll plus one call's timeout (and some slack).
+        var answeredWithin = TimeSpan.FromSeconds(fleetOptions.Value.EventWaitSeconds + awsOptions.Value.TimeoutSeconds + 30);
+        if (!events.IsFlowing(region.Code, answeredWithin)) return true;
+        // Half an interval of slack: the trigger fires every PollInterval, and the last sync finished a little after it fired.
+        return now - last >= PollIntervalWithEvents - PollInterval / 2;
+    }
+
+    /// <summary>
+    /// Adds status checks and scheduled events to the instances just listed. When DescribeInstanceStatus
+    /// fails the instances still sync, carrying none, so their stored checks stay as they were.
+    /// </summary>
+    private async Task AddHealthAsync(WatchedRegion region, List<Instance> instances, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var health = await inventory.StatusAsync(region, cancellationToken);
+            foreach (var instance in instances)
+            {
+                if (health.TryGetValue(instance.InstanceId, out var found)) (instance.StatusChecks, instance.ScheduledEvents) = found;
+                else instance.StatusChecks = new StatusChecks(); // EC2 lists every instance with IncludeAllInstances; absent means not applicable
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Status checks of {Region} could not be read: {Reason}", region.Code, AwsErrors.Describe(ex));
         }
     }
 

@@ -25,4 +25,8 @@ public sealed class Instance
     /// <summary>When the row last changed; with no change the region's last sync says when it was last seen.</summary>
     public DateTime UpdatedAt { get; set; }
     public DateTime StateChangedAt { get; set; }
+    /// <summary>EC2's status checks as of the last poll; null until DescribeInstanceStatus has answered for it.</summary>
+    public StatusChecks? StatusChecks { get; set; }
+    /// <summary>Scheduled events EC2 reports for it (completed and canceled ones left out).</summary>
+    public List<ScheduledEvent> ScheduledEvents { get; set; } = [];
 }

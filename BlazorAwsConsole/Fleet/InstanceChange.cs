@@ -35,4 +35,10 @@ public enum ChangeKind
     TtlExpired,
     /// <summary>Someone moved a jump server's expiry.</summary>
     TtlExtended,
+    /// <summary>AWS told about the instance through its event queue: a Spot interruption warning, a rebalance recommendation, an AWS Health event.</summary>
+    AwsNotice,
+    /// <summary>One of EC2's status checks (system, instance, EBS) changed.</summary>
+    StatusCheck,
+    /// <summary>EC2 scheduled an event for the instance, or one left its list.</summary>
+    ScheduledEvent,
 }

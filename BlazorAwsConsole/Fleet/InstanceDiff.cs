@@ -54,14 +54,54 @@ public static class InstanceDiff
             }
         }
 
+        var healthChanged = ApplyHealth(stored, observed, now, changes);
         var metadataChanged = CopyMetadata(stored, observed);
-        if (changes.Count > 0 || metadataChanged)
+        if (changes.Count > 0 || metadataChanged || healthChanged)
         {
             stored.Tags = new Dictionary<string, string>(observed.Tags, StringComparer.Ordinal);
             stored.Name = observed.Name;
             stored.UpdatedAt = now;
         }
         return changes;
+    }
+
+    /// <summary>
+    /// Status checks and scheduled events, when the poll read them (a single-instance refresh does not):
+    /// each check that moved and each event that came or went is a change record. The first reading
+    /// of an instance is stored without records (nothing changed; the console only learnt it).
+    /// </summary>
+    private static bool ApplyHealth(Instance stored, Instance observed, DateTime now, List<InstanceChange> changes)
+    {
+        if (observed.StatusChecks is not { } checks) return false;
+        var first = stored.StatusChecks is null;
+        var changed = false;
+        if (!checks.SameAs(stored.StatusChecks))
+        {
+            if (!first)
+            {
+                foreach (var ((name, was), (_, isNow)) in stored.StatusChecks!.All.Zip(checks.All).Where(p => p.First.Value != p.Second.Value))
+                {
+                    changes.Add(Change(stored, ChangeKind.StatusCheck, "status:" + name, was, isNow, now));
+                }
+            }
+            stored.StatusChecks = new StatusChecks { System = checks.System, Instance = checks.Instance, Ebs = checks.Ebs };
+            changed = true;
+        }
+        var before = stored.ScheduledEvents.ToDictionary(e => e.Key);
+        var after = observed.ScheduledEvents.ToDictionary(e => e.Key);
+        if (!before.Keys.ToHashSet().SetEquals(after.Keys))
+        {
+            if (!first)
+            {
+                foreach (var added in after.Where(e => !before.ContainsKey(e.Key)))
+                    changes.Add(Change(stored, ChangeKind.ScheduledEvent, "scheduledEvent:" + added.Value.Code, null, added.Value.Describe(), now));
+                foreach (var gone in before.Where(e => !after.ContainsKey(e.Key)))
+                    changes.Add(Change(stored, ChangeKind.ScheduledEvent, "scheduledEvent:" + gone.Value.Code, gone.Value.Describe(), null, now));
+            }
+            stored.ScheduledEvents = [.. observed.ScheduledEvents];
+            changed = true;
+        }
+        return changed;
     }
 
     /// <summary>Copies the fields that are kept but not logged; true when any differed.</summary>

@@ -23,17 +23,26 @@ public sealed record InstanceDto(
     DateTime FirstSeen,
     DateTime LastSeen,
     DateTime StateChangedAt,
-    bool Stale)
+    bool Stale,
+    StatusChecksDto? StatusChecks,
+    IReadOnlyList<ScheduledEventDto> ScheduledEvents)
 {
     public static InstanceDto From(Instance i, RegionSyncStatus? region) => new(
         i.InstanceId, i.Name, i.Region, i.AvailabilityZone, i.State, i.InstanceType, i.Platform, i.ImageId,
         i.VpcId, i.SubnetId, i.PrivateIp, i.PublicIp, i.PrivateDns, i.PublicDns, i.KeyName, i.SecurityGroups,
-        i.LaunchTime, i.Tags, i.FirstSeen, LastSeenAt(i, region), i.StateChangedAt, region?.IsStale ?? false);
+        i.LaunchTime, i.Tags, i.FirstSeen, LastSeenAt(i, region), i.StateChangedAt, region?.IsStale ?? false,
+        i.StatusChecks is { } c ? new StatusChecksDto(c.System, c.Instance, c.Ebs) : null,
+        i.ScheduledEvents.Select(e => new ScheduledEventDto(e.Code, e.Description, e.NotBefore, e.NotAfter)).ToList());
 
     /// <summary>Every instance still stored was seen by its region's last good poll.</summary>
     private static DateTime LastSeenAt(Instance i, RegionSyncStatus? region) =>
         region?.LastSyncedAt is { } synced && synced > i.UpdatedAt ? synced : i.UpdatedAt;
 }
+
+/// <summary>EC2's status checks (ok, impaired, insufficient-data, initializing, not-applicable); null until first read.</summary>
+public sealed record StatusChecksDto(string System, string Instance, string Ebs);
+
+public sealed record ScheduledEventDto(string Code, string Description, DateTime? NotBefore, DateTime? NotAfter);
 
 public sealed record InstanceDetailDto(InstanceDto Instance, IReadOnlyList<ChangeDto> RecentChanges);
 

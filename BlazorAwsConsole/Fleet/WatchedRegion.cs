@@ -8,4 +8,6 @@ public sealed class WatchedRegion
     public bool Enabled { get; set; } = true;
     /// <summary>An endpoint for this region only (a VPC endpoint, a proxy, a test double); null uses the default.</summary>
     public string? ServiceUrl { get; set; }
+    /// <summary>The SQS queue an EventBridge rule fills with this region's EC2 events; null: the poll alone keeps the region current.</summary>
+    public string? EventQueueUrl { get; set; }
 }

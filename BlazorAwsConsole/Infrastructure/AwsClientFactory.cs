@@ -2,6 +2,7 @@ using Amazon;
 using Amazon.EC2;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
+using Amazon.SQS;
 using Amazon.SimpleSystemsManagement;
 using Microsoft.Extensions.Options;
 
@@ -33,6 +34,19 @@ public sealed class AwsClientFactory(IOptions<AwsOptions> options, IRegionCreden
     public IAmazonSimpleSystemsManagement Ssm(string region, string? endpointOverride = null) =>
         Cached(region, endpointOverride, () => new AmazonSimpleSystemsManagementConfig(),
             (c, config) => new AmazonSimpleSystemsManagementClient(c, config), config => new AmazonSimpleSystemsManagementClient(config));
+
+    /// <summary>
+    /// The SQS client for a region (the EC2 event queue), made and cached like <see cref="Ec2"/> with the
+    /// same credentials. Its timeout also covers the longest long poll (20 s), so a receive that waits
+    /// for messages is not cut off as a slow call.
+    /// </summary>
+    public IAmazonSQS Sqs(string region) =>
+        Cached(region, null, () => new AmazonSQSConfig(),
+            (c, config) => { config.Timeout += TimeSpan.FromSeconds(MaxLongPollSeconds); return new AmazonSQSClient(c, config); },
+            config => { config.Timeout += TimeSpan.FromSeconds(MaxLongPollSeconds); return new AmazonSQSClient(config); });
+
+    /// <summary>SQS's longest ReceiveMessage wait.</summary>
+    public const int MaxLongPollSeconds = 20;
 
     private TClient Cached<TClient, TConfig>(string region, string? endpointOverride, Func<TConfig> newConfig,
         Func<AWSCredentials, TConfig, TClient> withCredentials, Func<TConfig, TClient> withDefaultChain)

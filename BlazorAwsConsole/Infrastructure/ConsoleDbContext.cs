@@ -47,6 +47,9 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             instance.Property(i => i.State).HasMaxLength(16);
             instance.Property(i => i.Tags).HasConversion(TagsConverter.Instance, TagsConverter.Comparer);
             instance.HasIndex(i => i.Region);
+            // Read whole with the instance, like the tags.
+            instance.Property(i => i.StatusChecks).HasConversion(JsonColumn<StatusChecks>.Nullable, JsonColumn<StatusChecks>.NullableComparer);
+            instance.Property(i => i.ScheduledEvents).HasConversion(JsonColumn<List<ScheduledEvent>>.Converter, JsonColumn<List<ScheduledEvent>>.Comparer);
         });
 
         model.Entity<InstanceChange>(change =>
@@ -84,6 +87,7 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
         {
             region.HasKey(r => r.Code);
             region.Property(r => r.Code).HasMaxLength(32);
+            region.Property(r => r.EventQueueUrl).HasMaxLength(2048);
         });
 
         model.Entity<JumpServerTemplate>(template =>

@@ -18,6 +18,8 @@ public sealed class ConsoleMetrics
 
     private readonly Gauge _instances;
     private readonly Gauge _regionStale;
+    private readonly Gauge _impaired;
+    private readonly Gauge _scheduled;
     private readonly Histogram _syncDuration;
     private readonly Counter _syncErrors;
     private readonly Gauge _vaultStatus;
@@ -37,6 +39,12 @@ public sealed class ConsoleMetrics
             new GaugeConfiguration { LabelNames = ["region", "state"] });
         _regionStale = factory.CreateGauge("console_region_stale",
             "1 when the region's last poll failed and its instances are shown from the last good data.",
+            new GaugeConfiguration { LabelNames = ["region"] });
+        _impaired = factory.CreateGauge("console_instances_impaired",
+            "Instances with at least one EC2 status check (system, instance, EBS) impaired, by region.",
+            new GaugeConfiguration { LabelNames = ["region"] });
+        _scheduled = factory.CreateGauge("console_instances_scheduled_event_7d",
+            "Instances with an EC2 scheduled event (retirement, reboot, maintenance) starting within 7 days, by region.",
             new GaugeConfiguration { LabelNames = ["region"] });
         _syncDuration = factory.CreateHistogram("console_fleet_sync_duration_seconds",
             "Time to read one region's instances from EC2 during a fleet sync, failed attempts included.",
@@ -141,6 +149,22 @@ public sealed class ConsoleMetrics
             if (regions.All(r => r.Code != labels[0])) _regionStale.RemoveLabelled(labels);
         }
         foreach (var region in regions) _regionStale.WithLabels(region.Code).Set(region.IsStale ? 1 : 0);
+
+        // Health counts are set for every watched region (0 included), and dropped for regions no longer watched.
+        var horizon = DateTime.UtcNow.AddDays(FleetHealth.ScheduledWithinDays);
+        foreach (var gauge in new[] { _impaired, _scheduled })
+        {
+            foreach (var labels in gauge.GetAllLabelValues())
+            {
+                if (regions.All(r => r.Code != labels[0])) gauge.RemoveLabelled(labels);
+            }
+        }
+        foreach (var region in regions)
+        {
+            var instances = fleet.Instances.Where(i => i.Region == region.Code).ToList();
+            _impaired.WithLabels(region.Code).Set(instances.Count(FleetHealth.IsImpaired));
+            _scheduled.WithLabels(region.Code).Set(instances.Count(i => FleetHealth.HasScheduledEventBefore(i, horizon)));
+        }
     }
 
     /// <summary>Sets <c>console_vault_status</c>: 1 for <paramref name="current"/> (one of <see cref="VaultStates"/>), 0 for the others.</summary>

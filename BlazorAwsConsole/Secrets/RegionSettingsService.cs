@@ -1,7 +1,9 @@
 using BlazorAwsConsole.Access;
 using System.Text.RegularExpressions;
 using Amazon.EC2.Model;
+using Amazon.SQS.Model;
 using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Fleet.Events;
 using BlazorAwsConsole.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,11 +11,12 @@ namespace BlazorAwsConsole.Secrets;
 
 /// <summary>A watched region on the Regions tab: its credentials' source in words, and its last sync.</summary>
 public sealed record RegionSettingDto(string Code, string Name, bool Enabled, string? ServiceUrl, string? CredentialSet, string CredentialSource,
-    bool FromVault, DateTime? LastSyncedAt, string? LastError);
+    bool FromVault, DateTime? LastSyncedAt, string? LastError, string? EventQueueUrl, DateTime? LastEventAt, string? EventsError);
 
 public sealed record AddRegionRequest(string? Code, string? Name);
 
-public sealed record UpdateRegionRequest(bool? Enabled, string? Name);
+/// <param name="EventQueueUrl">The SQS queue of the region's EC2 events; "" stops reading one; null leaves it as it is.</param>
+public sealed record UpdateRegionRequest(bool? Enabled, string? Name, string? EventQueueUrl = null);
 
 /// <summary>
 /// The watched regions, owned by the database (and so by this page) once the console has started
@@ -27,6 +30,8 @@ public sealed partial class RegionSettingsService(
     FleetSyncService sync,
     CredentialDirectory directory,
     LiveFeed feed,
+    EventQueueSupervisor events,
+    EventQueueBoard eventStatus,
     AuditLog audit,
     ILogger<RegionSettingsService> logger)
 {
@@ -45,7 +50,13 @@ public sealed partial class RegionSettingsService(
         audit.AuditedAsync(caller, "region.add", request.Code ?? "", AddAsync(request, cancellationToken));
 
     public Task<SettingsResult<RegionSettingDto>> UpdateAsync(string code, UpdateRegionRequest request, Caller caller, CancellationToken cancellationToken) =>
-        audit.AuditedAsync(caller, request.Enabled switch { true => "region.enable", false => "region.disable", _ => "region.rename" }, code,
+        audit.AuditedAsync(caller, request switch
+            {
+                { EventQueueUrl: not null } => "region.events",
+                { Enabled: true } => "region.enable",
+                { Enabled: false } => "region.disable",
+                _ => "region.rename",
+            }, code,
             UpdateAsync(code, request, cancellationToken));
 
     public Task<SettingsResult<string>> RemoveAsync(string code, Caller caller, CancellationToken cancellationToken) =>
@@ -99,7 +110,15 @@ public sealed partial class RegionSettingsService(
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var region = await db.Regions.FirstOrDefaultAsync(r => r.Code == code, cancellationToken);
         if (region is null) return SettingsResult<RegionSettingDto>.Fail(SettingsOutcome.NotFound, $"{code} is not a watched region.");
-        if (request.Enabled is null && request.Name is null) return SettingsResult<RegionSettingDto>.Invalid("enabled", "Send enabled (true or false) and/or name.");
+        if (request.Enabled is null && request.Name is null && request.EventQueueUrl is null)
+        {
+            return SettingsResult<RegionSettingDto>.Invalid("enabled", "Send enabled (true or false), name and/or eventQueueUrl.");
+        }
+        if (request.EventQueueUrl is { } queueUrl)
+        {
+            if (await CheckQueueAsync(code, queueUrl.Trim(), cancellationToken) is { } problem) return SettingsResult<RegionSettingDto>.Invalid("eventQueueUrl", problem);
+            region.EventQueueUrl = queueUrl.Trim() is { Length: > 0 } url ? url : null;
+        }
         if (request.Name is { } newName)
         {
             if (newName.Trim().Length is 0 or > 64) return SettingsResult<RegionSettingDto>.Invalid("name", "Name: 1–64 characters.");
@@ -107,9 +126,37 @@ public sealed partial class RegionSettingsService(
         }
         if (request.Enabled is { } enabled) region.Enabled = enabled;
         await sync.ExclusiveAsync(() => db.SaveChangesAsync(cancellationToken), cancellationToken);
-        logger.LogInformation("Region {Region} updated: enabled {Enabled}", code, region.Enabled);
+        logger.LogInformation("Region {Region} updated: enabled {Enabled}, event queue {QueueUrl}", code, region.Enabled, region.EventQueueUrl ?? "none");
+        await events.ReconcileAsync(cancellationToken);
         await FleetChangedAsync(cancellationToken);
-        return SettingsResult<RegionSettingDto>.Ok(ToDto(region), $"{region.Name} ({code}) is {(region.Enabled ? "enabled" : "disabled")}.");
+        var message = request.EventQueueUrl is null ? $"{region.Name} ({code}) is {(region.Enabled ? "enabled" : "disabled")}."
+            : region.EventQueueUrl is { } reading ? $"EC2 events of {code} are read from {reading}."
+            : $"{code} reads no event queue now; the poll alone keeps it current.";
+        return SettingsResult<RegionSettingDto>.Ok(ToDto(region), message);
+    }
+
+    /// <summary>
+    /// Checks a queue URL before it is saved: an http(s) URL that SQS GetQueueAttributes answers for
+    /// through the region's own client and credentials (the ones the reader will use). Null when fine.
+    /// </summary>
+    private async Task<string?> CheckQueueAsync(string code, string url, CancellationToken cancellationToken)
+    {
+        if (url.Length == 0) return null;
+        if (url.Length > 2048 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+        {
+            return "The event queue must be an SQS queue URL such as https://sqs.us-east-1.amazonaws.com/123456789012/console-ec2-events (\"\" removes it).";
+        }
+        try
+        {
+            var answer = await aws.Sqs(code).GetQueueAttributesAsync(new GetQueueAttributesRequest { QueueUrl = url, AttributeNames = ["QueueArn"] }, cancellationToken);
+            var arn = answer.Attributes?.GetValueOrDefault("QueueArn") ?? "";
+            var arnRegion = arn.Split(':') is { Length: > 4 } parts ? parts[3] : code;
+            return arnRegion == code ? null : $"The queue is in {arnRegion}, not {code}: each region's events go to a queue in that region.";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return $"SQS GetQueueAttributes failed for this queue in {code}: {AwsErrors.Describe(ex)}";
+        }
     }
 
     /// <summary>Stops watching a region: its instances leave the inventory (their change history stays), and credential sets stop listing it.</summary>
@@ -131,6 +178,7 @@ public sealed partial class RegionSettingsService(
         }, cancellationToken);
         directory.Load(await db.CredentialSets.AsNoTracking().ToListAsync(cancellationToken));
         logger.LogInformation("Region {Region} removed", code);
+        await events.ReconcileAsync(cancellationToken);
         await FleetChangedAsync(cancellationToken);
         return SettingsResult<string>.Ok(code, $"{code} is no longer watched.");
     }
@@ -151,7 +199,8 @@ public sealed partial class RegionSettingsService(
     {
         var credentials = aws.CredentialsFor(region.Code);
         var status = snapshot.Region(region.Code);
+        var reading = eventStatus.For(region.Code);
         return new RegionSettingDto(region.Code, region.Name, region.Enabled, region.ServiceUrl, credentials.CredentialSet, credentials.Source,
-            credentials.CredentialSet is not null, status?.LastSyncedAt, status?.LastError);
+            credentials.CredentialSet is not null, status?.LastSyncedAt, status?.LastError, region.EventQueueUrl, reading?.LastEventAt, reading?.Error);
     }
 }

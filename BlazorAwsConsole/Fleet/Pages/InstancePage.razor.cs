@@ -74,6 +74,10 @@ public sealed partial class InstancePage
         }
     }
 
+    /// <summary>AWS notices of the last 7 days, newest first (from the change history already loaded).</summary>
+    private IReadOnlyList<InstanceChange> Notices => _changes
+        .Where(c => c.Kind == ChangeKind.AwsNotice && c.At >= DateTime.UtcNow.AddDays(-7)).ToList();
+
     private static IEnumerable<(string, string)> Metadata(Instance i) =>
     [
         ("Instance id", i.InstanceId),
