@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of BlazorAwsConsole, installing what the tests need when it is missing:
-# Debian's Chromium (browser tests), iproute2 (traceroute tests build network namespaces), dnsmasq, dig and host (DNS tests) and moto (the AWS endpoint). Usage: ./test.sh [dotnet test args]
+# Debian's Chromium (browser tests), iproute2 (traceroute tests build network namespaces), dnsmasq, dig and host (DNS tests), moto (the AWS endpoint) and the AWS CLI (events tests). Usage: ./test.sh [dotnet test args]
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -40,6 +40,12 @@ done
 if ! python3 -c "import moto.server" 2>/dev/null; then
   echo "test.sh: installing moto[server] (the AWS endpoint the tests run against)"
   python3 -m pip install --quiet 'moto[server]'
+fi
+
+# The EC2 events tests build their queue and EventBridge rule with the AWS CLI commands the Regions tab shows.
+if ! command -v aws >/dev/null 2>&1; then
+  echo "test.sh: installing awscli (the events tests run the Regions tab's setup commands against moto)"
+  python3 -m pip install --quiet awscli
 fi
 
 dotnet test BlazorAwsConsole.sln --logger "console;verbosity=normal" "$@"

@@ -49,7 +49,9 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
             instance.HasIndex(i => i.Region);
             // Read whole with the instance, like the tags.
             instance.Property(i => i.StatusChecks).HasConversion(JsonColumn<StatusChecks>.Nullable, JsonColumn<StatusChecks>.NullableComparer);
-            instance.Property(i => i.ScheduledEvents).HasConversion(JsonColumn<List<ScheduledEvent>>.Converter, JsonColumn<List<ScheduledEvent>>.Comparer);
+            // Rows from before scheduled events read as none ("" would not parse as JSON).
+            instance.Property(i => i.ScheduledEvents).HasConversion(JsonColumn<List<ScheduledEvent>>.Converter, JsonColumn<List<ScheduledEvent>>.Comparer)
+                .HasDefaultValueSql("'[]'");
         });
 
         model.Entity<InstanceChange>(change =>

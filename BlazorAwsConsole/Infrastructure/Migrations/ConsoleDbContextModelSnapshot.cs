@@ -257,6 +257,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.Property<int?>("WindowMinutes")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("WithinDays")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.ToTable("AlertRules");
@@ -486,6 +489,12 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ScheduledEvents")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValueSql("'[]'");
+
                     b.PrimitiveCollection<string>("SecurityGroups")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -496,6 +505,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("StateChangedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StatusChecks")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SubnetId")
@@ -576,6 +588,10 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
 
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("EventQueueUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -771,6 +787,12 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("Degraded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Dns")
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("DurationMs")
                         .HasColumnType("REAL");
 
@@ -807,6 +829,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
 
                     b.Property<int>("TestId")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Tls")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Traceroute")
                         .HasColumnType("TEXT");
@@ -886,6 +911,40 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("DegradedAboveMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DnsExpectedAnswers")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValueSql("'[]'");
+
+                    b.Property<string>("DnsExpectedRcode")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("NOERROR");
+
+                    b.Property<string>("DnsProtocol")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("udp");
+
+                    b.Property<string>("DnsRecordType")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("A");
+
+                    b.Property<string>("DnsResolver")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
 
@@ -912,6 +971,12 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .IsRequired()
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("JsonAssertions")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValueSql("'[]'");
 
                     b.Property<int>("MaxHops")
                         .HasColumnType("INTEGER");
@@ -966,6 +1031,17 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("TimeoutSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TlsMinVersion")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TlsServerName")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("TlsVerifyChain")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Type")
