@@ -145,10 +145,11 @@ public sealed class EventQueueTests(EventQueueConsole fixture) : IClassFixture<E
         notices.Single(n => n.Field.StartsWith("health:")).Text.Should().Contain("degradation of the underlying hardware");
     }
 
-    // Passes on the events branch alone (4 s) but, after the merge with the other 2026-11-28 branches, the message never
-    // comes back to the reader within 60 s (seen twice, once alone). Skipped, not deleted, until that is understood:
-    // see the closing note of issue 12. The poison and good-event paths are covered by the tests around it.
-    [Fact(Skip = "After the 2026-11-28 merge the failed message is not seen again by the reader; open question in issue 12")]
+    // Failed every time it ran on 2026-11-28 after the branch was done (the merged tree, and a fresh build of the events
+    // branch itself); it had passed on the helper's loaded machine: the failed message is never received again after
+    // the endpoint is restored. Skipped, not deleted, until the cause is
+    // found: see the closing note of issue 12. The poison and good-event paths are covered by the tests around it.
+    [Fact(Skip = "The failed message is not received again after the endpoint returns; open question in issue 12")]
     public async Task A_message_whose_handling_fails_stays_on_the_queue_and_is_applied_when_it_comes_back()
     {
         var id = await fixture.LaunchAsync("events-retry");
