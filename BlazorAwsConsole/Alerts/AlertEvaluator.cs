@@ -189,7 +189,8 @@ public sealed class AlertEvaluator(
 
     private static string Label(string instanceId, string name) => string.IsNullOrEmpty(name) ? instanceId : $"{instanceId} ({name})";
 
-    private static bool Matches(AlertRule rule, string instanceId, IReadOnlyDictionary<string, string> tags) =>
+    /// <summary>An instance rule's scope: by instance id, else by tag, else every instance (the wall asks it too).</summary>
+    internal static bool Matches(AlertRule rule, string instanceId, IReadOnlyDictionary<string, string> tags) =>
         rule.InstanceId is { } id ? id == instanceId : rule.Tag is null || HasTag(tags, rule.Tag);
 
     private static bool Matches(AlertRule rule, SyntheticTest test) =>

@@ -32,11 +32,7 @@ public sealed class StoppedInstancePolicy(IOptionsMonitor<WallOptions> options, 
     }
 
     public static bool IsProblem(Instance instance, IReadOnlyList<string> problemTags, IReadOnlyList<AlertRule> stoppedRules) =>
-        problemTags.Any(tag => AlertEvaluator.HasTag(instance.Tags, tag)) || stoppedRules.Any(rule => Watches(rule, instance));
-
-    /// <summary>The alert evaluator's scope rule: by instance id, else by tag, else every instance.</summary>
-    private static bool Watches(AlertRule rule, Instance instance) =>
-        rule.InstanceId is { } id ? id == instance.InstanceId : rule.Tag is null || AlertEvaluator.HasTag(instance.Tags, rule.Tag);
+        problemTags.Any(tag => AlertEvaluator.HasTag(instance.Tags, tag)) || stoppedRules.Any(rule => AlertEvaluator.Matches(rule, instance.InstanceId, instance.Tags));
 
     private async Task<List<AlertRule>> StoppedRulesAsync(CancellationToken cancellationToken)
     {
