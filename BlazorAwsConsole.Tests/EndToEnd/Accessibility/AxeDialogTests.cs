@@ -9,7 +9,7 @@ namespace BlazorAwsConsole.Tests.EndToEnd.Accessibility;
 /// and the light theme: new test, test deletion, alert rule, acknowledgement, template, launch,
 /// launch instance, clone, channel, and the stop/terminate/delete confirmations.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(AxeCollection.Name)]
 public sealed class AxeDialogTests(BrowserFixture browser, A11yConsole console) : IClassFixture<A11yConsole>
 {
     public static TheoryData<string, string> Dialogs()

@@ -9,7 +9,7 @@ namespace BlazorAwsConsole.Tests.EndToEnd.Accessibility;
 /// signed in as an Admin, in the dark and the light theme. A violation fails with its rule id, impact
 /// and the selectors of the elements at fault.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(AxeCollection.Name)]
 public sealed class AxePageTests(BrowserFixture browser, A11yConsole console) : IClassFixture<A11yConsole>
 {
     public static TheoryData<string, string> Pages()
