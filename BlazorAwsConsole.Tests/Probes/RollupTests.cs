@@ -6,15 +6,18 @@ using Microsoft.EntityFrameworkCore;
 namespace BlazorAwsConsole.Tests.Probes;
 
 /// <summary>Hourly rollups, retention, and trends read from raw results or rollups by range.</summary>
-public sealed class RollupTests : IAsyncLifetime
+public class RollupTests : IAsyncLifetime
 {
+    /// <summary>SQLite here; the PostgreSQL subclass below runs the same tests on PostgreSQL.</summary>
+    protected virtual ConsoleDatabase Database => ConsoleDatabase.Sqlite;
+
     private readonly MotoFixture _moto = new();
     private ConsoleHost _console = null!;
 
     public async Task InitializeAsync()
     {
         await _moto.InitializeAsync();
-        _console = await ConsoleHost.StartAsync(_moto, "Probes:RunOnSchedule=false", "Probes:RetentionDays=2");
+        _console = await ConsoleHost.StartAsync(_moto, Database, "Probes:RunOnSchedule=false", "Probes:RetentionDays=2");
     }
 
     public async Task DisposeAsync()
@@ -92,4 +95,11 @@ public sealed class RollupTests : IAsyncLifetime
         week.Points.Should().Contain(p => p.ResponseTimeMs == 60 && p.Runs == 2, "the older hour comes from its rollup");
         week.Points.Sum(p => p.Runs).Should().Be(4, "the recent results are counted whether or not their hour was rolled up");
     }
+}
+
+/// <summary>The same tests with the console on PostgreSQL.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class RollupTestsOnPostgres(PostgresServer postgres) : RollupTests
+{
+    protected override ConsoleDatabase Database => postgres;
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -29,7 +30,10 @@ public sealed class DatabaseMigrator(IServiceScopeFactory scopes, IOptions<Datab
 
     private static async Task<int> MigrateOnceAsync(ConsoleDbContext db, CancellationToken cancellationToken)
     {
-        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
+        // An empty database has no history table yet; asking it for applied migrations would log a failed query.
+        var pending = await db.GetService<IHistoryRepository>().ExistsAsync(cancellationToken)
+            ? (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count()
+            : db.Database.GetMigrations().Count();
         await db.Database.MigrateAsync(cancellationToken);
         return pending;
     }
