@@ -51,6 +51,8 @@ public sealed class DatabaseMigrator(IServiceScopeFactory scopes, IOptions<Datab
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
             try
             {
+                // Made here, under the lock, so EF Core does not first log a failed read of a table that is not there yet.
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
                 return await MigrateOnceAsync(db, cancellationToken);
             }
             finally
