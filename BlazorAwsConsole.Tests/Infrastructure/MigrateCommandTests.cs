@@ -51,6 +51,23 @@ public sealed class MigrateCommandTestsOnPostgres(PostgresServer postgres) : Mig
     protected override ConsoleDatabase Database => postgres;
 
     [Fact]
+    public async Task Migrate_creates_a_database_that_does_not_exist_yet()
+    {
+        var name = "absent_" + Guid.NewGuid().ToString("n");
+        var database = new TestDatabase(
+            ["Database:Provider=Postgres", $"ConnectionStrings:Console={postgres.ConnectionString(name)}"],
+            postgres.ConnectionString(name),
+            () => postgres.ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+        await using (database)
+        {
+            var exitCode = await Program.Main(["migrate", .. database.Settings.Select(s => "--" + s)]);
+
+            exitCode.Should().Be(0);
+            (await TablesAsync(database)).Should().Contain(["Instances", "DataProtectionKeys", "__EFMigrationsHistory"]);
+        }
+    }
+
+    [Fact]
     public async Task Nodes_migrating_the_same_empty_database_at_once_leave_one_complete_schema()
     {
         await using var database = await postgres.CreateAsync();
