@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of BlazorAwsConsole, installing what the tests need when it is missing:
-# Debian's Chromium (browser tests), iproute2 (traceroute tests build network namespaces), dnsmasq, dig and host (DNS tests), moto (the AWS endpoint) and the AWS CLI (events tests). Usage: ./test.sh [dotnet test args]
+# Debian's Chromium (browser tests), iproute2 (traceroute tests build network namespaces), dnsmasq, dig and host (DNS tests), PostgreSQL (the tests on PostgreSQL), moto (the AWS endpoint) and the AWS CLI (events tests). Usage: ./test.sh [dotnet test args]
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -36,6 +36,12 @@ for tool in /usr/sbin/dnsmasq:dnsmasq-base /usr/bin/dig:dnsutils /usr/bin/host:b
     apt_install "${tool#*:}"
   fi
 done
+
+# The PostgreSQL tests start a private server from Debian's package (initdb into a temporary folder).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "test.sh: installing postgresql (the PostgreSQL tests run a private server of their own)"
+  apt_install postgresql
+fi
 
 if ! python3 -c "import moto.server" 2>/dev/null; then
   echo "test.sh: installing moto[server] (the AWS endpoint the tests run against)"

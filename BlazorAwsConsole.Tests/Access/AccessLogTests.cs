@@ -5,12 +5,15 @@ using BlazorAwsConsole.Tests.Fixtures;
 
 namespace BlazorAwsConsole.Tests.Access;
 
-public sealed class AccessLogTests(MotoFixture moto) : IClassFixture<MotoFixture>
+public class AccessLogTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
+    /// <summary>SQLite here; the PostgreSQL subclass below runs the same tests on PostgreSQL.</summary>
+    protected virtual ConsoleDatabase Database => ConsoleDatabase.Sqlite;
+
     [Fact]
     public async Task Every_changing_API_call_is_logged_with_who_from_where_and_the_status()
     {
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
 
         await console.Http.PostAsJsonAsync("/api/access/users", new { name = "eve", password = "a-long-enough-password", role = "Viewer" });
         await console.Http.PostAsJsonAsync("/api/access/users", new { name = "", password = "x", role = "King" });
@@ -28,7 +31,7 @@ public sealed class AccessLogTests(MotoFixture moto) : IClassFixture<MotoFixture
     [Fact]
     public async Task The_log_filters_and_exports_as_csv_that_spreadsheets_cannot_execute()
     {
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
         var audit = console.Get<AuditLog>();
         await audit.WriteAsync("=cmd|'/c calc'!A1", "10.0.0.1", "sign-in", "x,y", "denied");
         await audit.WriteAsync("frank", "10.0.0.2", "instance.stop", "i-0123456789abcdef0", "ok");
@@ -42,4 +45,11 @@ public sealed class AccessLogTests(MotoFixture moto) : IClassFixture<MotoFixture
         lines.Should().Contain(l => l.Contains(",'=cmd|'/c calc'!A1,10.0.0.1,sign-in,\"x,y\",denied"));
         lines.Should().NotContain(l => l.Contains("frank"));
     }
+}
+
+/// <summary>The same tests with the console on PostgreSQL.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class AccessLogTestsOnPostgres(MotoFixture moto, PostgresServer postgres) : AccessLogTests(moto)
+{
+    protected override ConsoleDatabase Database => postgres;
 }

@@ -6,12 +6,15 @@ using BlazorAwsConsole.Tests.Fixtures;
 
 namespace BlazorAwsConsole.Tests.Access;
 
-public sealed class ApiKeyTests(MotoFixture moto) : IClassFixture<MotoFixture>
+public class ApiKeyTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
+    /// <summary>SQLite here; the PostgreSQL subclass below runs the same tests on PostgreSQL.</summary>
+    protected virtual ConsoleDatabase Database => ConsoleDatabase.Sqlite;
+
     [Fact]
     public async Task A_key_is_shown_once_stored_only_as_a_hash_and_stops_working_when_revoked()
     {
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
 
         var created = await console.Http.PostAsJsonAsync("/api/access/keys", new { name = "ci", role = "Viewer" });
         created.StatusCode.Should().Be(HttpStatusCode.Created);
@@ -24,7 +27,7 @@ public sealed class ApiKeyTests(MotoFixture moto) : IClassFixture<MotoFixture>
         (await ci.GetAsync("/api/instances")).StatusCode.Should().Be(HttpStatusCode.OK);
         var listed = await console.Http.GetStringAsync("/api/access/keys");
         listed.Should().NotContain(key).And.Contain("\"lastUsedAt\":\"");
-        (await File.ReadAllBytesAsync(console.DatabasePath)).AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(key)).Should().Be(-1);
+        (await console.DatabaseTextAsync()).Should().NotContain(key);
 
         (await console.Http.DeleteAsync($"/api/access/keys/{id}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
         (await ci.GetAsync("/api/instances")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
@@ -34,7 +37,7 @@ public sealed class ApiKeyTests(MotoFixture moto) : IClassFixture<MotoFixture>
     [Fact]
     public async Task Without_a_valid_key_the_API_answers_401_and_with_too_low_a_role_403()
     {
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
         using var forged = new HttpClient { BaseAddress = console.BaseAddress };
         forged.DefaultRequestHeaders.Authorization = new("Bearer", "bac_not-a-real-key");
         var viewer = await console.ClientAsync(ConsoleRoles.Viewer);
@@ -50,7 +53,7 @@ public sealed class ApiKeyTests(MotoFixture moto) : IClassFixture<MotoFixture>
     public async Task An_operator_may_stop_but_not_terminate_and_the_refusal_is_logged()
     {
         var id = await Ec2Fleet.LaunchAsync(moto.Ec2("us-east-1"), "operator-target");
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
         await console.SyncAsync();
         var operatorClient = await console.ClientAsync(ConsoleRoles.Operator);
 
@@ -67,4 +70,11 @@ public sealed class ApiKeyTests(MotoFixture moto) : IClassFixture<MotoFixture>
         actions.Should().Contain(a => a.Action == "instance.terminate" && a.Result!.StartsWith("forbidden"));
         actions.Should().Contain(a => a.Action == "instance.stop" && a.Result == "ok");
     }
+}
+
+/// <summary>The same tests with the console on PostgreSQL.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ApiKeyTestsOnPostgres(MotoFixture moto, PostgresServer postgres) : ApiKeyTests(moto)
+{
+    protected override ConsoleDatabase Database => postgres;
 }

@@ -6,15 +6,18 @@ using BlazorAwsConsole.Tests.Fixtures;
 
 namespace BlazorAwsConsole.Tests.Access;
 
-public sealed class SignInTests(MotoFixture moto) : IClassFixture<MotoFixture>
+public class SignInTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
+    /// <summary>SQLite here; the PostgreSQL subclass below runs the same tests on PostgreSQL.</summary>
+    protected virtual ConsoleDatabase Database => ConsoleDatabase.Sqlite;
+
     private static HttpClient Browserless(ConsoleHost console) =>
         new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = console.BaseAddress };
 
     [Fact]
     public async Task A_user_signs_in_and_out_and_both_are_in_the_access_log()
     {
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
         var password = await console.AddUserAsync("alice", ConsoleRoles.Viewer);
         var alice = await SignedInClient.CreateAsync(console, "alice", password);
 
@@ -31,7 +34,7 @@ public sealed class SignInTests(MotoFixture moto) : IClassFixture<MotoFixture>
     [Fact]
     public async Task A_wrong_password_is_refused_logged_and_repeated_failures_lock_the_account()
     {
-        await using var console = await ConsoleHost.StartAsync(moto, "Access:MaxFailedSignIns=3");
+        await using var console = await ConsoleHost.StartAsync(moto, Database, "Access:MaxFailedSignIns=3");
         var password = await console.AddUserAsync("bob", ConsoleRoles.Operator);
         using var client = Browserless(console);
 
@@ -54,7 +57,7 @@ public sealed class SignInTests(MotoFixture moto) : IClassFixture<MotoFixture>
     [Fact]
     public async Task Sign_in_attempts_are_rate_limited_per_address()
     {
-        await using var console = await ConsoleHost.StartAsync(moto, "Access:SignInsPerMinute=3");
+        await using var console = await ConsoleHost.StartAsync(moto, Database, "Access:SignInsPerMinute=3");
         using var client = Browserless(console);
 
         var statuses = new List<HttpStatusCode>();
@@ -66,7 +69,7 @@ public sealed class SignInTests(MotoFixture moto) : IClassFixture<MotoFixture>
     [Fact]
     public async Task A_sign_in_form_without_its_antiforgery_token_is_refused()
     {
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
         var password = await console.AddUserAsync("carol", ConsoleRoles.Admin);
         using var client = Browserless(console);
 
@@ -82,7 +85,7 @@ public sealed class SignInTests(MotoFixture moto) : IClassFixture<MotoFixture>
     [Fact]
     public async Task Pages_carry_security_headers()
     {
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
 
         var response = await console.Anonymous.GetAsync("/account/login");
 
@@ -93,7 +96,7 @@ public sealed class SignInTests(MotoFixture moto) : IClassFixture<MotoFixture>
     [Fact]
     public async Task Sign_in_only_returns_to_local_addresses()
     {
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
         var password = await console.AddUserAsync("dave", ConsoleRoles.Viewer);
         using var client = Browserless(console);
         var response = await SignedInClient.SignInAsync(client, "dave", password, returnUrl: "https://evil.example/");
@@ -103,4 +106,11 @@ public sealed class SignInTests(MotoFixture moto) : IClassFixture<MotoFixture>
 
     private static Task<HttpResponseMessage> PostFormAsync(HttpClient client, string path) =>
         SignedInClient.PostFormAsync(client, "/fleet", path, []);
+}
+
+/// <summary>The same tests with the console on PostgreSQL (lockouts and sign-in cookies included).</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class SignInTestsOnPostgres(MotoFixture moto, PostgresServer postgres) : SignInTests(moto)
+{
+    protected override ConsoleDatabase Database => postgres;
 }

@@ -15,8 +15,11 @@ namespace BlazorAwsConsole.Tests.Alerts;
 /// Each condition fires, stays one alert, resolves and is damped, driven through the real feature
 /// code: probes against loopback targets, instances in moto, the credential store.
 /// </summary>
-public sealed class AlertRuleTests : IAsyncLifetime
+public class AlertRuleTests : IAsyncLifetime
 {
+    /// <summary>SQLite here; the PostgreSQL subclass below runs the same tests on PostgreSQL.</summary>
+    protected virtual ConsoleDatabase Database => ConsoleDatabase.Sqlite;
+
     private readonly MotoFixture _moto = new();
     private readonly RecordingNotifier _notifier = new();
     private readonly TestClock _clock = new();
@@ -27,7 +30,7 @@ public sealed class AlertRuleTests : IAsyncLifetime
     {
         await _moto.InitializeAsync();
         _targets = await LoopbackTargets.StartAsync();
-        _console = await ConsoleHost.StartAsync(_moto, builder =>
+        _console = await ConsoleHost.StartAsync(_moto, Database, builder =>
             {
                 builder.Services.AddSingleton<IAlertNotifier>(_notifier);
                 builder.Services.AddSingleton<TimeProvider>(_clock);
@@ -246,4 +249,11 @@ public sealed class AlertRuleTests : IAsyncLifetime
         (await AlertsOfRuleAsync(rule)).Single().Status.Should().Be(AlertStatus.Resolved, "an acknowledged alert still resolves by itself");
         (await _console.Http.PostAsJsonAsync($"/api/alerts/{alert.Id}/ack", new { })).StatusCode.Should().Be(HttpStatusCode.Conflict);
     }
+}
+
+/// <summary>The same tests with the console on PostgreSQL.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class AlertRuleTestsOnPostgres(PostgresServer postgres) : AlertRuleTests
+{
+    protected override ConsoleDatabase Database => postgres;
 }

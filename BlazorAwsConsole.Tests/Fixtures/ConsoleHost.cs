@@ -11,17 +11,19 @@ namespace BlazorAwsConsole.Tests.Fixtures;
 
 /// <summary>
 /// The whole console on real Kestrel at a free loopback port, against a test's moto and its own
-/// SQLite file. The scheduled poll and TTL job are off unless a test turns them on; tests sync explicitly.
+/// SQLite file (or, given a <see cref="PostgresServer"/>, its own PostgreSQL database). The scheduled poll and TTL job are off unless a test turns them on; tests sync explicitly.
 /// </summary>
 public sealed class ConsoleHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _folder;
+    private readonly TestDatabase? _ownDatabase;
 
-    private ConsoleHost(WebApplication app, string folder)
+    private ConsoleHost(WebApplication app, string folder, TestDatabase? ownDatabase)
     {
         _app = app;
         _folder = folder;
+        _ownDatabase = ownDatabase;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);
         Anonymous = new HttpClient { BaseAddress = BaseAddress };
@@ -36,6 +38,33 @@ public sealed class ConsoleHost : IAsyncDisposable
     public HttpClient Anonymous { get; }
     public IServiceProvider Services => _app.Services;
     public string DatabasePath => Path.Combine(_folder, "console.db");
+
+    public DatabaseProvider Provider => InfrastructureFeature.ProviderOf(_app.Configuration);
+
+    /// <summary>
+    /// Everything the database holds, as text, for "this secret is nowhere in it" checks: the SQLite file and its
+    /// journal as bytes, or every PostgreSQL table's rows as text.
+    /// </summary>
+    public async Task<string> DatabaseTextAsync()
+    {
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            return string.Concat(new[] { "", "-wal", "-shm" }.Select(suffix => DatabasePath + suffix).Where(File.Exists)
+                .Select(file => System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(file))));
+        }
+        await using var db = await Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync();
+        var tables = await db.Database.SqlQuery<string>($"SELECT table_name AS \"Value\" FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'").ToListAsync();
+        var text = new System.Text.StringBuilder();
+        foreach (var table in tables)
+        {
+            // A table name read from the catalog, quoted; no value from a test reaches this SQL.
+#pragma warning disable EF1002
+            var rows = await db.Database.SqlQueryRaw<string>($"SELECT t::text AS \"Value\" FROM \"{table.Replace("\"", "\"\"")}\" t").ToListAsync();
+#pragma warning restore EF1002
+            text.AppendJoin('\n', rows).Append('\n');
+        }
+        return text.ToString();
+    }
 
     public T Get<T>() where T : notnull => _app.Services.GetRequiredService<T>();
 
@@ -72,11 +101,20 @@ public sealed class ConsoleHost : IAsyncDisposable
     public static string DeadEndpoint() => $"http://127.0.0.1:{MotoFixture.FreePort()}";
 
     /// <param name="settings">Extra settings as "Key=Value" (e.g. "Fleet:PollIntervalSeconds=2").</param>
-    public static Task<ConsoleHost> StartAsync(MotoFixture moto, params string[] settings) => StartAsync(moto, null, settings);
+    public static Task<ConsoleHost> StartAsync(MotoFixture moto, params string[] settings) => StartAsync(moto, ConsoleDatabase.Sqlite, null, settings);
 
     /// <param name="configure">Changes to the builder after the console registered its services (e.g. a <see cref="TestClock"/>, an extra logger provider).</param>
-    public static async Task<ConsoleHost> StartAsync(MotoFixture moto, Action<WebApplicationBuilder>? configure, params string[] settings)
+    public static Task<ConsoleHost> StartAsync(MotoFixture moto, Action<WebApplicationBuilder>? configure, params string[] settings) =>
+        StartAsync(moto, ConsoleDatabase.Sqlite, configure, settings);
+
+    /// <param name="database">Sqlite (a file in the host's folder) or a PostgreSQL server (a new database, dropped with the host).</param>
+    public static Task<ConsoleHost> StartAsync(MotoFixture moto, ConsoleDatabase database, params string[] settings) => StartAsync(moto, database, null, settings);
+
+    public static async Task<ConsoleHost> StartAsync(MotoFixture moto, ConsoleDatabase database, Action<WebApplicationBuilder>? configure, params string[] settings)
     {
+        // SQLite: the file in the host's folder below. Another engine: a database of its own; a test's own
+        // ConnectionStrings:Console setting (a database shared by two consoles) still wins, coming later.
+        var ownDatabase = database.Provider == DatabaseProvider.Sqlite ? null : await database.CreateAsync();
         var folder = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(folder);
         string[] defaults =
@@ -95,9 +133,18 @@ public sealed class ConsoleHost : IAsyncDisposable
             $"Quartz:SchedulerName=test-{Guid.NewGuid():n}",
             "Logging:LogLevel:Default=Warning",
         ];
-        var app = Program.Build([.. defaults.Concat(settings).Select(s => "--" + s)], configure);
-        await app.StartAsync();
-        var host = new ConsoleHost(app, folder);
+        var app = Program.Build([.. defaults.Concat(ownDatabase?.Settings ?? []).Concat(settings).Select(s => "--" + s)], configure);
+        try
+        {
+            await app.StartAsync();
+        }
+        catch when (ownDatabase is not null)
+        {
+            await app.DisposeAsync();
+            await ownDatabase.DisposeAsync();
+            throw;
+        }
+        var host = new ConsoleHost(app, folder, ownDatabase);
         host.Http = await host.ClientAsync(ConsoleRoles.Admin);
         return host;
     }
@@ -116,5 +163,6 @@ public sealed class ConsoleHost : IAsyncDisposable
         {
             // SQLite may hold the file a moment longer; the temp folder is cleaned by the OS.
         }
+        if (_ownDatabase is not null) await _ownDatabase.DisposeAsync();
     }
 }

@@ -4,14 +4,17 @@ using BlazorAwsConsole.Tests.Fixtures;
 namespace BlazorAwsConsole.Tests.Fleet;
 
 /// <summary>Changes made behind the console's back, directly in EC2, land in the change log.</summary>
-public sealed class ChangeDetectionTests(MotoFixture moto) : IClassFixture<MotoFixture>
+public class ChangeDetectionTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
+    /// <summary>SQLite here; the PostgreSQL subclass below runs the same tests on PostgreSQL.</summary>
+    protected virtual ConsoleDatabase Database => ConsoleDatabase.Sqlite;
+
     [Fact]
     public async Task A_tag_changed_outside_the_console_is_logged_with_old_and_new_value()
     {
         var ec2 = moto.Ec2("us-east-1");
         var id = await Ec2Fleet.LaunchAsync(ec2, "tagged", ("env", "staging"));
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
         await console.SyncAsync();
 
         await Ec2Fleet.TagAsync(ec2, id, "env", "prod");
@@ -30,7 +33,7 @@ public sealed class ChangeDetectionTests(MotoFixture moto) : IClassFixture<MotoF
     {
         var ec2 = moto.Ec2("us-west-2");
         var id = await Ec2Fleet.LaunchAsync(ec2, "stopped-behind-our-back");
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
         await console.SyncAsync();
         var before = console.Get<FleetSnapshot>().Find(id)!.StateChangedAt;
 
@@ -49,7 +52,7 @@ public sealed class ChangeDetectionTests(MotoFixture moto) : IClassFixture<MotoF
     {
         var ec2 = moto.Ec2("eu-west-1");
         var id = await Ec2Fleet.LaunchAsync(ec2, "resized");
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
         await console.SyncAsync();
 
         await Ec2Fleet.StopAsync(ec2, id);
@@ -64,7 +67,7 @@ public sealed class ChangeDetectionTests(MotoFixture moto) : IClassFixture<MotoF
     public async Task Instances_that_disappear_from_EC2_are_logged_and_leave_the_inventory()
     {
         var id = await Ec2Fleet.LaunchAsync(moto.Ec2("ap-southeast-2"), "vanishing");
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
         await console.SyncAsync();
 
         await moto.ResetAsync();
@@ -76,4 +79,11 @@ public sealed class ChangeDetectionTests(MotoFixture moto) : IClassFixture<MotoF
 
     private static Task<List<InstanceChange>> ChangesOf(ConsoleHost console, string id) =>
         console.Get<FleetQueries>().ChangesAsync(new ChangeFilter(id), 0, 100, CancellationToken.None);
+}
+
+/// <summary>The same tests with the console on PostgreSQL.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ChangeDetectionTestsOnPostgres(MotoFixture moto, PostgresServer postgres) : ChangeDetectionTests(moto)
+{
+    protected override ConsoleDatabase Database => postgres;
 }

@@ -5,15 +5,18 @@ using BlazorAwsConsole.Tests.Fixtures;
 
 namespace BlazorAwsConsole.Tests.Fleet;
 
-public sealed class InventoryTests(MotoFixture moto) : IClassFixture<MotoFixture>
+public class InventoryTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
+    /// <summary>SQLite here; the PostgreSQL subclass below runs the same tests on PostgreSQL.</summary>
+    protected virtual ConsoleDatabase Database => ConsoleDatabase.Sqlite;
+
     [Fact]
     public async Task A_sync_stores_the_instances_of_every_watched_region_with_their_metadata_and_tags()
     {
         var east = await Ec2Fleet.LaunchAsync(moto.Ec2("us-east-1"), "web-east", ("env", "prod"), ("team", "payments"));
         var ireland = await Ec2Fleet.LaunchAsync(moto.Ec2("eu-west-1"), "api-ireland", ("env", "staging"));
         var sydney = await Ec2Fleet.LaunchAsync(moto.Ec2("ap-southeast-2"), "db-sydney");
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
 
         var report = await console.SyncAsync();
 
@@ -40,7 +43,7 @@ public sealed class InventoryTests(MotoFixture moto) : IClassFixture<MotoFixture
     public async Task New_instances_are_logged_as_appeared_and_an_unchanged_fleet_writes_nothing()
     {
         var id = await Ec2Fleet.LaunchAsync(moto.Ec2("us-west-2"), "quiet-one");
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
 
         var first = await console.SyncAsync();
         var second = await console.SyncAsync();
@@ -57,16 +60,21 @@ public sealed class InventoryTests(MotoFixture moto) : IClassFixture<MotoFixture
     public async Task Instances_survive_a_restart_of_the_console()
     {
         var id = await Ec2Fleet.LaunchAsync(moto.Ec2("us-east-1"), "persistent");
-        var folder = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(folder);
-        var database = $"ConnectionStrings:Console=Data Source={Path.Combine(folder, "shared.db")}";
+        await using var shared = await Database.CreateAsync();
 
-        await using (var first = await ConsoleHost.StartAsync(moto, database))
+        await using (var first = await ConsoleHost.StartAsync(moto, Database, shared.Settings))
         {
             await first.SyncAsync();
         }
-        await using var second = await ConsoleHost.StartAsync(moto, database);
+        await using var second = await ConsoleHost.StartAsync(moto, Database, shared.Settings);
 
         second.Get<FleetSnapshot>().Find(id).Should().NotBeNull("the stored fleet is shown before the first poll");
     }
+}
+
+/// <summary>The same tests with the console on PostgreSQL.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class InventoryTestsOnPostgres(MotoFixture moto, PostgresServer postgres) : InventoryTests(moto)
+{
+    protected override ConsoleDatabase Database => postgres;
 }

@@ -6,15 +6,18 @@ using Microsoft.EntityFrameworkCore;
 namespace BlazorAwsConsole.Tests.Probes;
 
 /// <summary>Hourly rollups, retention, and trends read from raw results or rollups by range.</summary>
-public sealed class RollupTests : IAsyncLifetime
+public class RollupTests : IAsyncLifetime
 {
+    /// <summary>SQLite here; the PostgreSQL subclass below runs the same tests on PostgreSQL.</summary>
+    protected virtual ConsoleDatabase Database => ConsoleDatabase.Sqlite;
+
     private readonly MotoFixture _moto = new();
     private ConsoleHost _console = null!;
 
     public async Task InitializeAsync()
     {
         await _moto.InitializeAsync();
-        _console = await ConsoleHost.StartAsync(_moto, "Probes:RunOnSchedule=false", "Probes:RetentionDays=2");
+        _console = await ConsoleHost.StartAsync(_moto, Database, "Probes:RunOnSchedule=false", "Probes:RetentionDays=2");
     }
 
     public async Task DisposeAsync()
@@ -69,6 +72,29 @@ public sealed class RollupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_status_board_is_rebuilt_from_stored_results_with_24h_counts_the_recent_sparkline_and_the_last_result()
+    {
+        var now = DateTime.UtcNow;
+        // Test 31: 40 results over the last 20 hours, the last three failing; older results do not count.
+        // Stored oldest first, as the writer does.
+        await StoreAsync(Result(31, now.AddDays(-2), 999, success: false));
+        await StoreAsync([.. Enumerable.Range(0, 40).Select(i => Result(31, now.AddMinutes(-30 * (40 - i)), 10 + i, success: i < 37))]);
+        // Test 32: only a result from two days ago, which is still its last one.
+        await StoreAsync(Result(32, now.AddDays(-2), 5));
+
+        var board = new ProbeStatusBoard(TimeProvider.System);
+        await board.LoadAsync(_console.Get<IDbContextFactory<ConsoleDbContext>>(), CancellationToken.None);
+
+        var status = board.StatusOf(31);
+        (status.Runs24h, status.Failures24h).Should().Be((40, 3));
+        status.Recent.Should().HaveCount(ProbeStatusBoard.RecentCount).And.EndWith(49d);
+        status.Last!.ResponseTimeMs.Should().Be(49);
+        status.ConsecutiveFailures.Should().Be(3);
+        var old = board.StatusOf(32);
+        (old.Runs24h, old.Last?.ResponseTimeMs).Should().Be((0, 5d));
+    }
+
+    [Fact]
     public async Task Short_ranges_draw_raw_results_and_long_ranges_draw_rollups_plus_the_hours_not_yet_rolled()
     {
         var now = DateTime.UtcNow;
@@ -92,4 +118,11 @@ public sealed class RollupTests : IAsyncLifetime
         week.Points.Should().Contain(p => p.ResponseTimeMs == 60 && p.Runs == 2, "the older hour comes from its rollup");
         week.Points.Sum(p => p.Runs).Should().Be(4, "the recent results are counted whether or not their hour was rolled up");
     }
+}
+
+/// <summary>The same tests with the console on PostgreSQL.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class RollupTestsOnPostgres(PostgresServer postgres) : RollupTests
+{
+    protected override ConsoleDatabase Database => postgres;
 }

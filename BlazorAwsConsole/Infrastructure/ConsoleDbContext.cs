@@ -6,6 +6,7 @@ using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.JumpServers;
 using BlazorAwsConsole.Probes;
 using BlazorAwsConsole.Probes.Runners;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using BlazorAwsConsole.Secrets;
@@ -14,8 +15,12 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 
 namespace BlazorAwsConsole.Infrastructure;
 
-/// <summary>The console's one DbContext. The model stays provider-neutral (SQLite now, PostgreSQL later).</summary>
-public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : IdentityDbContext<IdentityUser>(options)
+/// <summary>
+/// The console's one DbContext, on SQLite. The model stays provider-neutral: <see cref="PostgresConsoleDbContext"/>
+/// is the same model on PostgreSQL, a type of its own only so each provider keeps its own migrations.
+/// Services always ask for ConsoleDbContext (or its factory) and get whichever Database:Provider says.
+/// </summary>
+public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : IdentityDbContext<IdentityUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Instance> Instances => Set<Instance>();
     public DbSet<InstanceChange> InstanceChanges => Set<InstanceChange>();
@@ -34,6 +39,9 @@ public sealed class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options)
     public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
     public DbSet<NotificationChannel> NotificationChannels => Set<NotificationChannel>();
     public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
+
+    /// <summary>ASP.NET Core's data-protection key ring: every node signs cookies and antiforgery tokens with the same keys.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace BlazorAwsConsole.Infrastructure;
 
-/// <summary>Lets `dotnet ef migrations add` build the model without starting the console (and moto).</summary>
+/// <summary>Lets `dotnet ef migrations add --context ConsoleDbContext` build the SQLite model without starting the console (and moto).</summary>
 public sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<ConsoleDbContext>
 {
     public ConsoleDbContext CreateDbContext(string[] args) =>

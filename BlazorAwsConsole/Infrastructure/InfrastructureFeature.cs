@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace BlazorAwsConsole.Infrastructure;
 
@@ -16,10 +18,23 @@ public static class InfrastructureFeature
         services.AddSingleton<LiveFeed>();
         services.AddSingleton<AwsClientFactory>();
 
-        var connectionString = SqliteConnectionString(builder);
         // The factory serves singletons and pages; it also registers the scoped context.
-        services.AddDbContextFactory<ConsoleDbContext>(options => options.UseSqlite(connectionString));
+        switch (ProviderOf(builder.Configuration))
+        {
+            case DatabaseProvider.Postgres:
+                var postgres = PostgresConnectionString(builder);
+                // Services still ask for ConsoleDbContext; this factory hands them the PostgreSQL type (own migrations).
+                services.AddDbContextFactory<ConsoleDbContext, PostgresContextFactory>(options => options.UseNpgsql(postgres));
+                break;
+            default:
+                var sqlite = SqliteConnectionString(builder);
+                services.AddDbContextFactory<ConsoleDbContext>(options => options.UseSqlite(sqlite));
+                break;
+        }
         services.AddHostedService<DatabaseMigrator>();
+        // Keys in the database, so a cookie or antiforgery token from one node is valid on every node; one
+        // application name, so nodes installed in different folders still share them.
+        services.AddDataProtection().SetApplicationName("BlazorAwsConsole").PersistKeysToDbContext<ConsoleDbContext>();
 
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
@@ -29,6 +44,35 @@ public static class InfrastructureFeature
         services.AddHealthChecks().AddDbContextCheck<ConsoleDbContext>("database", tags: [HealthTags.Live, HealthTags.Ready]);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase);
         return builder;
+    }
+
+    /// <summary>Database:Provider, read while composing (it decides which EF Core provider is registered).</summary>
+    public static DatabaseProvider ProviderOf(IConfiguration configuration)
+    {
+        var text = configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"];
+        if (string.IsNullOrWhiteSpace(text)) return DatabaseProvider.Sqlite;
+        return Enum.TryParse<DatabaseProvider>(text, ignoreCase: true, out var provider) && Enum.IsDefined(provider)
+            ? provider
+            : throw new InvalidOperationException($"Database:Provider '{text}' is not known; use Sqlite or Postgres.");
+    }
+
+    /// <summary>ConnectionStrings:Console as an Npgsql connection string; there is no default server.</summary>
+    private static string PostgresConnectionString(WebApplicationBuilder builder)
+    {
+        var configured = builder.Configuration.GetConnectionString("Console");
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Console is empty; give an Npgsql connection string (Host=...;Database=...;Username=...;Password=...).");
+        }
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(configured).ConnectionString;
+        }
+        catch (ArgumentException error)
+        {
+            // The message names the bad keyword; the string itself may hold a password, so it is not repeated.
+            throw new InvalidOperationException($"ConnectionStrings:Console is not an Npgsql connection string: {error.Message}", error);
+        }
     }
 
     /// <summary>ConnectionStrings:Console, or a SQLite file in the app's data folder; the folder is made if missing.</summary>

@@ -90,7 +90,7 @@ public sealed class ProbeResultWriter : BackgroundService
                 await db.SaveChangesAsync(CancellationToken.None);
                 break;
             }
-            catch (Exception error) when (error is DbUpdateException or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            catch (Exception error) when (error is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
             {
                 foreach (var item in batch) item.Result.Id = 0;
                 _logger.LogError(error, "Storing {Count} probe results failed (attempt {Attempt}); retrying", batch.Count, attempt);

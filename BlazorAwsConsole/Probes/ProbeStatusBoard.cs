@@ -69,16 +69,17 @@ public sealed class ProbeStatusBoard(TimeProvider time)
             .Select(g => new { g.Key.TestId, g.Key.Year, g.Key.Month, g.Key.Day, g.Key.Hour, Runs = g.Count(), Failures = g.Count(r => !r.Success) })
             .ToListAsync(cancellationToken);
         // The latest results of each test: the last for the status, the recent ones for the sparkline.
+        // Quoted names and an aliased subquery: the same SQL runs on SQLite and PostgreSQL (which folds unquoted names to lower case).
         var recent = await db.ProbeResults.FromSqlRaw(
                 """
                 SELECT * FROM (
-                  SELECT *, ROW_NUMBER() OVER (PARTITION BY TestId ORDER BY Id DESC) AS Position FROM ProbeResults WHERE StartedAt >= {0}
-                ) WHERE Position <= {1}
+                  SELECT *, ROW_NUMBER() OVER (PARTITION BY "TestId" ORDER BY "Id" DESC) AS "Position" FROM "ProbeResults" WHERE "StartedAt" >= {0}
+                ) AS "Ranked" WHERE "Position" <= {1}
                 """, since, RecentCount)
             .AsNoTracking()
             .ToListAsync(cancellationToken);
         var lastAnyTime = await db.ProbeResults.FromSqlRaw(
-                "SELECT * FROM ProbeResults WHERE Id IN (SELECT MAX(Id) FROM ProbeResults GROUP BY TestId)")
+                """SELECT * FROM "ProbeResults" WHERE "Id" IN (SELECT MAX("Id") FROM "ProbeResults" GROUP BY "TestId")""")
             .AsNoTracking()
             .ToListAsync(cancellationToken);
 

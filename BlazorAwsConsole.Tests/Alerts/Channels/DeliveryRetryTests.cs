@@ -8,14 +8,17 @@ using BlazorAwsConsole.Tests.Fixtures;
 namespace BlazorAwsConsole.Tests.Alerts.Channels;
 
 /// <summary>Retries with backoff, recorded failures, the "failing" flag, and deliveries that survive a restart.</summary>
-public sealed class DeliveryRetryTests(MotoFixture moto) : IClassFixture<MotoFixture>
+public class DeliveryRetryTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
+    /// <summary>SQLite here; the PostgreSQL subclass below runs the same tests on PostgreSQL.</summary>
+    protected virtual ConsoleDatabase Database => ConsoleDatabase.Sqlite;
+
     [Fact]
     public async Task A_receiver_that_keeps_failing_gets_every_attempt_then_the_failure_is_recorded_and_the_channel_flagged()
     {
         await using var receiver = await HookReceiver.StartAsync();
         receiver.Respond = _ => 500;
-        await using var console = await ConsoleHost.StartAsync(moto, [.. ChannelConsole.FastRetries, "Alerts:Delivery:MaxAttempts=3", "Alerts:Delivery:FailingAfter=1"]);
+        await using var console = await ConsoleHost.StartAsync(moto, Database, [.. ChannelConsole.FastRetries, "Alerts:Delivery:MaxAttempts=3", "Alerts:Delivery:FailingAfter=1"]);
         var health = new ConcurrentQueue<ChannelHealthChanged>();
         using var _ = console.Get<LiveFeed>().Subscribe<ChannelHealthChanged>(change => { health.Enqueue(change); return Task.CompletedTask; });
         var id = (await ChannelConsole.AddAsync(console, new { name = "broken", kind = "Webhook", url = receiver.Address })).GetProperty("id").GetInt32();
@@ -48,7 +51,7 @@ public sealed class DeliveryRetryTests(MotoFixture moto) : IClassFixture<MotoFix
     {
         await using var receiver = await HookReceiver.StartAsync();
         receiver.Respond = n => n <= 2 ? 503 : 200;
-        await using var console = await ConsoleHost.StartAsync(moto, [.. ChannelConsole.FastRetries, "Alerts:Delivery:MaxAttempts=5"]);
+        await using var console = await ConsoleHost.StartAsync(moto, Database, [.. ChannelConsole.FastRetries, "Alerts:Delivery:MaxAttempts=5"]);
         var id = (await ChannelConsole.AddAsync(console, new { name = "flaky", kind = "Webhook", url = receiver.Address })).GetProperty("id").GetInt32();
 
         console.Get<IAlertNotifier>().Enqueue(ChannelConsole.Sample());
@@ -64,13 +67,11 @@ public sealed class DeliveryRetryTests(MotoFixture moto) : IClassFixture<MotoFix
     [Fact]
     public async Task Pending_deliveries_are_resumed_when_the_console_starts_again()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(folder);
-        var database = $"ConnectionStrings:Console=Data Source={Path.Combine(folder, "console.db")}";
+        await using var database = await Database.CreateAsync();
         await using var receiver = await HookReceiver.StartAsync();
         receiver.Respond = _ => 500;
         int id;
-        await using (var first = await ConsoleHost.StartAsync(moto, database, "Alerts:Delivery:FirstRetrySeconds=3600", "Alerts:Delivery:MaxAttempts=10"))
+        await using (var first = await ConsoleHost.StartAsync(moto, Database, [.. database.Settings, "Alerts:Delivery:FirstRetrySeconds=3600", "Alerts:Delivery:MaxAttempts=10"]))
         {
             id = (await ChannelConsole.AddAsync(first, new { name = "later", kind = "Webhook", url = receiver.Address })).GetProperty("id").GetInt32();
             first.Get<IAlertNotifier>().Enqueue(ChannelConsole.Sample(alertId: 9));
@@ -79,13 +80,19 @@ public sealed class DeliveryRetryTests(MotoFixture moto) : IClassFixture<MotoFix
         }
 
         receiver.Respond = _ => 200;
-        await using var second = await ConsoleHost.StartAsync(moto, database, "Alerts:Delivery:FirstRetrySeconds=3600", "Alerts:Delivery:MaxAttempts=10");
+        await using var second = await ConsoleHost.StartAsync(moto, Database, [.. database.Settings, "Alerts:Delivery:FirstRetrySeconds=3600", "Alerts:Delivery:MaxAttempts=10"]);
         await ChannelConsole.WaitUntilAsync(async () => (await ChannelConsole.DeliveriesAsync(second, id)).SingleOrDefault()?.Status == DeliveryStatus.Sent,
             "the restarted console sent the pending delivery");
         var delivery = (await ChannelConsole.DeliveriesAsync(second, id)).Single();
         (delivery.AlertId, delivery.Attempts).Should().Be((9L, 2));
         receiver.Requests.Should().HaveCount(2);
         JsonDocument.Parse(receiver.Requests[1].Body).RootElement.GetProperty("alertId").GetInt64().Should().Be(9);
-        try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
     }
+}
+
+/// <summary>The same tests with the console on PostgreSQL.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class DeliveryRetryTestsOnPostgres(MotoFixture moto, PostgresServer postgres) : DeliveryRetryTests(moto)
+{
+    protected override ConsoleDatabase Database => postgres;
 }
