@@ -33,17 +33,17 @@ public class RollupTests : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
-    private static ProbeResult Result(int testId, DateTime at, double? ms, bool success = true) => new()
+    private static ProbeResult Result(int testId, DateTime at, double? ms, bool success = true, bool degraded = false) => new()
     {
-        TestId = testId, Type = ProbeType.Http, Success = success, Reason = success ? "ok" : "HTTP 500", StartedAt = at, DurationMs = ms ?? 1000, ResponseTimeMs = ms, Source = "console",
+        TestId = testId, Type = ProbeType.Http, Success = success, Degraded = degraded, Reason = success ? "ok" : "HTTP 500", StartedAt = at, DurationMs = ms ?? 1000, ResponseTimeMs = ms, Source = "console",
     };
 
     [Fact]
-    public async Task Finished_hours_roll_up_to_count_failures_min_avg_p95_and_max_and_old_raw_results_are_pruned()
+    public async Task Finished_hours_roll_up_to_count_failures_degraded_runs_min_avg_p95_and_max_and_old_raw_results_are_pruned()
     {
         var hour = ProbeRollups.HourOf(DateTime.UtcNow.AddDays(-3));
-        // 20 results in one hour: 1..20 ms, two failures, one without a response.
-        var results = Enumerable.Range(1, 20).Select(i => Result(7, hour.AddMinutes(i * 2), i, success: i > 2)).ToList();
+        // 20 results in one hour: 1..20 ms, two failures, the four slowest degraded, one without a response.
+        var results = Enumerable.Range(1, 20).Select(i => Result(7, hour.AddMinutes(i * 2), i, success: i > 2, degraded: i > 16)).ToList();
         results.Add(Result(7, hour.AddMinutes(59), null, success: false));
         results.Add(Result(8, hour.AddMinutes(5), 100));
         await StoreAsync([.. results]);
@@ -55,6 +55,7 @@ public class RollupTests : IAsyncLifetime
             var seven = await db.ProbeRollups.SingleAsync(r => r.TestId == 7 && r.Hour == hour);
             seven.Count.Should().Be(21);
             seven.Failures.Should().Be(3);
+            seven.Degraded.Should().Be(4);
             seven.MinMs.Should().Be(1);
             seven.MaxMs.Should().Be(20);
             seven.AvgMs.Should().BeApproximately(10.5, 0.001);
@@ -98,10 +99,12 @@ public class RollupTests : IAsyncLifetime
     public async Task Short_ranges_draw_raw_results_and_long_ranges_draw_rollups_plus_the_hours_not_yet_rolled()
     {
         var now = DateTime.UtcNow;
+        var older = ProbeRollups.HourOf(now.AddDays(-1.5));
         await StoreAsync(
-            Result(21, now.AddDays(-1.5), 50),
-            Result(21, now.AddDays(-1.5).AddMinutes(1), 70, success: false),
-            Result(21, now.AddMinutes(-30), 10),
+            Result(21, older.AddMinutes(10), 50),
+            Result(21, older.AddMinutes(11), 70, success: false),
+            Result(21, older.AddMinutes(12), 90, degraded: true),
+            Result(21, now.AddMinutes(-30), 10, degraded: true),
             Result(21, now.AddMinutes(-20), 30));
         await _console.Get<ProbeRollups>().RollUpAsync(CancellationToken.None);
         var queries = _console.Get<ProbeQueries>();
@@ -110,13 +113,15 @@ public class RollupTests : IAsyncLifetime
         hour.FromRollups.Should().BeFalse();
         hour.Points.Select(p => p.ResponseTimeMs).Should().Equal(10, 30);
         hour.SuccessRate.Should().Be(100);
+        hour.Degraded.Should().Be(1);
 
         var week = await queries.TrendAsync(21, "7d", CancellationToken.None);
         week.FromRollups.Should().BeTrue();
-        week.Runs.Should().Be(4);
+        week.Runs.Should().Be(5);
         week.Failures.Should().Be(1);
-        week.Points.Should().Contain(p => p.ResponseTimeMs == 60 && p.Runs == 2, "the older hour comes from its rollup");
-        week.Points.Sum(p => p.Runs).Should().Be(4, "the recent results are counted whether or not their hour was rolled up");
+        week.Degraded.Should().Be(2, "a degraded run counts from its rollup and from the raw hours alike");
+        week.Points.Should().Contain(p => p.ResponseTimeMs == 70 && p.Runs == 3 && p.Degraded == 1, "the older hour comes from its rollup");
+        week.Points.Sum(p => p.Runs).Should().Be(5, "the recent results are counted whether or not their hour was rolled up");
     }
 }
 

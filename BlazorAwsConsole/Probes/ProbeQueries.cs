@@ -4,10 +4,10 @@ using Microsoft.EntityFrameworkCore;
 namespace BlazorAwsConsole.Probes;
 
 /// <summary>A point of a response-time chart: a raw result, or an hour's rollup (with its p95 and failures).</summary>
-public sealed record TrendPoint(DateTime At, double? ResponseTimeMs, double? P95Ms, int Runs, int Failures);
+public sealed record TrendPoint(DateTime At, double? ResponseTimeMs, double? P95Ms, int Runs, int Failures, int Degraded);
 
 /// <summary>A test's response times over a range, and its success rate over the same range.</summary>
-public sealed record Trend(string Range, bool FromRollups, IReadOnlyList<TrendPoint> Points, int Runs, int Failures)
+public sealed record Trend(string Range, bool FromRollups, IReadOnlyList<TrendPoint> Points, int Runs, int Failures, int Degraded)
 {
     public double? SuccessRate => Runs == 0 ? null : 100.0 * (Runs - Failures) / Runs;
 }
@@ -60,30 +60,30 @@ public sealed class ProbeQueries(IDbContextFactory<ConsoleDbContext> contexts, T
             var raw = await db.ProbeResults.AsNoTracking()
                 .Where(r => r.TestId == testId && r.StartedAt >= from)
                 .OrderBy(r => r.StartedAt)
-                .Select(r => new TrendPoint(r.StartedAt, r.ResponseTimeMs, null, 1, r.Success ? 0 : 1))
+                .Select(r => new TrendPoint(r.StartedAt, r.ResponseTimeMs, null, 1, r.Success ? 0 : 1, r.Success && r.Degraded ? 1 : 0))
                 .ToListAsync(cancellationToken);
-            return new Trend(range, false, raw, raw.Count, raw.Sum(p => p.Failures));
+            return new Trend(range, false, raw, raw.Count, raw.Sum(p => p.Failures), raw.Sum(p => p.Degraded));
         }
 
         var firstHour = ProbeRollups.HourOf(from);
         var hours = await db.ProbeRollups.AsNoTracking()
             .Where(r => r.TestId == testId && r.Hour >= firstHour)
             .OrderBy(r => r.Hour)
-            .Select(r => new TrendPoint(r.Hour, r.AvgMs, r.P95Ms, r.Count, r.Failures))
+            .Select(r => new TrendPoint(r.Hour, r.AvgMs, r.P95Ms, r.Count, r.Failures, r.Degraded))
             .ToListAsync(cancellationToken);
         // The hours not rolled up yet (the current one, and any the job has not reached) come from the raw results.
         var rolledUntil = hours.Count > 0 ? hours[^1].At.AddHours(1) : firstHour;
         var recent = await db.ProbeResults.AsNoTracking()
             .Where(r => r.TestId == testId && r.StartedAt >= rolledUntil)
-            .Select(r => new { r.StartedAt, r.ResponseTimeMs, r.Success })
+            .Select(r => new { r.StartedAt, r.ResponseTimeMs, r.Success, r.Degraded })
             .ToListAsync(cancellationToken);
         hours.AddRange(recent.GroupBy(r => ProbeRollups.HourOf(r.StartedAt)).OrderBy(g => g.Key).Select(g =>
         {
             var times = g.Where(r => r.ResponseTimeMs is not null).Select(r => r.ResponseTimeMs!.Value).Order().ToList();
             return new TrendPoint(g.Key, times.Count > 0 ? times.Average() : null, times.Count > 0 ? ProbeRollups.Percentile(times, 0.95) : null,
-                g.Count(), g.Count(r => !r.Success));
+                g.Count(), g.Count(r => !r.Success), g.Count(r => r.Success && r.Degraded));
         }));
-        return new Trend(range, true, hours, hours.Sum(h => h.Runs), hours.Sum(h => h.Failures));
+        return new Trend(range, true, hours, hours.Sum(h => h.Runs), hours.Sum(h => h.Failures), hours.Sum(h => h.Degraded));
     }
 
     /// <summary>The routes a traceroute test took over the range, oldest first (each change starts a new period).</summary>

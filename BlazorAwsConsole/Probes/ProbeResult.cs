@@ -71,6 +71,8 @@ public sealed class ProbeRollup
     public DateTime Hour { get; set; }
     public int Count { get; set; }
     public int Failures { get; set; }
+    /// <summary>Runs that passed but slower than the test's degradedAboveMs (counted in <see cref="Count"/>, not in <see cref="Failures"/>).</summary>
+    public int Degraded { get; set; }
     public double? MinMs { get; set; }
     public double? AvgMs { get; set; }
     public double? P95Ms { get; set; }

@@ -7,7 +7,7 @@ namespace BlazorAwsConsole.Probes;
 
 /// <summary>
 /// Keeps the history small and fast: rolls every finished hour of raw results into one row per
-/// test (count, failures, min/avg/p95/max of the response time), then deletes raw results older
+/// test (count, failures, degraded runs, min/avg/p95/max of the response time), then deletes raw results older
 /// than Probes:RetentionDays and rollups older than Probes:RollupRetentionDays.
 /// </summary>
 public sealed class ProbeRollups(IDbContextFactory<ConsoleDbContext> contexts, IOptionsMonitor<ProbeOptions> options, TimeProvider time, ILogger<ProbeRollups> logger)
@@ -58,7 +58,7 @@ public sealed class ProbeRollups(IDbContextFactory<ConsoleDbContext> contexts, I
         var end = hour.AddHours(1);
         var rows = await db.ProbeResults.AsNoTracking()
             .Where(r => r.StartedAt >= hour && r.StartedAt < end)
-            .Select(r => new { r.TestId, r.Success, r.ResponseTimeMs })
+            .Select(r => new { r.TestId, r.Success, r.Degraded, r.ResponseTimeMs })
             .ToListAsync(cancellationToken);
         var rollups = rows.GroupBy(r => r.TestId).Select(g =>
         {
@@ -69,6 +69,7 @@ public sealed class ProbeRollups(IDbContextFactory<ConsoleDbContext> contexts, I
                 Hour = hour,
                 Count = g.Count(),
                 Failures = g.Count(r => !r.Success),
+                Degraded = g.Count(r => r.Success && r.Degraded),
                 MinMs = times.Count > 0 ? times[0] : null,
                 AvgMs = times.Count > 0 ? times.Average() : null,
                 P95Ms = times.Count > 0 ? Percentile(times, 0.95) : null,
