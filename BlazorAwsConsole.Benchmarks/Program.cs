@@ -18,5 +18,6 @@ return args switch
 {
     ["probes", .. var rest] => await ProbesBenchmark.RunAsync(rest, cancel.Token),
     ["slowsync", .. var rest] => await SlowSyncBenchmark.RunAsync(rest, cancel.Token),
+    ["events", .. var rest] => await BlazorAwsConsole.Benchmarks.Events.EventsBenchmark.RunAsync(rest, cancel.Token),
     _ => await FleetBenchmark.RunAsync(args, cancel.Token),
 };
