@@ -53,7 +53,8 @@ internal sealed class MotoFleet : IDisposable
         ServiceURL = ServiceUrl,
         AuthenticationRegion = region,
         RetryMode = RequestRetryMode.Standard,
-        Timeout = TimeSpan.FromSeconds(60),
+        // Seeding 2,500 instances in one call takes over a minute on a loaded machine (the slowsync mode).
+        Timeout = TimeSpan.FromSeconds(300),
     });
 
     /// <summary>

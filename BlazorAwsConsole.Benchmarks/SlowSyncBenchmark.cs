@@ -24,7 +24,7 @@ internal static class SlowSyncBenchmark
     public static async Task<int> RunAsync(string[] args, CancellationToken token)
     {
         var perRegion = Option(args, "--per-region", 2500);
-        var perLaunch = Option(args, "--per-launch", perRegion);
+        var perLaunch = Option(args, "--per-launch", 250);
         var maxPolls = Option(args, "--polls", 4);
         var regions = Report.ConsoleRegions();
         Config[] configs =

@@ -30,6 +30,18 @@ public sealed class SlowEc2Proxy : IAsyncDisposable
     public Func<string, bool> Hangs { get; set; } = _ => false;
 
     private readonly List<string> _requests = [];
+    private readonly List<Held> _held = [];
+
+    /// <summary>
+    /// An endpoint that chokes on concurrent reads: each DescribeInstances is held this long before it is
+    /// passed on, and one that met another DescribeInstances while held is never answered. Null: off.
+    /// </summary>
+    public TimeSpan? ChokesOnConcurrentListings { get; set; }
+
+    private sealed class Held
+    {
+        public bool MetAnother;
+    }
 
     public IReadOnlyList<string> Requests { get { lock (_requests) return _requests.ToList(); } }
 
@@ -52,6 +64,23 @@ public sealed class SlowEc2Proxy : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             var decoded = Uri.UnescapeDataString(body.Replace('+', ' '));
             lock (_requests) _requests.Add(decoded);
+            if (ChokesOnConcurrentListings is { } hold && decoded.Contains("Action=DescribeInstances&"))
+            {
+                var held = new Held();
+                lock (_held)
+                {
+                    foreach (var other in _held) other.MetAnother = held.MetAnother = true;
+                    _held.Add(held);
+                }
+                await Task.Delay(hold, _stopping.Token);
+                lock (_held) _held.Remove(held);
+                if (held.MetAnother)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(60), _stopping.Token);
+                    context.Response.Abort();
+                    return;
+                }
+            }
             if (Hangs(decoded))
             {
                 // Longer than any page deadline a test sets; the caller's cancellation closes the connection.

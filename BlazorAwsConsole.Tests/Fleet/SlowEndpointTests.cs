@@ -17,7 +17,7 @@ namespace BlazorAwsConsole.Tests.Fleet;
 public sealed class SlowEndpointTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
     // appsettings.json lists us-east-1, us-west-2, eu-west-1, ap-southeast-2: the index is the setting's.
-    private const int UsWest2 = 1, EuWest1 = 2;
+    private const int UsEast1 = 0, UsWest2 = 1, EuWest1 = 2, ApSoutheast2 = 3;
 
     [Fact]
     public async Task A_page_that_misses_its_deadline_is_asked_again_smaller_and_the_region_loads_showing_its_progress()
@@ -87,6 +87,30 @@ public sealed class SlowEndpointTests(MotoFixture moto) : IClassFixture<MotoFixt
         proxy.Hangs = _ => false;
         var recovered = (await console.SyncAsync()).Regions.Single(r => r.Region == "eu-west-1");
         (recovered.Error, recovered.Complete, recovered.Instances).Should().Be((null, true, 60));
+    }
+
+    [Fact]
+    public async Task Regions_that_time_out_together_are_read_again_one_after_another_and_stay_so()
+    {
+        var east = await LaunchReservationsAsync(moto.Ec2("us-east-1"), reservations: 2, each: 2);
+        var sydney = await LaunchReservationsAsync(moto.Ec2("ap-southeast-2"), reservations: 2, each: 2);
+        await using var proxy = new SlowEc2Proxy(moto.Endpoint) { ChokesOnConcurrentListings = TimeSpan.FromSeconds(3) };
+        await using var console = await ConsoleHost.StartAsync(moto,
+            $"Fleet:Regions:{UsEast1}:ServiceUrl={proxy.Endpoint}", $"Fleet:Regions:{ApSoutheast2}:ServiceUrl={proxy.Endpoint}",
+            // The two regions of this test only; no pacing by smaller pages, which cannot help here.
+            $"Fleet:Regions:{UsWest2}:Enabled=false", $"Fleet:Regions:{EuWest1}:Enabled=false",
+            "Fleet:ReadPageTimeoutSeconds=6", "Fleet:PageSize=5");
+
+        var report = await console.SyncAsync();
+
+        report.Regions.Should().HaveCount(2).And.OnlyContain(r => r.Error == null && r.Complete && r.RetriedAlone && r.Instances == 4);
+        var snapshot = console.Get<FleetSnapshot>();
+        snapshot.Instances.Select(i => i.InstanceId).Should().Contain(east).And.Contain(sydney);
+        console.Get<ReadPacing>().OneAtATime.Should().BeTrue();
+
+        // The next poll reads them one after another from the start: nothing times out.
+        var next = await console.SyncAsync();
+        next.Regions.Should().OnlyContain(r => r.Error == null && r.Timeouts == 0 && !r.RetriedAlone);
     }
 
     private static int MaxResults(string body) =>
