@@ -59,6 +59,8 @@ internal static class Measurements
             $"--ConnectionStrings:Console=Data Source={databaseFile}",
             "--Sandbox:StartMoto=false",
             "--Sandbox:SeedDemoFleet=false",
+            // No demo admin: its one-time password would be printed into the benchmark's output.
+            "--Access:SandboxDemoAdmin=false",
             "--Fleet:PollIntervalSeconds=3600",
             "--urls=http://127.0.0.1:0",
             // The sync logs nothing below Warning; these only keep start-up lines out of the report

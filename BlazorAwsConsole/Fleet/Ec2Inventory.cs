@@ -21,7 +21,7 @@ public sealed class Ec2Inventory(AwsClientFactory aws)
         do
         {
             var next = token;
-            var page = await PageAsync(read, pacing, onPage,
+            var page = await PageAsync(read, pacing, onPage, shrink: true,
                 (size, deadline) => client.DescribeInstancesAsync(new DescribeInstancesRequest { MaxResults = size, NextToken = next }, deadline), cancellationToken);
             foreach (var reservation in page.Reservations ?? [])
             {
@@ -38,7 +38,7 @@ public sealed class Ec2Inventory(AwsClientFactory aws)
         read.Complete = true;
     }
 
-    /// <summary><see cref="StatusAsync(WatchedRegion, CancellationToken)"/> with the fleet read's page deadline and smaller pages after a timeout.</summary>
+    /// <summary><see cref="StatusAsync(WatchedRegion, CancellationToken)"/> with the fleet read's page deadline (one try per page).</summary>
     public async Task<Dictionary<string, (StatusChecks Checks, List<ScheduledEvent> Events)>> StatusAsync(WatchedRegion region, RegionRead read, ReadPacing pacing,
         Action<RegionRead>? onPage, CancellationToken cancellationToken)
     {
@@ -48,7 +48,9 @@ public sealed class Ec2Inventory(AwsClientFactory aws)
         do
         {
             var next = token;
-            var page = await PageAsync(read, pacing, onPage, (size, deadline) => client.DescribeInstanceStatusAsync(
+            // One try per page: the checks are worth less than the inventory, so a slow page gives them up
+            // for this poll rather than spend several deadlines before the instances are read.
+            var page = await PageAsync(read, pacing, onPage, shrink: false, (size, deadline) => client.DescribeInstanceStatusAsync(
                 new DescribeInstanceStatusRequest { IncludeAllInstances = true, MaxResults = size, NextToken = next }, deadline), cancellationToken);
             foreach (var status in page.InstanceStatuses ?? [])
             {
@@ -65,7 +67,7 @@ public sealed class Ec2Inventory(AwsClientFactory aws)
     private Amazon.EC2.IAmazonEC2 ReadClient(WatchedRegion region, ReadPacing pacing) =>
         aws.Ec2(region.Code, region.ServiceUrl, pacing.PageDeadline + TimeSpan.FromSeconds(5));
 
-    private static async Task<T> PageAsync<T>(RegionRead read, ReadPacing pacing, Action<RegionRead>? onPage,
+    private static async Task<T> PageAsync<T>(RegionRead read, ReadPacing pacing, Action<RegionRead>? onPage, bool shrink,
         Func<int, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
         while (true)
@@ -84,7 +86,7 @@ public sealed class Ec2Inventory(AwsClientFactory aws)
             {
                 read.Timeouts++;
                 read.SlowestPage = pacing.PageDeadline;
-                if (pacing.Smaller(read.PageSize) is not { } smaller)
+                if (!shrink || pacing.Smaller(read.PageSize) is not { } smaller)
                 {
                     throw new TimeoutException($"A page of {read.PageSize} took longer than {pacing.PageDeadline.TotalSeconds:0} s", ex);
                 }

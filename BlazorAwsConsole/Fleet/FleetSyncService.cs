@@ -209,7 +209,7 @@ public sealed class FleetSyncService(
         {
             for (var i = 0; i < results.Length; i++)
             {
-                if (results[i].Read.Complete) continue;
+                if (results[i].Read.Complete || results[i].Read.Timeouts == 0) continue;
                 logger.LogWarning("Regions timed out together; reading {Region} again on its own", results[i].Region.Code);
                 results[i] = await FetchAsync(results[i].Region, cancellationToken) with { RetriedAlone = true };
             }
