@@ -17,7 +17,7 @@ namespace BlazorAwsConsole.Benchmarks;
 /// </summary>
 internal static class SlowSyncBenchmark
 {
-    private sealed record Config(string Name, string[] Settings);
+    private sealed record Config(string Key, string Name, string[] Settings);
 
     private sealed record RegionFigures(string Region, TimeSpan? LoadedAfter, int? LoadedInPoll, int Pages, int Timeouts, List<string> SizeChanges, bool RetriedAlone, int Stored, string? LastError, string? FirstProgress);
 
@@ -29,10 +29,12 @@ internal static class SlowSyncBenchmark
         var regions = Report.ConsoleRegions();
         Config[] configs =
         [
-            new("after: defaults (120 s per page, pacing on)", []),
-            new("after: pacing on, 20 s per page", ["Fleet:ReadPageTimeoutSeconds=20"]),
-            new("before: 20 s per page, pacing off", ["Fleet:ReadPageTimeoutSeconds=20", "Fleet:AdaptToSlowEndpoint=false"]),
+            new("after", "after: defaults (120 s per page, pacing on)", []),
+            new("paced", "after: pacing on, 20 s per page", ["Fleet:ReadPageTimeoutSeconds=20"]),
+            new("before", "before: 20 s per page, pacing off", ["Fleet:ReadPageTimeoutSeconds=20", "Fleet:AdaptToSlowEndpoint=false"]),
         ];
+        var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1].Split(',') : null;
+        if (only is not null) configs = configs.Where(c => only.Contains(c.Key)).ToArray();
         var workDir = Directory.CreateTempSubdirectory("blazoraws-slowsync-");
         try
         {
