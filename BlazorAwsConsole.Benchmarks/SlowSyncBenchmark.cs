@@ -33,7 +33,7 @@ internal static class SlowSyncBenchmark
             new("paced", "after: pacing on, 20 s per page", ["Fleet:ReadPageTimeoutSeconds=20"]),
             new("before", "before: 20 s per page, pacing off", ["Fleet:ReadPageTimeoutSeconds=20", "Fleet:AdaptToSlowEndpoint=false"]),
         ];
-        var only = Array.IndexOf(args, "--only") is var at and >= 0 && at + 1 < args.Length ? args[at + 1].Split(',') : null;
+        var only = Array.IndexOf(args, "--only") is var onlyAt and >= 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1].Split(',') : null;
         if (only is not null) configs = configs.Where(c => only.Contains(c.Key)).ToArray();
         var workDir = Directory.CreateTempSubdirectory("blazoraws-slowsync-");
         try
