@@ -8,7 +8,6 @@ using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Secrets;
 using BlazorAwsConsole.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace BlazorAwsConsole.Benchmarks.Events;
 
@@ -59,8 +58,7 @@ internal static class EventsBenchmark
                 await app.Services.GetRequiredService<BlazorAwsConsole.Fleet.Events.EventQueueSupervisor>().ReconcileAsync(token);
 
                 var latencies = await MeasureEventsAsync(app.Services, moto, region, count, token);
-                var options = app.Services.GetRequiredService<IOptions<FleetOptions>>().Value;
-                Print(latencies, poll, polls, options, count);
+                Print(latencies, poll, polls, count);
                 return 0;
             }
             finally
@@ -133,24 +131,26 @@ internal static class EventsBenchmark
         return samples;
     }
 
-    private static void Print(List<Sample> samples, TimeSpan poll, List<TimeSpan> polls, FleetOptions options, int count)
+    private static void Print(List<Sample> samples, TimeSpan poll, List<TimeSpan> polls, int count)
     {
         static string Ms(TimeSpan t) => $"{t.TotalMilliseconds:N0} ms";
         TimeSpan P(Func<Sample, TimeSpan> of, double q) => Percentile(samples.Select(of).ToList(), q);
         var p50 = P(s => s.FromQueued, 0.50);
         var p99 = P(s => s.FromQueued, 0.99);
         Console.WriteLine($"\nEC2 state change → change stored and published on the LiveFeed, {count} events one at a time (load average {SlowSyncBenchmark.LoadAverage()})");
-        Console.WriteLine($"  from the event on the queue (PutEvents returned):  p50 {Ms(p50)}, p99 {Ms(p99)}, max {Ms(samples.Max(s => s.FromQueued))}   goal ≤ 1 s: {(p99 <= TimeSpan.FromSeconds(1) ? "met" : "missed")} (p99)");
+        Console.WriteLine($"  from the event on the queue (PutEvents returned):  min {Ms(samples.Min(s => s.FromQueued))}, p50 {Ms(p50)}, p99 {Ms(p99)}, max {Ms(samples.Max(s => s.FromQueued))}   goal ≤ 1 s: {(p99 <= TimeSpan.FromSeconds(1) ? "met" : "missed")} (p99)");
         Console.WriteLine($"  from PutEvents sent:                               p50 {Ms(P(s => s.FromPut, 0.50))}, p99 {Ms(P(s => s.FromPut, 0.99))}");
         Console.WriteLine($"  of which PutEvents itself (moto's EventBridge → SQS): p50 {Ms(P(s => s.PutEvents, 0.50))}, p99 {Ms(P(s => s.PutEvents, 0.99))}");
         Console.WriteLine($"\npoll path: a poll where nothing changed took {Ms(poll)} (median of {string.Join(", ", polls.Select(Ms))}; {PerRegion} instances in each region)");
-        var interval = TimeSpan.FromSeconds(options.PollIntervalSeconds ?? 60);
-        var withEvents = TimeSpan.FromSeconds(Math.Max(interval.TotalSeconds, options.PollIntervalWithEventsSeconds));
+        // The defaults against AWS (this console runs with a long interval only to keep its own schedule out of the way).
+        var defaults = new FleetOptions();
+        var interval = defaults.PollInterval(AwsMode.Aws);
+        var withEvents = TimeSpan.FromSeconds(Math.Max(interval.TotalSeconds, defaults.PollIntervalWithEventsSeconds));
         foreach (var (name, every) in new[] { ("poll every 60 s (no events)", interval), ($"poll every {withEvents.TotalSeconds:0} s (events flowing)", withEvents) })
         {
             var mean = every / 2 + poll;
             var max = every + poll;
-            Console.WriteLine($"  {name,-36} expected detection latency mean {mean.TotalSeconds:0.0} s, max {max.TotalSeconds:0.0} s;  event p50 is {mean / p50:N0}× faster than the mean");
+            Console.WriteLine($"  {name,-36} expected detection latency mean {mean.TotalSeconds:0.0} s, max {max.TotalSeconds:0.0} s;  mean / event p50 = {mean / p50:N0}, max / event p99 = {max / p99:N0}");
         }
     }
 
