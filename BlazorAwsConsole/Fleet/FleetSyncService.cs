@@ -232,11 +232,12 @@ public sealed class FleetSyncService(
             snapshot.SetRegion(current with { Progress = progress.Describe() });
             PublishFleetChanged([], [region.Code]);
         }
+        Dictionary<string, (StatusChecks Checks, List<ScheduledEvent> Events)>? health = null;
         try
         {
             // Status first: it is cheap (on moto a tenth of DescribeInstances) and its count tells the
             // progress how many instances to expect on a first load.
-            var health = await HealthAsync(region, read, ShowProgress, cancellationToken);
+            health = await HealthAsync(region, read, ShowProgress, cancellationToken);
             if (health is not null) read.Expected = health.Count;
             await inventory.ListAsync(region, read, pacing, ShowProgress, cancellationToken);
             AddHealth(read.Instances, health);
@@ -247,6 +248,7 @@ public sealed class FleetSyncService(
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var reason = AwsErrors.Describe(ex);
+            AddHealth(read.Instances, health);
             if (read.Instances.Count > 0)
             {
                 reason = $"{reason} after {read.Instances.Count:N0}{(read.Expected is { } total ? $" of ~{total:N0}" : "")} instances (those were stored; the rest kept as last seen)";
