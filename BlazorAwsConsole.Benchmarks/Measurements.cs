@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Amazon.EC2.Model;
 using BlazorAwsConsole.Fleet;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Quartz;
@@ -23,31 +24,9 @@ internal static class Measurements
     /// </summary>
     public static async Task<SyncRun> ConsoleSyncsAsync(string serviceUrl, string databaseFile, CancellationToken cancellationToken)
     {
-        string[] args =
-        [
-            $"--Aws:ServiceUrl={serviceUrl}",
-            $"--ConnectionStrings:Console=Data Source={databaseFile}",
-            "--Sandbox:StartMoto=false",
-            "--Sandbox:SeedDemoFleet=false",
-            "--Fleet:PollIntervalSeconds=3600",
-            "--urls=http://127.0.0.1:0",
-            // The sync logs nothing below Warning; these only keep start-up lines out of the report
-            // (the benchmark serves no pages, so the missing wwwroot beside its binaries does not matter).
-            "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:Microsoft.AspNetCore.StaticFiles=Error",
-        ];
-        // The fleet job's trigger is StartNow: left alone, Quartz would run a sync at start and the timed
-        // sync would find the fleet already stored. The scheduler is built but not started (Quartz's
-        // AutoStart), so the benchmark's own SyncAsync calls are the only ones.
-        var app = BlazorAwsConsole.Program.Build(args, builder =>
-            builder.Services.ConfigureAll<QuartzHostedServiceOptions>(quartz => quartz.AutoStart = false));
+        var app = await StartConsoleAsync(serviceUrl, databaseFile, [], cancellationToken);
         try
         {
-            await app.StartAsync(cancellationToken);
-            var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler(cancellationToken);
-            if (scheduler.Status != SchedulerStatus.Created)
-                throw new InvalidOperationException($"Quartz is {scheduler.Status}; its fleet job would race the timed sync.");
-
             var sync = app.Services.GetRequiredService<FleetSyncService>();
             var started = Stopwatch.GetTimestamp();
             var first = await sync.SyncAsync(force: true, cancellationToken);
@@ -63,12 +42,60 @@ internal static class Measurements
         }
         finally
         {
-            await app.StopAsync(CancellationToken.None);
-            await app.DisposeAsync();
-            // Pooled connections keep the file open; release them so the file can go.
-            SqliteConnection.ClearAllPools();
-            foreach (var file in new[] { databaseFile, databaseFile + "-wal", databaseFile + "-shm" }) File.Delete(file);
+            await StopConsoleAsync(app, databaseFile);
         }
+    }
+
+    /// <summary>
+    /// Builds the whole console with Program.Build on a new SQLite file against <paramref name="serviceUrl"/>
+    /// and starts it (migrations, regions, snapshot) with its Quartz scheduler left unstarted, so the
+    /// benchmark's own SyncAsync calls are the only ones. <paramref name="settings"/> are added ("Key=Value").
+    /// </summary>
+    public static async Task<WebApplication> StartConsoleAsync(string serviceUrl, string databaseFile, IEnumerable<string> settings, CancellationToken cancellationToken)
+    {
+        string[] args =
+        [
+            $"--Aws:ServiceUrl={serviceUrl}",
+            $"--ConnectionStrings:Console=Data Source={databaseFile}",
+            "--Sandbox:StartMoto=false",
+            "--Sandbox:SeedDemoFleet=false",
+            // No demo admin: its one-time password would be printed into the benchmark's output.
+            "--Access:SandboxDemoAdmin=false",
+            "--Fleet:PollIntervalSeconds=3600",
+            "--urls=http://127.0.0.1:0",
+            // The sync logs nothing below Warning; these only keep start-up lines out of the report
+            // (the benchmark serves no pages, so the missing wwwroot beside its binaries does not matter).
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Microsoft.AspNetCore.StaticFiles=Error",
+            .. settings.Select(s => "--" + s),
+        ];
+        // The fleet job's trigger is StartNow: left alone, Quartz would run a sync at start and the timed
+        // sync would find the fleet already stored. The scheduler is built but not started (Quartz's
+        // AutoStart), so the benchmark's own SyncAsync calls are the only ones.
+        var app = BlazorAwsConsole.Program.Build(args, builder =>
+            builder.Services.ConfigureAll<QuartzHostedServiceOptions>(quartz => quartz.AutoStart = false));
+        try
+        {
+            await app.StartAsync(cancellationToken);
+            var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler(cancellationToken);
+            if (scheduler.Status != SchedulerStatus.Created)
+                throw new InvalidOperationException($"Quartz is {scheduler.Status}; its fleet job would race the timed sync.");
+            return app;
+        }
+        catch
+        {
+            await StopConsoleAsync(app, databaseFile);
+            throw;
+        }
+    }
+
+    public static async Task StopConsoleAsync(WebApplication app, string databaseFile)
+    {
+        await app.StopAsync(CancellationToken.None);
+        await app.DisposeAsync();
+        // Pooled connections keep the file open; release them so the file can go.
+        SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { databaseFile, databaseFile + "-wal", databaseFile + "-shm" }) File.Delete(file);
     }
 
     /// <summary>

@@ -53,14 +53,16 @@ internal sealed class MotoFleet : IDisposable
         ServiceURL = ServiceUrl,
         AuthenticationRegion = region,
         RetryMode = RequestRetryMode.Standard,
-        Timeout = TimeSpan.FromSeconds(60),
+        // Seeding 2,500 instances in one call takes over a minute on a loaded machine (the slowsync mode).
+        Timeout = TimeSpan.FromSeconds(300),
     });
 
     /// <summary>
     /// Makes <paramref name="perRegion"/> running instances in each region with one RunInstances call
-    /// (moto makes MinCount instances and ignores MaxCount), tagged like a real fleet.
+    /// (moto makes MinCount instances and ignores MaxCount), tagged like a real fleet; with
+    /// <paramref name="perLaunch"/>, in launches (reservations) of that many, as a fleet launched over time is.
     /// </summary>
-    public async Task SeedAsync(IReadOnlyList<string> regions, int perRegion, CancellationToken cancellationToken)
+    public async Task SeedAsync(IReadOnlyList<string> regions, int perRegion, CancellationToken cancellationToken, int? perLaunch = null)
     {
         foreach (var region in regions)
         {
@@ -69,21 +71,26 @@ internal sealed class MotoFleet : IDisposable
             var images = await ec2.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["amazon"] }, cancellationToken);
             var imageId = (images.Images ?? []).Select(i => i.ImageId).Order(StringComparer.Ordinal).FirstOrDefault()
                 ?? throw new InvalidOperationException($"moto offers no AMI in {region}");
-            await ec2.RunInstancesAsync(new RunInstancesRequest
+            for (var made = 0; made < perRegion;)
             {
-                ImageId = imageId,
-                InstanceType = InstanceType.T3Micro,
-                MinCount = perRegion,
-                MaxCount = perRegion,
-                TagSpecifications =
-                [
-                    new TagSpecification
-                    {
-                        ResourceType = ResourceType.Instance,
-                        Tags = [new("Name", $"bench-{region}"), new("env", "bench"), new("team", "platform")],
-                    },
-                ],
-            }, cancellationToken);
+                var count = Math.Min(perLaunch ?? perRegion, perRegion - made);
+                made += count;
+                await ec2.RunInstancesAsync(new RunInstancesRequest
+                {
+                    ImageId = imageId,
+                    InstanceType = InstanceType.T3Micro,
+                    MinCount = count,
+                    MaxCount = count,
+                    TagSpecifications =
+                    [
+                        new TagSpecification
+                        {
+                            ResourceType = ResourceType.Instance,
+                            Tags = [new("Name", $"bench-{region}"), new("env", "bench"), new("team", "platform")],
+                        },
+                    ],
+                }, cancellationToken);
+            }
         }
     }
 

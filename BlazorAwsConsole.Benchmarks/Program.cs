@@ -1,6 +1,8 @@
 // Benchmarks of the console, each a program mode. From the repository root:
 //     dotnet run -c Release --project BlazorAwsConsole.Benchmarks               fleet sync vs. the AWS CLI (add  -- --runs N)
 //     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- probes     probe engine vs. blackbox_exporter, and the scheduler (add  --minutes N)
+//     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- slowsync   big regions on a slow endpoint: time to first full load, before and after
+//     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- events     EC2 event → change stored and published, beside the poll's latency
 // See README.md beside this file.
 using System.Runtime.InteropServices;
 using BlazorAwsConsole.Benchmarks;
@@ -15,5 +17,7 @@ using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, sign
 return args switch
 {
     ["probes", .. var rest] => await ProbesBenchmark.RunAsync(rest, cancel.Token),
+    ["slowsync", .. var rest] => await SlowSyncBenchmark.RunAsync(rest, cancel.Token),
+    ["events", .. var rest] => await BlazorAwsConsole.Benchmarks.Events.EventsBenchmark.RunAsync(rest, cancel.Token),
     _ => await FleetBenchmark.RunAsync(args, cancel.Token),
 };

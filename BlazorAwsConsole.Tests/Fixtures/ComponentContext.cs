@@ -41,6 +41,7 @@ public abstract class ComponentContext : BunitContext, IAsyncLifetime
         Services.AddDbContextFactory<ConsoleDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(_folder, "c.db")}"));
         Services.AddSingleton<FleetSnapshot>();
         Services.AddSingleton<Ec2Inventory>();
+        Services.AddSingleton<ReadPacing>();
         Services.AddSingleton<FleetSyncService>();
         Services.AddSingleton<AuditLog>();
         Services.AddScoped<CircuitAddress>();

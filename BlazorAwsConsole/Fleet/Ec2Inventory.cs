@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Amazon.EC2.Model;
 using BlazorAwsConsole.Infrastructure;
 using Ec2Instance = Amazon.EC2.Model.Instance;
@@ -7,6 +8,95 @@ namespace BlazorAwsConsole.Fleet;
 /// <summary>Reads one region's instances from EC2 (paginated DescribeInstances).</summary>
 public sealed class Ec2Inventory(AwsClientFactory aws)
 {
+    /// <summary>
+    /// Reads the region's instances into <paramref name="read"/> page by page, each page with its own
+    /// deadline (<see cref="ReadPacing.PageDeadline"/>); a page that misses it is asked again, from the same
+    /// NextToken, at a smaller MaxResults. <paramref name="onPage"/> is told after every page. When this
+    /// throws, <paramref name="read"/> holds the pages read so far and <see cref="RegionRead.Complete"/> is false.
+    /// </summary>
+    public async Task ListAsync(WatchedRegion region, RegionRead read, ReadPacing pacing, Action<RegionRead>? onPage, CancellationToken cancellationToken)
+    {
+        var client = ReadClient(region, pacing);
+        string? token = null;
+        do
+        {
+            var next = token;
+            var page = await PageAsync(read, pacing, onPage, shrink: true,
+                (size, deadline) => client.DescribeInstancesAsync(new DescribeInstancesRequest { MaxResults = size, NextToken = next }, deadline), cancellationToken);
+            foreach (var reservation in page.Reservations ?? [])
+            {
+                foreach (var instance in reservation.Instances ?? [])
+                {
+                    read.Instances.Add(ToInstance(instance, region.Code));
+                }
+            }
+            read.Pages++;
+            token = page.NextToken;
+            onPage?.Invoke(read);
+        }
+        while (!string.IsNullOrEmpty(token));
+        read.Complete = true;
+    }
+
+    /// <summary><see cref="StatusAsync(WatchedRegion, CancellationToken)"/> with the fleet read's page deadline (one try per page).</summary>
+    public async Task<Dictionary<string, (StatusChecks Checks, List<ScheduledEvent> Events)>> StatusAsync(WatchedRegion region, RegionRead read, ReadPacing pacing,
+        Action<RegionRead>? onPage, CancellationToken cancellationToken)
+    {
+        var client = ReadClient(region, pacing);
+        var found = new Dictionary<string, (StatusChecks, List<ScheduledEvent>)>(StringComparer.Ordinal);
+        string? token = null;
+        do
+        {
+            var next = token;
+            // One try per page: the checks are worth less than the inventory, so a slow page gives them up
+            // for this poll rather than spend several deadlines before the instances are read.
+            var page = await PageAsync(read, pacing, onPage, shrink: false, (size, deadline) => client.DescribeInstanceStatusAsync(
+                new DescribeInstanceStatusRequest { IncludeAllInstances = true, MaxResults = size, NextToken = next }, deadline), cancellationToken);
+            foreach (var status in page.InstanceStatuses ?? [])
+            {
+                if (status.InstanceId is { } id) found[id] = ToHealth(status);
+            }
+            token = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(token));
+        return found;
+    }
+
+    // The SDK's own timeout sits a little past the page deadline, so the deadline (which is not retried
+    // by the SDK and lets the page be asked again smaller) is what ends a slow page.
+    private Amazon.EC2.IAmazonEC2 ReadClient(WatchedRegion region, ReadPacing pacing) =>
+        aws.Ec2(region.Code, region.ServiceUrl, pacing.PageDeadline + TimeSpan.FromSeconds(5));
+
+    private static async Task<T> PageAsync<T>(RegionRead read, ReadPacing pacing, Action<RegionRead>? onPage, bool shrink,
+        Func<int, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(pacing.PageDeadline);
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var page = await call(read.PageSize, deadline.Token);
+                var took = Stopwatch.GetElapsedTime(started);
+                if (took > read.SlowestPage) read.SlowestPage = took;
+                return page;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (deadline.IsCancellationRequested || ex is TimeoutException))
+            {
+                read.Timeouts++;
+                read.SlowestPage = pacing.PageDeadline;
+                if (!shrink || pacing.Smaller(read.PageSize) is not { } smaller)
+                {
+                    throw new TimeoutException($"A page of {read.PageSize} took longer than {pacing.PageDeadline.TotalSeconds:0} s", ex);
+                }
+                read.PageSizeChanges.Add($"{read.PageSize}→{smaller}");
+                read.PageSize = smaller;
+                onPage?.Invoke(read);
+            }
+        }
+    }
+
     public async Task<List<Instance>> ListAsync(WatchedRegion region, CancellationToken cancellationToken)
     {
         var client = aws.Ec2(region.Code, region.ServiceUrl);

@@ -146,10 +146,11 @@ public static partial class FleetApi
 /// <param name="EventQueueUrl">The SQS queue of the region's EC2 events (null: none).</param>
 /// <param name="LastEventAt">When this node last applied an event from it.</param>
 /// <param name="EventsError">Why the queue cannot be read now; null while it is read (or without a queue).</param>
+/// <param name="Progress">While the region is being read: how far ("loading: 1,000 of ~2,500 instances"); null otherwise.</param>
 public sealed record RegionDto(string Code, string Name, bool Enabled, DateTime? LastSyncedAt, string? LastError, bool Stale, int Instances,
-    string? EventQueueUrl, DateTime? LastEventAt, string? EventsError)
+    string? EventQueueUrl, DateTime? LastEventAt, string? EventsError, string? Progress)
 {
     public static RegionDto From(WatchedRegion region, RegionSyncStatus? status, Events.EventQueueStatus? events) => new(
         region.Code, region.Name, region.Enabled, status?.LastSyncedAt, status?.LastError, status?.IsStale ?? false, status?.InstanceCount ?? 0,
-        region.EventQueueUrl, events?.LastEventAt, events?.Error);
+        region.EventQueueUrl, events?.LastEventAt, events?.Error, status?.Progress);
 }

@@ -10,6 +10,7 @@ public static class FleetFeature
         builder.Services.AddOptions<FleetOptions>().BindConfiguration(FleetOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<FleetSnapshot>();
         builder.Services.AddSingleton<Ec2Inventory>();
+        builder.Services.AddSingleton<ReadPacing>();
         builder.Services.AddSingleton<FleetSyncService>();
         builder.Services.AddSingleton<InstanceActionService>();
         builder.Services.AddSingleton<FleetQueries>();

@@ -29,6 +29,26 @@ public sealed class FleetOptions
     /// <summary>Poll on the schedule; off leaves the inventory to explicit syncs (tests, a read-only node).</summary>
     public bool PollOnSchedule { get; set; } = true;
 
+    /// <summary>
+    /// Seconds one page of the fleet's reads (DescribeInstances, DescribeInstanceStatus) may take before it
+    /// is asked again, smaller. Longer than Aws:TimeoutSeconds, which is for one action: a page carries up
+    /// to <see cref="PageSize"/> instances, and a slow endpoint answers in proportion to them.
+    /// </summary>
+    [Range(1, 900)]
+    public int ReadPageTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>MaxResults of the first page of a region's reads (EC2 allows 5–1000).</summary>
+    [Range(5, 1000)]
+    public int PageSize { get; set; } = 1000;
+
+    /// <summary>
+    /// Recover from a slow endpoint: a page that misses its deadline is asked again at a quarter of its
+    /// size (down to 5), the region keeps the smaller size for its next polls (growing back once pages
+    /// are fast), and regions that time out together are read again one after another. Off gives the
+    /// old behaviour (one try per page, all regions at once); the benchmark uses it as its "before".
+    /// </summary>
+    public bool AdaptToSlowEndpoint { get; set; } = true;
+
     /// <summary>Longest wait before a failing region is tried again.</summary>
     [Range(1, 86400)]
     public int MaxBackoffSeconds { get; set; } = 600;

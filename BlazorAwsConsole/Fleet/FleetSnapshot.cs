@@ -68,7 +68,8 @@ public sealed class FleetSnapshot
         ImmutableDictionary<string, int> ByState,
         ImmutableDictionary<string, int> ByRegion);
 
-    internal void SetRegion(RegionSyncStatus status) => _regions = _regions.SetItem(status.Code, status);
+    // Regions read at once report their progress from several threads.
+    internal void SetRegion(RegionSyncStatus status) => ImmutableInterlocked.Update(ref _regions, regions => regions.SetItem(status.Code, status));
 
     internal void SetRegions(IEnumerable<RegionSyncStatus> statuses) =>
         _regions = statuses.ToImmutableDictionary(s => s.Code, StringComparer.Ordinal);

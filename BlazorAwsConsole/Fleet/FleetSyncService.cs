@@ -20,6 +20,7 @@ public sealed class FleetSyncService(
     IOptions<FleetOptions> fleetOptions,
     IOptions<AwsOptions> awsOptions,
     ILogger<FleetSyncService> logger,
+    ReadPacing pacing,
     ConsoleMetrics? metrics = null,
     Events.EventQueueBoard? events = null)
 {
@@ -48,8 +49,7 @@ public sealed class FleetSyncService(
         var regions = await EnabledRegionsAsync(cancellationToken);
         var due = regions.Where(r => force || IsDue(r, now)).ToList();
 
-        var fetches = due.Select(region => FetchAsync(region, cancellationToken)).ToArray();
-        var results = await Task.WhenAll(fetches);
+        var results = await FetchAllAsync(due, cancellationToken);
         var fetching = Stopwatch.GetElapsedTime(started);
 
         await _writeGate.WaitAsync(cancellationToken);
@@ -65,9 +65,10 @@ public sealed class FleetSyncService(
             var stillWatched = (await db.Regions.AsNoTracking().Where(r => r.Enabled).Select(r => r.Code).ToListAsync(cancellationToken)).ToHashSet();
             results = results.Where(r => stillWatched.Contains(r.Region.Code)).ToArray();
 
-            foreach (var result in results.Where(r => r.Error is null))
+            foreach (var result in results.Where(r => r.Read.Instances.Count > 0 || r.Read.Complete))
             {
-                await ReconcileAsync(db, result.Region, result.Instances!, writeTime, changes, upserted, removed, cancellationToken);
+                // A read that stopped early stores what it read and leaves the unread instances as they were.
+                await ReconcileAsync(db, result.Region, result.Read.Instances, result.Read.Complete, writeTime, changes, upserted, removed, cancellationToken);
             }
             db.InstanceChanges.AddRange(changes);
             var rowsWritten = await db.SaveChangesAsync(cancellationToken);
@@ -80,7 +81,8 @@ public sealed class FleetSyncService(
             PublishFleetChanged(changes, results.Select(r => r.Region.Code).ToList());
 
             return new FleetSyncReport(
-                results.Select(r => new RegionSyncResult(r.Region.Code, r.Instances?.Count ?? 0, r.Error)).ToList(),
+                results.Select(r => new RegionSyncResult(r.Region.Code, r.Read.Instances.Count, r.Error, r.Read.Complete, r.Read.Pages,
+                    r.Read.PageSize, r.Read.Timeouts, r.Read.PageSizeChanges, r.RetriedAlone)).ToList(),
                 changes.Count,
                 rowsWritten,
                 Stopwatch.GetElapsedTime(started),
@@ -151,7 +153,7 @@ public sealed class FleetSyncService(
         }
     }
 
-    private async Task ReconcileAsync(ConsoleDbContext db, WatchedRegion region, List<Instance> observed, DateTime now,
+    private async Task ReconcileAsync(ConsoleDbContext db, WatchedRegion region, List<Instance> observed, bool complete, DateTime now,
         List<InstanceChange> changes, List<Instance> upserted, List<string> removed, CancellationToken cancellationToken)
     {
         var stored = await db.Instances.Where(i => i.Region == region.Code).ToDictionaryAsync(i => i.InstanceId, StringComparer.Ordinal, cancellationToken);
@@ -173,7 +175,7 @@ public sealed class FleetSyncService(
                 upserted.Add(instance);
             }
         }
-        foreach (var gone in stored.Values.Where(i => !seen.Contains(i.InstanceId)))
+        foreach (var gone in stored.Values.Where(i => complete && !seen.Contains(i.InstanceId)))
         {
             changes.Add(InstanceDiff.Disappeared(gone, now));
             db.Instances.Remove(gone);
@@ -183,22 +185,78 @@ public sealed class FleetSyncService(
         upserted.RemoveAll(i => db.Entry(i).State == EntityState.Unchanged);
     }
 
+    /// <summary>
+    /// Reads the due regions, all at once unless they timed out together before (then one after another,
+    /// <see cref="ReadPacing.OneAtATime"/>). Regions that time out together while read at once are read
+    /// again, one after another, in the same poll: on a slow single endpoint (moto, a proxy) they were
+    /// slowing each other down.
+    /// </summary>
+    private async Task<RegionFetch[]> FetchAllAsync(List<WatchedRegion> due, CancellationToken cancellationToken)
+    {
+        var atOnce = !pacing.OneAtATime && due.Count > 1;
+        RegionFetch[] results;
+        if (atOnce)
+        {
+            results = await Task.WhenAll(due.Select(region => FetchAsync(region, cancellationToken)));
+        }
+        else
+        {
+            results = new RegionFetch[due.Count];
+            for (var i = 0; i < due.Count; i++) results[i] = await FetchAsync(due[i], cancellationToken);
+        }
+        pacing.LearnPoll(results.Select(r => r.Read).ToList(), atOnce);
+        if (atOnce && pacing.OneAtATime)
+        {
+            for (var i = 0; i < results.Length; i++)
+            {
+                if (results[i].Read.Complete || results[i].Read.Timeouts == 0) continue;
+                logger.LogWarning("Regions timed out together; reading {Region} again on its own", results[i].Region.Code);
+                results[i] = await FetchAsync(results[i].Region, cancellationToken) with { RetriedAlone = true };
+            }
+        }
+        return results;
+    }
+
     private async Task<RegionFetch> FetchAsync(WatchedRegion region, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        var previous = snapshot.Region(region.Code);
+        var read = new RegionRead(region.Code, pacing.PageSizeFor(region.Code), previous?.InstanceCount > 0 ? previous.InstanceCount : null);
+        var lastShown = 0L;
+        void ShowProgress(RegionRead progress)
+        {
+            // At most twice a second per region: each one wakes every open page and the alert engine.
+            if (Stopwatch.GetElapsedTime(lastShown) < TimeSpan.FromMilliseconds(500)) return;
+            lastShown = Stopwatch.GetTimestamp();
+            var current = snapshot.Region(region.Code) ?? new RegionSyncStatus(region.Code, region.Name, null, null, null, 0, time.GetUtcNow().UtcDateTime, 0);
+            snapshot.SetRegion(current with { Progress = progress.Describe() });
+            PublishFleetChanged([], [region.Code]);
+        }
+        Dictionary<string, (StatusChecks Checks, List<ScheduledEvent> Events)>? health = null;
         try
         {
-            var instances = await inventory.ListAsync(region, cancellationToken);
-            await AddHealthAsync(region, instances, cancellationToken);
+            // Status first: it is cheap (on moto a tenth of DescribeInstances) and its count tells the
+            // progress how many instances to expect on a first load.
+            health = await HealthAsync(region, read, ShowProgress, cancellationToken);
+            if (health is not null) read.Expected = health.Count;
+            await inventory.ListAsync(region, read, pacing, ShowProgress, cancellationToken);
+            AddHealth(read.Instances, health);
             metrics?.RegionSynced(region.Code, Stopwatch.GetElapsedTime(started).TotalSeconds, failed: false);
-            return new RegionFetch(region, instances, null);
+            pacing.Learn(read);
+            return new RegionFetch(region, read, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var reason = AwsErrors.Describe(ex);
+            AddHealth(read.Instances, health);
+            if (read.Instances.Count > 0)
+            {
+                reason = $"{reason} after {read.Instances.Count:N0}{(read.Expected is { } total ? $" of ~{total:N0}" : "")} instances (those were stored; the rest kept as last seen)";
+            }
             logger.LogWarning("Inventory of {Region} failed: {Reason}", region.Code, reason);
             metrics?.RegionSynced(region.Code, Stopwatch.GetElapsedTime(started).TotalSeconds, failed: true);
-            return new RegionFetch(region, null, reason);
+            pacing.Learn(read);
+            return new RegionFetch(region, read, reason);
         }
     }
 
@@ -222,23 +280,30 @@ public sealed class FleetSyncService(
     }
 
     /// <summary>
-    /// Adds status checks and scheduled events to the instances just listed. When DescribeInstanceStatus
-    /// fails the instances still sync, carrying none, so their stored checks stay as they were.
+    /// Status checks and scheduled events of the region's instances, or null when DescribeInstanceStatus
+    /// fails: the instances then still sync, carrying none, so their stored checks stay as they were.
     /// </summary>
-    private async Task AddHealthAsync(WatchedRegion region, List<Instance> instances, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, (StatusChecks Checks, List<ScheduledEvent> Events)>?> HealthAsync(
+        WatchedRegion region, RegionRead read, Action<RegionRead> onPage, CancellationToken cancellationToken)
     {
         try
         {
-            var health = await inventory.StatusAsync(region, cancellationToken);
-            foreach (var instance in instances)
-            {
-                if (health.TryGetValue(instance.InstanceId, out var found)) (instance.StatusChecks, instance.ScheduledEvents) = found;
-                else instance.StatusChecks = new StatusChecks(); // EC2 lists every instance with IncludeAllInstances; absent means not applicable
-            }
+            return await inventory.StatusAsync(region, read, pacing, onPage, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogWarning("Status checks of {Region} could not be read: {Reason}", region.Code, AwsErrors.Describe(ex));
+            return null;
+        }
+    }
+
+    private static void AddHealth(List<Instance> instances, Dictionary<string, (StatusChecks Checks, List<ScheduledEvent> Events)>? health)
+    {
+        if (health is null) return;
+        foreach (var instance in instances)
+        {
+            if (health.TryGetValue(instance.InstanceId, out var found)) (instance.StatusChecks, instance.ScheduledEvents) = found;
+            else instance.StatusChecks = new StatusChecks(); // EC2 lists every instance with IncludeAllInstances; absent means not applicable
         }
     }
 
@@ -250,14 +315,14 @@ public sealed class FleetSyncService(
             // A healthy region is due at every scheduled poll: only failures wait (backoff). Setting
             // "now + interval" here would make the next poll, which fires one interval after this one
             // started, find it not yet due, and the fleet would be polled every other interval.
-            return new RegionSyncStatus(result.Region.Code, result.Region.Name, now, now, null, 0, now, result.Instances!.Count);
+            return new RegionSyncStatus(result.Region.Code, result.Region.Name, now, now, null, 0, now, result.Read.Instances.Count);
         }
         var failures = (previous?.ConsecutiveFailures ?? 0) + 1;
         var backoff = TimeSpan.FromSeconds(Math.Min(
             PollInterval.TotalSeconds * Math.Pow(2, Math.Min(failures - 1, 16)),
             fleetOptions.Value.MaxBackoffSeconds));
         return new RegionSyncStatus(result.Region.Code, result.Region.Name, previous?.LastSyncedAt, now, result.Error,
-            failures, now + backoff, previous?.InstanceCount ?? 0);
+            failures, now + backoff, Math.Max(previous?.InstanceCount ?? 0, result.Read.Instances.Count));
     }
 
     private async Task<List<WatchedRegion>> EnabledRegionsAsync(CancellationToken cancellationToken)
@@ -270,10 +335,19 @@ public sealed class FleetSyncService(
     private void PublishFleetChanged(List<InstanceChange> changes, List<string> regions) =>
         feed.Publish(new FleetChanged(changes, regions));
 
-    private sealed record RegionFetch(WatchedRegion Region, List<Instance>? Instances, string? Error);
+    private sealed record RegionFetch(WatchedRegion Region, RegionRead Read, string? Error)
+    {
+        public bool RetriedAlone { get; init; }
+    }
 }
 
 /// <param name="Fetching">Time spent waiting for EC2 (all due regions at once); Elapsed − Fetching is the console's own work.</param>
 public sealed record FleetSyncReport(IReadOnlyList<RegionSyncResult> Regions, int ChangesRecorded, int RowsWritten, TimeSpan Elapsed, TimeSpan Fetching);
 
-public sealed record RegionSyncResult(string Region, int Instances, string? Error);
+/// <param name="Instances">Instances read (all of them when <paramref name="Complete"/>; the ones stored so far otherwise).</param>
+/// <param name="PageSize">MaxResults of the last page asked.</param>
+/// <param name="Timeouts">Pages that missed their deadline.</param>
+/// <param name="PageSizeChanges">Each lowering of the page size after a timeout, e.g. "1000→250".</param>
+/// <param name="RetriedAlone">True when the region timed out together with others and was read again on its own.</param>
+public sealed record RegionSyncResult(string Region, int Instances, string? Error, bool Complete = true, int Pages = 0, int PageSize = 0,
+    int Timeouts = 0, IReadOnlyList<string>? PageSizeChanges = null, bool RetriedAlone = false);

@@ -22,13 +22,23 @@ public sealed class AwsClientFactory(IOptions<AwsOptions> options, IRegionCreden
     public const string DefaultChainSource = "SDK default chain — not from Vault";
 
     // Keyed by client type too: the EC2 and SSM clients of one region are cached side by side.
-    private readonly Dictionary<(Type Client, string Region, string? Endpoint, string? CredentialSet), IDisposable> _clients = new();
+    private readonly Dictionary<(Type Client, string Region, string? Endpoint, string? CredentialSet, TimeSpan? Timeout), IDisposable> _clients = new();
     private readonly Lock _lock = new();
 
-    /// <summary>The EC2 client for a region; <paramref name="endpointOverride"/> replaces the endpoint (a region's own ServiceUrl setting).</summary>
-    public IAmazonEC2 Ec2(string region, string? endpointOverride = null) =>
+    /// <summary>
+    /// The EC2 client for a region; <paramref name="endpointOverride"/> replaces the endpoint (a region's own
+    /// ServiceUrl setting). <paramref name="timeout"/> replaces Aws:TimeoutSeconds for the fleet's reads,
+    /// whose pages may take longer than an action (Fleet:ReadPageTimeoutSeconds); such a client is cached apart.
+    /// </summary>
+    public IAmazonEC2 Ec2(string region, string? endpointOverride = null, TimeSpan? timeout = null) =>
         Cached(region, endpointOverride, () => new AmazonEC2Config(),
-            (c, config) => new AmazonEC2Client(c, config), config => new AmazonEC2Client(config));
+            (c, config) => new AmazonEC2Client(c, WithTimeout(config, timeout)), config => new AmazonEC2Client(WithTimeout(config, timeout)), timeout);
+
+    private static AmazonEC2Config WithTimeout(AmazonEC2Config config, TimeSpan? timeout)
+    {
+        if (timeout is { } longer) config.Timeout = longer;
+        return config;
+    }
 
     /// <summary>The Systems Manager client for a region (Run Command on instances), made and cached like <see cref="Ec2"/>.</summary>
     public IAmazonSimpleSystemsManagement Ssm(string region, string? endpointOverride = null) =>
@@ -49,13 +59,13 @@ public sealed class AwsClientFactory(IOptions<AwsOptions> options, IRegionCreden
     public const int MaxLongPollSeconds = 20;
 
     private TClient Cached<TClient, TConfig>(string region, string? endpointOverride, Func<TConfig> newConfig,
-        Func<AWSCredentials, TConfig, TClient> withCredentials, Func<TConfig, TClient> withDefaultChain)
+        Func<AWSCredentials, TConfig, TClient> withCredentials, Func<TConfig, TClient> withDefaultChain, TimeSpan? timeout = null)
         where TClient : class, IDisposable where TConfig : ClientConfig
     {
         var credentials = CredentialsFor(region);
         lock (_lock)
         {
-            var key = (typeof(TClient), region, endpointOverride, credentials.CredentialSet);
+            var key = (typeof(TClient), region, endpointOverride, credentials.CredentialSet, timeout);
             if (!_clients.TryGetValue(key, out var client))
             {
                 client = Create(credentials.Credentials, Configure(newConfig(), region, endpointOverride), withCredentials, withDefaultChain);

@@ -11,7 +11,7 @@ namespace BlazorAwsConsole.Secrets;
 
 /// <summary>A watched region on the Regions tab: its credentials' source in words, and its last sync.</summary>
 public sealed record RegionSettingDto(string Code, string Name, bool Enabled, string? ServiceUrl, string? CredentialSet, string CredentialSource,
-    bool FromVault, DateTime? LastSyncedAt, string? LastError, string? EventQueueUrl, DateTime? LastEventAt, string? EventsError);
+    bool FromVault, DateTime? LastSyncedAt, string? LastError, string? EventQueueUrl, DateTime? LastEventAt, string? EventsError, string? Progress = null);
 
 public sealed record AddRegionRequest(string? Code, string? Name);
 
@@ -201,6 +201,6 @@ public sealed partial class RegionSettingsService(
         var status = snapshot.Region(region.Code);
         var reading = eventStatus.For(region.Code);
         return new RegionSettingDto(region.Code, region.Name, region.Enabled, region.ServiceUrl, credentials.CredentialSet, credentials.Source,
-            credentials.CredentialSet is not null, status?.LastSyncedAt, status?.LastError, region.EventQueueUrl, reading?.LastEventAt, reading?.Error);
+            credentials.CredentialSet is not null, status?.LastSyncedAt, status?.LastError, region.EventQueueUrl, reading?.LastEventAt, reading?.Error, status?.Progress);
     }
 }
