@@ -4,6 +4,7 @@ using BlazorAwsConsole.Components;
 using BlazorAwsConsole.Dashboard;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Infrastructure.Backup;
 using BlazorAwsConsole.JumpServers;
 using BlazorAwsConsole.Observability;
 using BlazorAwsConsole.Sandbox;
@@ -29,7 +30,11 @@ public static class Program
                 return await AccessCli.AddUserAsync(name, rest);
             case ["apikey", "create", .. var rest]:
                 return await AccessCli.CreateApiKeyAsync(rest);
-            case ["user" or "apikey", ..]:
+            case ["backup", var file, .. var rest] when !file.StartsWith('-'):
+                return await BackupCli.BackupAsync(file, rest);
+            case ["restore", var file, .. var rest] when !file.StartsWith('-'):
+                return await BackupCli.RestoreAsync(file, rest);
+            case ["user" or "apikey" or "backup" or "restore", ..]:
                 return await CliUsage.ShowAsync(Console.Error, $"Incomplete command: {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))}");
         }
         if (CliUsage.UnknownVerb(args) is { } verb) return await CliUsage.ShowAsync(Console.Error, $"Unknown command '{verb}'.");
@@ -56,6 +61,7 @@ public static class Program
             ContentRootPath = AppContext.BaseDirectory,
         });
 
+        builder.AddBackup();
         builder.AddInfrastructure();
         builder.AddSandbox();
         builder.AddAccess();
