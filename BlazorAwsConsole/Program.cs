@@ -1,5 +1,6 @@
 using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Alerts.Channels;
+using BlazorAwsConsole.Cluster;
 using BlazorAwsConsole.Components;
 using BlazorAwsConsole.Dashboard;
 using BlazorAwsConsole.Fleet;
@@ -73,6 +74,7 @@ public static class Program
         builder.AddObservability();
         builder.AddAlertChannels();
         builder.AddDashboard();
+        builder.AddCluster();
         // A unique scheduler name lets several consoles share one process (the tests do).
         builder.Services.AddQuartz(quartz => quartz.ConfigureScheduler(scheduler =>
             scheduler.InstanceName = builder.Configuration["Quartz:SchedulerName"] ?? "BlazorAwsConsole"));
@@ -94,6 +96,7 @@ public static class Program
         app.MapSecretsApi();
         app.MapObservability();
         app.MapAlertChannelsApi();
+        app.MapClusterApi();
         // The console's own Content-Security-Policy (Access/SecurityHeaders) already says frame-ancestors 'none'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.AnnounceAddress();
