@@ -79,6 +79,8 @@ public static class Program
         builder.Services.AddQuartz(quartz => quartz.ConfigureScheduler(scheduler =>
             scheduler.InstanceName = builder.Configuration["Quartz:SchedulerName"] ?? "BlazorAwsConsole"));
         builder.Services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
+        // Stopped before Quartz's hosted service (hosted services stop in reverse order): no new trigger, running jobs cancelled.
+        builder.Services.AddHostedService<BlazorAwsConsole.Infrastructure.Shutdown.SchedulerShutdown>();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         configure?.Invoke(builder);

@@ -16,7 +16,7 @@ target_port=$(free_port); console_port=$(free_port)
 python3 deploy/slow_target.py "$target_port" 20 & target_pid=$!
 settings=(--urls "http://127.0.0.1:$console_port" "--ConnectionStrings:Console=Data Source=$work/console.db" --Aws:Mode=Aws
   --Access:SandboxDemoAdmin=false --Fleet:PollOnSchedule=false --JumpServers:EnforceTtlOnSchedule=false --Logging:Json=false --Logging:LogLevel:Default=Warning
-  --Logging:LogLevel:BlazorAwsConsole.Probes=Information --Logging:LogLevel:Microsoft.Hosting.Lifetime=Information)
+  --Logging:LogLevel:BlazorAwsConsole.Probes=Information --Logging:LogLevel:BlazorAwsConsole.Infrastructure.Shutdown=Information --Logging:LogLevel:Microsoft.Hosting.Lifetime=Information)
 console() { dotnet "$work/bin/BlazorAwsConsole.dll" "$@" "${settings[@]}"; }
 # In the background with its own pid (not a subshell's), so SIGTERM reaches the console itself.
 start_console() { dotnet "$work/bin/BlazorAwsConsole.dll" "${settings[@]}" >"$1" 2>&1 & console_pid=$!; }
@@ -47,10 +47,12 @@ kill -TERM $console_pid
 wait $console_pid && code=0 || code=$?
 end=$(date +%s.%N)
 stored=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM ProbeResults').fetchone()[0])" "$work/console.db")
-summary=$(grep -o 'Probe engine stopped.*' "$work/console.log" | tail -1 || true)
+engine=$(grep -o 'Probe engine stopped.*' "$work/console.log" | tail -1 || true)
+writer=$(grep -o 'Probe result writer stopped.*' "$work/console.log" | tail -1 || true)
 printf 'tests scheduled:        %s (every %s-th in flight for 20 s)\n' "$TESTS" "$SLOW_EVERY"
 printf 'ran for:                %s s before SIGTERM\n' "$RUN_SECONDS"
 printf 'SIGTERM to exit:        %.1f s (exit code %s)\n' "$(echo "$end - $start" | bc)" "$code"
-printf 'console says:           %s\n' "${summary:-no summary line}"
+printf 'engine says:            %s\n' "${engine:-no summary line (a console from before the shutdown logging)}"
+printf 'writer says:            %s\n' "${writer:-no summary line}"
 printf 'results in the database: %s\n' "$stored"
 console_pid=""

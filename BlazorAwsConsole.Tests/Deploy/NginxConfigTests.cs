@@ -57,6 +57,11 @@ public sealed class NginxConfigTests(BrowserFixture browser) : IAsyncLifetime
             var sockets = new List<string>();
             page.WebSocket += (_, socket) => { lock (sockets) sockets.Add(socket.Url); };
 
+            using (var probe = new HttpClient())
+            {
+                var answer = await probe.GetAsync(new Uri(nginx.BaseAddress, "/healthz"));
+                answer.IsSuccessStatusCode.Should().BeTrue(nginx.Diagnostics);
+            }
             await page.GotoAsync(new Uri(nginx.BaseAddress, "/settings/cluster").ToString());
             await page.GetByTestId("signin-user").FillAsync("noc");
             await page.GetByTestId("signin-password").FillAsync(password);

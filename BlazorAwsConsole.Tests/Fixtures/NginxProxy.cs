@@ -21,6 +21,10 @@ public sealed class NginxProxy : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>What nginx said (its error log and its exit), for a failing test's message.</summary>
+    public string Diagnostics => $"nginx {(_process is { HasExited: true } p ? $"exited with {p.ExitCode}" : "running")}; error log:\n" +
+        (File.Exists(Path.Combine(_folder, "logs", "error.log")) ? File.ReadAllText(Path.Combine(_folder, "logs", "error.log")) : "(none)");
+
     /// <summary>The repository's deploy folder, found upwards from the test binaries.</summary>
     public static string DeployFolder()
     {
