@@ -45,7 +45,7 @@ public sealed class GracefulShutdownTests(MotoFixture moto) : IClassFixture<Moto
         process.BeginErrorReadLine();
         try
         {
-            await WaitUntilAsync(() => lines.Any(l => l.Contains("BlazorAwsConsole is ready at")), process, lines, "the console to start");
+            await WaitUntilAsync(() => lines.Any(l => l.Contains("Application started")), process, lines, "the console to start");
             // Runs are being stored, and some slow ones are in flight, when the signal comes.
             await WaitUntilAsync(() => CountResults(database) >= 200 && targets.Requests > 0, process, lines, "200 stored runs");
 
