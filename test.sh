@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of BlazorAwsConsole, installing what the tests need when it is missing:
-# Debian's Chromium (browser tests), iproute2 (traceroute tests build network namespaces), dnsmasq, dig and host (DNS tests), PostgreSQL (the tests on PostgreSQL), moto (the AWS endpoint) and the AWS CLI (events tests). Usage: ./test.sh [dotnet test args]
+# Debian's Chromium (browser tests), nginx-light (the shipped nginx config), iproute2 (traceroute tests build network namespaces), dnsmasq, dig and host (DNS tests), PostgreSQL (the tests on PostgreSQL), moto (the AWS endpoint) and the AWS CLI (events tests). Usage: ./test.sh [dotnet test args]
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -41,6 +41,12 @@ done
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   echo "test.sh: installing postgresql (the PostgreSQL tests run a private server of their own)"
   apt_install postgresql
+fi
+
+# The deploy tests check deploy/nginx.conf with `nginx -t` and run it in front of two consoles.
+if [ ! -x /usr/sbin/nginx ]; then
+  echo "test.sh: installing nginx-light for the deploy/nginx.conf tests"
+  apt_install nginx-light
 fi
 
 if ! python3 -c "import moto.server" 2>/dev/null; then

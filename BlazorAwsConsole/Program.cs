@@ -1,9 +1,11 @@
 using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Alerts.Channels;
+using BlazorAwsConsole.Cluster;
 using BlazorAwsConsole.Components;
 using BlazorAwsConsole.Dashboard;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Infrastructure.Backup;
 using BlazorAwsConsole.JumpServers;
 using BlazorAwsConsole.Observability;
 using BlazorAwsConsole.Sandbox;
@@ -29,7 +31,11 @@ public static class Program
                 return await AccessCli.AddUserAsync(name, rest);
             case ["apikey", "create", .. var rest]:
                 return await AccessCli.CreateApiKeyAsync(rest);
-            case ["user" or "apikey", ..]:
+            case ["backup", var file, .. var rest] when !file.StartsWith('-'):
+                return await BackupCli.BackupAsync(file, rest);
+            case ["restore", var file, .. var rest] when !file.StartsWith('-'):
+                return await BackupCli.RestoreAsync(file, rest);
+            case ["user" or "apikey" or "backup" or "restore", ..]:
                 return await CliUsage.ShowAsync(Console.Error, $"Incomplete command: {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))}");
         }
         if (CliUsage.UnknownVerb(args) is { } verb) return await CliUsage.ShowAsync(Console.Error, $"Unknown command '{verb}'.");
@@ -56,6 +62,7 @@ public static class Program
             ContentRootPath = AppContext.BaseDirectory,
         });
 
+        builder.AddBackup();
         builder.AddInfrastructure();
         builder.AddSandbox();
         builder.AddAccess();
@@ -67,10 +74,13 @@ public static class Program
         builder.AddObservability();
         builder.AddAlertChannels();
         builder.AddDashboard();
+        builder.AddCluster();
         // A unique scheduler name lets several consoles share one process (the tests do).
         builder.Services.AddQuartz(quartz => quartz.ConfigureScheduler(scheduler =>
             scheduler.InstanceName = builder.Configuration["Quartz:SchedulerName"] ?? "BlazorAwsConsole"));
         builder.Services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
+        // Stopped before Quartz's hosted service (hosted services stop in reverse order): no new trigger, running jobs cancelled.
+        builder.Services.AddHostedService<BlazorAwsConsole.Infrastructure.Shutdown.SchedulerShutdown>();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
         configure?.Invoke(builder);
@@ -88,6 +98,7 @@ public static class Program
         app.MapSecretsApi();
         app.MapObservability();
         app.MapAlertChannelsApi();
+        app.MapClusterApi();
         // The console's own Content-Security-Policy (Access/SecurityHeaders) already says frame-ancestors 'none'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.AnnounceAddress();

@@ -16,10 +16,5 @@ public static class AuditCsv
         return csv.ToString();
     }
 
-    private static string Field(string value)
-    {
-        // A leading =, +, - or @ would be run as a formula by spreadsheet programs.
-        if (value.Length > 0 && "=+-@".Contains(value[0])) value = "'" + value;
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
-    }
+    private static string Field(string value) => BlazorAwsConsole.Infrastructure.CsvField.Text(value);
 }

@@ -17,6 +17,8 @@ public static class CliUsage
           BlazorAwsConsole user add NAME --role ROLE [SETTINGS]      add a local user; the password is asked for, or read from stdin's first line
           BlazorAwsConsole apikey create --role ROLE --name NAME [SETTINGS]
                                                                      create an API key and print it alone on stdout (shown once)
+          BlazorAwsConsole backup FILE [SETTINGS]                    copy the database to FILE while the console runs (PostgreSQL: prints the pg_dump command)
+          BlazorAwsConsole restore FILE [SETTINGS]                   replace the database with FILE; the console must be stopped (PostgreSQL: prints pg_restore)
           BlazorAwsConsole --help                                    print this help
 
         ROLE is one of {string.Join(", ", ConsoleRoles.All)}.

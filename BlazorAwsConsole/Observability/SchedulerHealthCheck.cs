@@ -1,18 +1,31 @@
+using BlazorAwsConsole.Cluster;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace BlazorAwsConsole.Observability;
 
-/// <summary>The Quartz scheduler that runs the fleet poll, TTL and probe jobs is running (started, not in standby, not shut down).</summary>
-public sealed class SchedulerHealthCheck(ISchedulerFactory schedulers) : IHealthCheck
+/// <summary>
+/// This node's Quartz scheduler, which runs the fleet poll, TTL and probe jobs, is running (started,
+/// not in standby, not shut down) and checking in: its check-in job ran within three intervals, so
+/// its threads really fire jobs.
+/// </summary>
+public sealed class SchedulerHealthCheck(ISchedulerFactory schedulers, SchedulerCheckIn checkIn, IOptions<ClusterOptions> cluster) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         var status = await scheduler.GetStatus(cancellationToken);
-        var data = new Dictionary<string, object> { ["name"] = scheduler.SchedulerName, ["status"] = status.ToString() };
-        return status == SchedulerStatus.Running
-            ? HealthCheckResult.Healthy("The job scheduler is running", data)
-            : HealthCheckResult.Unhealthy($"The job scheduler is not running ({status})", data: data);
+        var data = new Dictionary<string, object>
+        {
+            ["name"] = scheduler.SchedulerName,
+            ["node"] = cluster.Value.EffectiveNodeName,
+            ["status"] = status.ToString(),
+            ["lastCheckIn"] = checkIn.Last?.ToString("O") ?? "never",
+        };
+        if (status != SchedulerStatus.Running) return HealthCheckResult.Unhealthy($"The job scheduler is not running ({status})", data: data);
+        return checkIn.IsLate
+            ? HealthCheckResult.Unhealthy($"The job scheduler is running but has not checked in for {3 * checkIn.Interval.TotalSeconds:0} s", data: data)
+            : HealthCheckResult.Healthy("The job scheduler is running and checking in", data);
     }
 }

@@ -29,6 +29,10 @@ public sealed class ProbeEngine : BackgroundService
     private readonly ILogger<ProbeEngine> _logger;
     private long _skippedOverlap;
     private long _skippedFull;
+    private long _finished;
+    private long _abandoned;
+    // Cancelled a grace period after shutdown began: the probes still running then are abandoned.
+    private readonly CancellationTokenSource _abandon = new();
 
     public ProbeEngine(IEnumerable<IProbeRunner> runners, ProbeCatalog catalog, ProbeStatusBoard board, ProbeResultWriter writer,
         IOptionsMonitor<ProbeOptions> options, Ssm.SsmProbeRunner ssm, TimeProvider time, ILogger<ProbeEngine> logger)
@@ -55,6 +59,9 @@ public sealed class ProbeEngine : BackgroundService
 
     public int Running => _running.Count;
 
+    /// <summary>Runs that ended with a result handed to the writer since start (each is stored).</summary>
+    public long Finished => Interlocked.Read(ref _finished);
+
     /// <summary>Hands a run to the workers; false when the queue is full (counted).</summary>
     public bool TryEnqueue(ProbeRequest request)
     {
@@ -74,7 +81,33 @@ public sealed class ProbeEngine : BackgroundService
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, _options.CurrentValue.MaxConcurrency).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)));
+        Task.WhenAll(Enumerable.Range(0, _options.CurrentValue.MaxConcurrency).Select(_ => Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None)));
+
+    /// <summary>
+    /// Shutdown: workers take no new run (the stopping token ends their loop), the runs in flight get
+    /// Probes:ShutdownGraceSeconds to finish and are abandoned after it, and what is still queued is
+    /// dropped. Every run that finished has its result handed to the writer, which stops after this.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var inFlight = _running.Count;
+        _abandon.CancelAfter(TimeSpan.FromSeconds(_options.CurrentValue.ShutdownGraceSeconds));
+        await base.StopAsync(cancellationToken);
+        var dropped = 0;
+        while (_queue.Reader.TryRead(out var queued))
+        {
+            dropped++;
+            queued.Completion?.TrySetResult(null);
+        }
+        _logger.LogInformation("Probe engine stopped: {Finished} runs finished since start, {InFlight} were in flight at shutdown, {Abandoned} abandoned after the grace period, {Dropped} queued runs dropped",
+            Finished, inFlight, Interlocked.Read(ref _abandoned), dropped);
+    }
+
+    public override void Dispose()
+    {
+        _abandon.Dispose();
+        base.Dispose();
+    }
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
@@ -82,7 +115,7 @@ public sealed class ProbeEngine : BackgroundService
         {
             await foreach (var request in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                await RunAsync(request, stoppingToken);
+                await RunAsync(request, _abandon.Token);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -108,13 +141,25 @@ public sealed class ProbeEngine : BackgroundService
         {
             var lag = request.ScheduledAt is { } scheduled ? (_time.GetUtcNow() - scheduled).TotalMilliseconds : (double?)null;
             var spec = test.ToSpec(_options.CurrentValue.LinkLocalAllowList);
-            var outcome = await RunSafelyAsync(spec, stoppingToken);
+            ProbeOutcome outcome;
+            try
+            {
+                outcome = await RunSafelyAsync(spec, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                Interlocked.Increment(ref _abandoned);
+                request.Completion?.TrySetResult(null);
+                return;
+            }
             if (outcome.Traceroute is { } trace)
             {
                 outcome = outcome with { Traceroute = trace with { RouteChanged = _board.RouteChanged(test.Id, trace) } };
             }
             var result = ProbeResult.From(test.Id, test.Type, outcome, test.SourceInstanceId ?? ProbeResult.ConsoleSource, lag, test.DegradedAboveMs);
-            await _writer.WriteAsync(result, request.Completion, stoppingToken);
+            // Not cancellable: a finished run is always stored, also when shutdown began while it ran.
+            await _writer.WriteAsync(result, request.Completion, CancellationToken.None);
+            Interlocked.Increment(ref _finished);
         }
         finally
         {

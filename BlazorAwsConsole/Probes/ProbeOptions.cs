@@ -20,6 +20,13 @@ public sealed class ProbeOptions
     [Range(16, 1_000_000)]
     public int QueueCapacity { get; set; } = 20_000;
 
+    /// <summary>
+    /// On shutdown, how long probes already running may take to finish (their results are stored);
+    /// after it they are abandoned. Runs queued but not started are dropped at once.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 20)]
+    public int ShutdownGraceSeconds { get; set; } = 5;
+
     /// <summary>Days raw results are kept; hourly rollups are kept for <see cref="RollupRetentionDays"/>.</summary>
     [Range(1, 3650)]
     public int RetentionDays { get; set; } = 30;

@@ -75,6 +75,7 @@ public sealed class ProbeResultWriter : BackgroundService
         // Shutting down: what is queued is still written.
         while (reader.TryRead(out var item)) batch.Add(item);
         if (batch.Count > 0) await StoreAsync(batch, CancellationToken.None);
+        _logger.LogInformation("Probe result writer stopped: {Stored} results stored since start", Stored);
     }
 
     private async Task StoreAsync(List<(ProbeResult Result, TaskCompletionSource<ProbeResult?>? Completion)> batch, CancellationToken stoppingToken)

@@ -1,6 +1,7 @@
 using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Probes.Export;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -28,7 +29,7 @@ public static class ProbesApi
             .WithName("RunSyntheticTest").WithSummary("Run a test now and return its stored result (409 while it is running)");
 
         app.MapGet("/api/synthetic/results", ListResults).WithTags("Synthetic tests").RequireAuthorization(Policies.CanView)
-            .WithName("ListProbeResults").WithSummary("Stored results, newest first, by test, time range and outcome");
+            .WithName("ListProbeResults").WithSummary("Stored results, newest first, by test, time range and outcome; format=csv streams every match, oldest first, as a CSV attachment");
         return app;
     }
 
@@ -74,16 +75,41 @@ public static class ProbesApi
             : TypedResults.Ok(ProbeResultDto.From(result));
     }
 
-    private static async Task<Results<Ok<PagedList<ProbeResultDto>>, ValidationProblem>> ListResults(
-        ProbeQueries queries, CancellationToken cancellationToken,
-        int? testId = null, DateTimeOffset? from = null, DateTimeOffset? to = null, bool? success = null, int? page = null, int? pageSize = null)
+    private static async Task<Results<Ok<PagedList<ProbeResultDto>>, ProbeResultsCsvResult, ValidationProblem>> ListResults(
+        ProbeQueries queries, TimeProvider time, CancellationToken cancellationToken,
+        int? testId = null, DateTimeOffset? from = null, DateTimeOffset? to = null, bool? success = null, int? page = null, int? pageSize = null,
+        string? range = null, string? format = null)
     {
         var errors = new Dictionary<string, string[]>();
         var paging = Paging.Read(page, pageSize, errors);
         if (from is not null && to is not null && from > to) errors["from"] = ["from must not be after to."];
+        if (range is not null)
+        {
+            if (!ProbeQueries.Ranges.TryGetValue(range, out var span)) errors["range"] = [$"range must be one of {string.Join(", ", ProbeQueries.Ranges.Keys)}."];
+            else if (from is not null) errors["range"] = ["Give either range or from, not both."];
+            else from = time.GetUtcNow() - span;
+        }
+        var csv = format?.ToLowerInvariant() switch
+        {
+            null or "json" => false,
+            "csv" => true,
+            _ => Invalid(errors, "format", "format must be json or csv."),
+        };
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        var (items, total) = await queries.ResultsAsync(testId, from?.UtcDateTime, to?.UtcDateTime, success, paging.Page, paging.PageSize, cancellationToken);
+        var filter = new ProbeResultFilter(testId, from?.UtcDateTime, to?.UtcDateTime, success);
+        if (csv)
+        {
+            var name = $"probe-results{(testId is { } id ? $"-test-{id}" : "")}-{time.GetUtcNow():yyyyMMdd'T'HHmm'Z'}.csv";
+            return new ProbeResultsCsvResult(filter, name);
+        }
+        var (items, total) = await queries.ResultsAsync(filter.TestId, filter.From, filter.To, filter.Success, paging.Page, paging.PageSize, cancellationToken);
         return TypedResults.Ok(new PagedList<ProbeResultDto>(items.Select(ProbeResultDto.From).ToList(), total, paging.Page, paging.PageSize));
+    }
+
+    private static bool Invalid(Dictionary<string, string[]> errors, string field, string message)
+    {
+        errors[field] = [message];
+        return false;
     }
 
     private static ValidationProblem MissingBody() => TypedResults.ValidationProblem(new Dictionary<string, string[]>

@@ -17,6 +17,7 @@ public static class ProbesFeature
         services.AddSingleton<SyntheticTestValidator>();
         services.AddSingleton<ProbeScheduler>();
         services.AddSingleton<ProbeQueries>();
+        services.AddSingleton<Export.ProbeResultsCsv>();
         services.AddSingleton<ProbeRollups>();
         services.AddSingleton<SyntheticTestService>();
         // The writer starts before the engine and stops after it, so every result a worker finishes is stored.

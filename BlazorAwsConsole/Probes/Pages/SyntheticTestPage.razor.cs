@@ -18,6 +18,9 @@ public sealed partial class SyntheticTestPage : IDisposable
     private SyntheticTest? _test;
     private ProbeStatus _status = new(null, 0, 0, []);
     private string _range = "1h";
+
+    /// <summary>The shown range's results as CSV; the range is resolved when the link is followed, so a page left open exports the latest hour, not the hour it was opened in.</summary>
+    private string CsvUrl => $"/api/synthetic/results?format=csv&testId={Id}&range={_range}";
     private Trend? _trend;
     private List<RoutePeriod> _routes = [];
     private List<ProbeResult> _history = [];

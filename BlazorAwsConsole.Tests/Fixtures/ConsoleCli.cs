@@ -1,0 +1,36 @@
+using System.Diagnostics;
+
+namespace BlazorAwsConsole.Tests.Fixtures;
+
+/// <summary>The real executable run as an admin command (`dotnet BlazorAwsConsole.dll VERB ...`), its output captured.</summary>
+public static class ConsoleCli
+{
+    public sealed record Run(int ExitCode, string Stdout, string Stderr);
+
+    public static async Task<Run> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "BlazorAwsConsole.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new Xunit.Sdk.XunitException($"`BlazorAwsConsole {string.Join(' ', args)}` did not exit within 120 s");
+        }
+        return new Run(process.ExitCode, await stdout, await stderr);
+    }
+}

@@ -1,0 +1,19 @@
+
+namespace BlazorAwsConsole.Cluster;
+
+public static class ClusterFeature
+{
+    public static WebApplicationBuilder AddCluster(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section)
+            .Validate(o => o.CheckInSeconds is >= 1 and <= 300, "Cluster:CheckInSeconds must be between 1 and 300.")
+            .Validate(o => o.NodeName is null || o.NodeName.Length <= 100, "Cluster:NodeName must be at most 100 characters.")
+            .ValidateOnStart();
+        services.AddSingleton<SchedulerCheckIn>();
+        // A PostgreSQL provider registers its own IClusterNodes (Quartz's scheduler-state table) instead.
+        services.AddSingleton<IClusterNodes, SqliteClusterNodes>();
+        services.AddHostedService<ClusterStartup>();
+        return builder;
+    }
+}

@@ -1,0 +1,15 @@
+namespace BlazorAwsConsole.Cluster;
+
+/// <summary>Settings section "Cluster".</summary>
+public sealed class ClusterOptions
+{
+    public const string Section = "Cluster";
+
+    /// <summary>This node's name in the node list and the logs; empty: the host name and the process id ("web-1-4711").</summary>
+    public string? NodeName { get; set; }
+
+    /// <summary>Seconds between this node's scheduler check-ins (a Quartz job that records when it ran).</summary>
+    public int CheckInSeconds { get; set; } = 5;
+
+    public string EffectiveNodeName => string.IsNullOrWhiteSpace(NodeName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : NodeName.Trim();
+}

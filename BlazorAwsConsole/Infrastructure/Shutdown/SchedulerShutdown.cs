@@ -1,0 +1,29 @@
+using Quartz;
+
+namespace BlazorAwsConsole.Infrastructure.Shutdown;
+
+/// <summary>
+/// The first thing a stopping console does (registered after Quartz's hosted service, so stopped
+/// before it): the scheduler stops firing triggers (standby), and jobs that are running (a fleet
+/// poll, rollups, retention, alert evaluation) are interrupted, which cancels the token each job was
+/// given. Quartz's own shutdown then waits for jobs to complete, which no longer means waiting for a
+/// long poll or a retention sweep to run to its end.
+/// </summary>
+public sealed class SchedulerShutdown(ISchedulerFactory schedulers, ILogger<SchedulerShutdown> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        if (await scheduler.GetStatus(cancellationToken) is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown) return;
+        await scheduler.Standby(cancellationToken);
+        var running = (await scheduler.QueryFireInstances(new FireInstanceQuery { State = FireInstanceState.Executing }, cancellationToken)).Items;
+        foreach (var job in running)
+        {
+            await scheduler.InterruptFireInstance(job.FireInstanceId, cancellationToken);
+        }
+        logger.LogInformation("Scheduler stopped taking triggers; {Count} running job(s) asked to stop: {Jobs}",
+            running.Count, string.Join(", ", running.Select(j => j.JobKey?.ToString())));
+    }
+}
