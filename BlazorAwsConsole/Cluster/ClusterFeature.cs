@@ -11,8 +11,8 @@ public static class ClusterFeature
             .Validate(o => o.NodeName is null || o.NodeName.Length <= 100, "Cluster:NodeName must be at most 100 characters.")
             .ValidateOnStart();
         services.AddSingleton<SchedulerCheckIn>();
-        // A PostgreSQL provider registers its own IClusterNodes (Quartz's scheduler-state table) instead.
-        services.AddSingleton<IClusterNodes, SqliteClusterNodes>();
+        // With Quartz clustering on PostgreSQL this becomes a reader of its scheduler-state table.
+        services.AddSingleton<IClusterNodes, ThisNodeOnly>();
         services.AddHostedService<ClusterStartup>();
         return builder;
     }

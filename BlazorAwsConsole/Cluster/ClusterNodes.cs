@@ -16,10 +16,15 @@ public interface IClusterNodes
     Task<ClusterView> ListAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>SQLite: one file, one node, this one; its check-in is its scheduler's.</summary>
-public sealed class SqliteClusterNodes(Microsoft.Extensions.Options.IOptions<ClusterOptions> options, SchedulerCheckIn checkIn) : IClusterNodes
+/// <summary>
+/// This node alone, with its scheduler's check-in. Right for SQLite (one file, one node); on PostgreSQL
+/// it stays the answer until Quartz's clustered job store is in, because until then a node's scheduler
+/// knows nothing of the others.
+/// </summary>
+public sealed class ThisNodeOnly(Microsoft.Extensions.Options.IOptions<ClusterOptions> options, SchedulerCheckIn checkIn, IConfiguration configuration) : IClusterNodes
 {
+    private readonly string _provider = Infrastructure.InfrastructureFeature.ProviderOf(configuration).ToString();
+
     public Task<ClusterView> ListAsync(CancellationToken cancellationToken) => Task.FromResult(new ClusterView(
-        Infrastructure.Backup.DatabaseProvider.Sqlite,
-        [new ClusterNode(options.Value.EffectiveNodeName, checkIn.Last, Self: true)]));
+        _provider, [new ClusterNode(options.Value.EffectiveNodeName, checkIn.Last, Self: true)]));
 }

@@ -41,9 +41,10 @@ public static class BackupCli
     {
         // Which engine holds the data is read first: another provider's connection string is no SQLite one.
         var configuration = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory }).Configuration;
-        if (!DatabaseProvider.IsSqlite(configuration))
+        var provider = InfrastructureFeature.ProviderOf(configuration);
+        if (provider != DatabaseProvider.Sqlite)
         {
-            await Console.Error.WriteLineAsync($"Database:Provider is {DatabaseProvider.Of(configuration)}: the console does not copy that database itself. Use the engine's tool (the password is read from PGPASSWORD or ~/.pgpass):");
+            await Console.Error.WriteLineAsync($"Database:Provider is {provider}: the console does not copy that database itself. Use the engine's tool (the password is read from PGPASSWORD or ~/.pgpass):");
             Console.WriteLine(engineCommand(configuration.GetConnectionString("Console") ?? ""));
             return UseEngineTool;
         }

@@ -12,7 +12,7 @@ public sealed class ConsoleRunningMarker(IDbContextFactory<ConsoleDbContext> con
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!DatabaseProvider.IsSqlite(configuration)) return;
+        if (InfrastructureFeature.ProviderOf(configuration) != DatabaseProvider.Sqlite) return;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (ConsoleDatabaseLock.PathFor(db.Database.GetConnectionString()!) is not { } path) return;
         _lock = ConsoleDatabaseLock.TryTake(path) ?? throw new InvalidOperationException(
