@@ -111,6 +111,14 @@ public sealed class DegradedAndJsonAssertionsApiTests(ProbeConsole probes) : ICl
 
         var stored = await _console.Http.GetFromJsonAsync<JsonElement>($"/api/synthetic/results?testId={slow}");
         stored.GetProperty("items")[0].GetProperty("status").GetString().Should().Be("degraded", "the status is stored with the result");
+        async Task<List<int>> TestsWithStatus(string status) =>
+            [.. (await _console.Http.GetFromJsonAsync<JsonElement>($"/api/synthetic/results?status={status}")).GetProperty("items").EnumerateArray().Select(r => r.GetProperty("testId").GetInt32())];
+        (await TestsWithStatus("degraded")).Should().OnlyContain(id => id == slow).And.NotBeEmpty();
+        (await TestsWithStatus("down")).Should().OnlyContain(id => id == down).And.NotBeEmpty();
+        (await TestsWithStatus("UP")).Should().Contain(fast).And.NotContain([slow, down]);
+        var unknown = await _console.Http.GetAsync("/api/synthetic/results?status=slow");
+        unknown.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await unknown.Content.ReadAsStringAsync()).Should().Contain("status must be up, degraded or down");
         var test = await _console.Http.GetFromJsonAsync<JsonElement>($"/api/synthetic/tests/{slow}");
         test.GetProperty("degradedAboveMs").GetInt32().Should().Be(100);
 

@@ -1,4 +1,5 @@
 using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Probes.Export;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorAwsConsole.Probes;
@@ -29,15 +30,10 @@ public sealed class ProbeQueries(IDbContextFactory<ConsoleDbContext> contexts, T
     /// <summary>Raw points are drawn for ranges up to a day; longer ones read the hourly rollups.</summary>
     public static bool UsesRollups(TimeSpan range) => range > TimeSpan.FromDays(1);
 
-    public async Task<(List<ProbeResult> Items, int Total)> ResultsAsync(int? testId, DateTime? from, DateTime? to, bool? success,
-        int page, int pageSize, CancellationToken cancellationToken)
+    public async Task<(List<ProbeResult> Items, int Total)> ResultsAsync(ProbeResultFilter filter, int page, int pageSize, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = db.ProbeResults.AsNoTracking();
-        if (testId is not null) query = query.Where(r => r.TestId == testId);
-        if (from is not null) query = query.Where(r => r.StartedAt >= from);
-        if (to is not null) query = query.Where(r => r.StartedAt < to);
-        if (success is not null) query = query.Where(r => r.Success == success);
+        var query = filter.Apply(db.ProbeResults.AsNoTracking());
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
         return (items, total);

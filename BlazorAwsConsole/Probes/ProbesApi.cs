@@ -29,7 +29,7 @@ public static class ProbesApi
             .WithName("RunSyntheticTest").WithSummary("Run a test now and return its stored result (409 while it is running)");
 
         app.MapGet("/api/synthetic/results", ListResults).WithTags("Synthetic tests").RequireAuthorization(Policies.CanView)
-            .WithName("ListProbeResults").WithSummary("Stored results, newest first, by test, time range and outcome; format=csv streams every match, oldest first, as a CSV attachment");
+            .WithName("ListProbeResults").WithSummary("Stored results, newest first, by test, time range, outcome and status (up, degraded, down); format=csv streams every match, oldest first, as a CSV attachment");
         return app;
     }
 
@@ -78,7 +78,7 @@ public static class ProbesApi
     private static async Task<Results<Ok<PagedList<ProbeResultDto>>, ProbeResultsCsvResult, ValidationProblem>> ListResults(
         ProbeQueries queries, TimeProvider time, CancellationToken cancellationToken,
         int? testId = null, DateTimeOffset? from = null, DateTimeOffset? to = null, bool? success = null, int? page = null, int? pageSize = null,
-        string? range = null, string? format = null)
+        string? range = null, string? format = null, string? status = null)
     {
         var errors = new Dictionary<string, string[]>();
         var paging = Paging.Read(page, pageSize, errors);
@@ -95,14 +95,23 @@ public static class ProbesApi
             "csv" => true,
             _ => Invalid(errors, "format", "format must be json or csv."),
         };
+        ProbeHealth? health = status?.ToLowerInvariant() switch
+        {
+            null => null,
+            "up" => ProbeHealth.Up,
+            "degraded" => ProbeHealth.Degraded,
+            "down" => ProbeHealth.Down,
+            _ => null,
+        };
+        if (status is not null && health is null) errors["status"] = ["status must be up, degraded or down."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        var filter = new ProbeResultFilter(testId, from?.UtcDateTime, to?.UtcDateTime, success);
+        var filter = new ProbeResultFilter(testId, from?.UtcDateTime, to?.UtcDateTime, success, health);
         if (csv)
         {
             var name = $"probe-results{(testId is { } id ? $"-test-{id}" : "")}-{time.GetUtcNow():yyyyMMdd'T'HHmm'Z'}.csv";
             return new ProbeResultsCsvResult(filter, name);
         }
-        var (items, total) = await queries.ResultsAsync(filter.TestId, filter.From, filter.To, filter.Success, paging.Page, paging.PageSize, cancellationToken);
+        var (items, total) = await queries.ResultsAsync(filter, paging.Page, paging.PageSize, cancellationToken);
         return TypedResults.Ok(new PagedList<ProbeResultDto>(items.Select(ProbeResultDto.From).ToList(), total, paging.Page, paging.PageSize));
     }
 

@@ -37,11 +37,7 @@ public sealed class ProbeResultsCsv(IDbContextFactory<ConsoleDbContext> contexts
     private async Task<List<Row>> PageAsync(ProbeResultFilter filter, (DateTime At, long Id)? after, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = db.ProbeResults.AsNoTracking();
-        if (filter.TestId is { } testId) query = query.Where(r => r.TestId == testId);
-        if (filter.From is { } from) query = query.Where(r => r.StartedAt >= from);
-        if (filter.To is { } to) query = query.Where(r => r.StartedAt < to);
-        if (filter.Success is { } success) query = query.Where(r => r.Success == success);
+        var query = filter.Apply(db.ProbeResults.AsNoTracking());
         if (after is var (at, id)) query = query.Where(r => r.StartedAt > at || (r.StartedAt == at && r.Id > id));
         return await query.OrderBy(r => r.StartedAt).ThenBy(r => r.Id).Take(PageSize)
             .Select(r => new Row(r.Id, r.TestId, r.Type, r.Success, r.Degraded, r.StartedAt, r.DurationMs, r.ResponseTimeMs, r.StartLagMs, r.Source, r.Reason))

@@ -1,4 +1,5 @@
 using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Probes.Export;
 using Microsoft.AspNetCore.Components;
 
 namespace BlazorAwsConsole.Probes.Pages;
@@ -55,7 +56,7 @@ public sealed partial class SyntheticTestPage : IDisposable
         _status = Board.StatusOf(Id);
         _trend = await Queries.TrendAsync(Id, _range, CancellationToken.None);
         _routes = _test.Type == ProbeType.Traceroute ? await Queries.RoutesAsync(Id, ProbeQueries.Ranges[_range], CancellationToken.None) : [];
-        (_history, _historyTotal) = await Queries.ResultsAsync(Id, null, null, _onlySuccess, _historyPage, HistoryPageSize, CancellationToken.None);
+        (_history, _historyTotal) = await Queries.ResultsAsync(new ProbeResultFilter(Id, null, null, _onlySuccess), _historyPage, HistoryPageSize, CancellationToken.None);
     }
 
     private async Task OnRangeChanged(string range)
