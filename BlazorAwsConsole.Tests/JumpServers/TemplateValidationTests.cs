@@ -170,7 +170,7 @@ public sealed class TemplateValidationTests(MotoFixture moto) : IClassFixture<Mo
         var first = await _console.Http.GetFromJsonAsync<JsonElement>($"/api/templates/{id}?version=1");
         first.GetProperty("instanceType").GetString().Should().Be("t3.micro");
         var list = await _console.Http.GetFromJsonAsync<JsonElement>("/api/templates");
-        list.EnumerateArray().Where(t => t.GetProperty("id").GetInt32() == id).Should().ContainSingle()
+        list.GetProperty("items").EnumerateArray().Where(t => t.GetProperty("id").GetInt32() == id).Should().ContainSingle()
             .Which.GetProperty("version").GetInt32().Should().Be(2);
 
         body["instanceType"] = "t3.nonexistent";

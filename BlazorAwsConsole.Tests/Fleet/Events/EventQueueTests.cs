@@ -81,7 +81,7 @@ public sealed class EventQueueTests(EventQueueConsole fixture) : IClassFixture<E
         change.GetProperty("newValue").GetString().Should().Be("stopped");
         change.GetProperty("changedBy").GetString().Should().Be("event");
 
-        var region = (await _console.Http.GetFromJsonAsync<JsonElement>("/api/regions"))!.EnumerateArray()
+        var region = (await _console.Http.GetFromJsonAsync<JsonElement>("/api/regions")).GetProperty("items").EnumerateArray()
             .Single(r => r.GetProperty("code").GetString() == EventQueueConsole.Region);
         region.GetProperty("eventQueueUrl").GetString().Should().Be(fixture.QueueUrl);
         region.GetProperty("lastEventAt").ValueKind.Should().Be(JsonValueKind.String);
@@ -206,7 +206,7 @@ public sealed class EventQueueTests(EventQueueConsole fixture) : IClassFixture<E
     private async Task<JsonElement> Detail(string id) => await _console.Http.GetFromJsonAsync<JsonElement>($"/api/instances/{id}");
 
     private async Task<JsonElement> RegionSetting(string code) =>
-        (await _console.Http.GetFromJsonAsync<JsonElement>("/api/settings/regions")).EnumerateArray().Single(r => r.GetProperty("code").GetString() == code);
+        (await _console.Http.GetFromJsonAsync<JsonElement>("/api/settings/regions")).GetProperty("items").EnumerateArray().Single(r => r.GetProperty("code").GetString() == code);
 
     private async Task<int> TotalChangesAsync() =>
         (await _console.Http.GetFromJsonAsync<JsonElement>("/api/changes?pageSize=1")).GetProperty("total").GetInt32();
