@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using BlazorAwsConsole.Alerts;
 using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Fleet.Events;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;
@@ -11,9 +12,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BlazorAwsConsole.Tests.Alerts;
 
 /// <summary>
-/// "Status check impaired for N minutes" and "scheduled event within N days", through the real alert
-/// engine. moto cannot make an instance impaired or schedule an event, so the instances carry the
-/// health a DescribeInstanceStatus answer would give them (as StatusChecksTests parses it).
+/// "Status check impaired for N minutes", "scheduled event within N days" and "AWS notice received",
+/// through the real alert engine. moto cannot make an instance impaired or schedule an event, so the
+/// instances carry the health a DescribeInstanceStatus answer would give them (as StatusChecksTests
+/// parses it); notices go through the event queue's own handler, on instances in moto.
 /// </summary>
 public sealed class HealthAlertRuleTests : IAsyncLifetime
 {
@@ -64,6 +66,61 @@ public sealed class HealthAlertRuleTests : IAsyncLifetime
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("withinDays", out _).Should().BeTrue();
     }
+
+    [Fact]
+    public async Task An_AWS_notice_fires_a_rule_of_its_kind_within_its_scope_and_clears_after_its_window()
+    {
+        var ec2 = _moto.Ec2("us-east-1");
+        var spot = await Ec2Fleet.LaunchAsync(ec2, "batch-spot", ("team", "batch"));
+        var web = await Ec2Fleet.LaunchAsync(ec2, "web-1");
+        await _console.SyncAsync();
+        var spotRule = await CreateRuleAsync(new { name = "batch Spot", condition = "awsNotice", severity = "critical", noticeKind = "spot-interruption", tag = "team=batch", windowMinutes = 30 });
+        var healthRule = await CreateRuleAsync(new { name = "AWS Health", condition = "awsNotice", noticeKind = "health" });
+        var anyRule = await CreateRuleAsync(new { name = "any notice on web-1", condition = "awsNotice", instanceId = web });
+
+        var handler = _console.Get<FleetEventHandler>();
+        (await handler.HandleAsync(Notice(Ec2EventParser.SpotInterruptionType, "aws.ec2", Ec2Detail(spot, "terminate"), spot), default)).Applied.Should().BeTrue();
+        (await handler.HandleAsync(Notice(Ec2EventParser.SpotInterruptionType, "aws.ec2", Ec2Detail(web, "stop"), web), default)).Applied.Should().BeTrue();
+        (await handler.HandleAsync(Notice(Ec2EventParser.HealthType, "aws.health", new
+        {
+            service = "EC2", eventTypeCode = "AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED", eventTypeCategory = "scheduledChange",
+            affectedEntities = new[] { new { entityValue = web } },
+            eventDescription = new[] { new { language = "en_US", latestDescription = "EC2 has detected degradation of the underlying hardware." } },
+        }, web), default)).Applied.Should().BeTrue();
+
+        var spotAlert = (await AlertsOfRuleAsync(spotRule)).Should().ContainSingle("web-1's Spot notice is outside the rule's tag").Subject;
+        spotAlert.SubjectKey.Should().Be($"instance:{spot}");
+        spotAlert.Summary.Should().Contain("Spot interruption warning").And.Contain("terminate");
+        var healthAlert = (await AlertsOfRuleAsync(healthRule)).Should().ContainSingle("only web-1 had an AWS Health event").Subject;
+        healthAlert.SubjectKey.Should().Be($"instance:{web}");
+        healthAlert.Summary.Should().Contain("AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED");
+        (await AlertsOfRuleAsync(anyRule)).Should().ContainSingle().Which.Summary.Should().Contain("2 notices");
+
+        _clock.Advance(TimeSpan.FromMinutes(31));
+
+        (await AlertsOfRuleAsync(spotRule)).Should().BeEmpty("the notice is older than the rule's 30 minutes");
+        (await AlertsOfRuleAsync(healthRule)).Should().ContainSingle("the default window is 60 minutes");
+
+        var response = await _console.Http.PostAsJsonAsync("/api/alert-rules", new { name = "bad", condition = "awsNotice", noticeKind = "meteor-strike" });
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("noticeKind", out _).Should().BeTrue();
+    }
+
+    /// <summary>An EventBridge event in AWS's envelope, as the event queue delivers it.</summary>
+    private string Notice(string detailType, string source, object detail, string instanceId) => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["version"] = "0",
+        ["id"] = Guid.NewGuid().ToString(),
+        ["detail-type"] = detailType,
+        ["source"] = source,
+        ["account"] = "123456789012",
+        ["time"] = _clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+        ["region"] = "us-east-1",
+        ["resources"] = new[] { $"arn:aws:ec2:us-east-1:123456789012:instance/{instanceId}" },
+        ["detail"] = detail,
+    });
+
+    private static Dictionary<string, string> Ec2Detail(string instanceId, string action) => new() { ["instance-id"] = instanceId, ["instance-action"] = action };
 
     private async Task<int> CreateRuleAsync(object body)
     {

@@ -35,7 +35,7 @@ public sealed class WallPageTests : DashboardContext
 
         page.WaitForAssertion(() => page.Find("[data-testid=wall-total]").TextContent.Should().Be("3"));
         page.FindAll(".wall-tile[data-problem=true]").Should().BeEmpty();
-        TileOrder(page).Should().Equal("wall-failing-tests", "wall-degraded-tests", "wall-alerts-critical", "wall-alerts-warning", "wall-stale-regions", "wall-stopped", "wall-in-transition");
+        TileOrder(page).Should().Equal("wall-failing-tests", "wall-degraded-tests", "wall-alerts-critical", "wall-alerts-warning", "wall-stale-regions", "wall-stopped", "wall-impaired", "wall-scheduled-events", "wall-in-transition");
         page.Find("[data-testid=panel-wall-failing]").TextContent.Should().Contain("All 2 tests pass");
         page.Find("[data-testid=wall-tests-passing]").TextContent.Should().Be("2");
     }
@@ -58,7 +58,7 @@ public sealed class WallPageTests : DashboardContext
         Feed.Publish(new AlertsChanged([]));
 
         page.WaitForAssertion(() => TileOrder(page).Should().Equal(
-            "wall-failing-tests", "wall-alerts-warning", "wall-stopped", "wall-degraded-tests", "wall-alerts-critical", "wall-stale-regions", "wall-in-transition"),
+            "wall-failing-tests", "wall-alerts-warning", "wall-stopped", "wall-degraded-tests", "wall-alerts-critical", "wall-stale-regions", "wall-impaired", "wall-scheduled-events", "wall-in-transition"),
             TimeSpan.FromSeconds(5));
         page.Find("[data-testid=wall-failing-tests-count]").TextContent.Should().Be("1");
         page.Find("[data-testid=wall-stopped-count]").TextContent.Should().Be("1");

@@ -73,7 +73,8 @@ public sealed class LaunchTests(MotoFixture moto) : IClassFixture<MotoFixture>, 
         operation.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("status").GetString()).Should().OnlyContain(s => s == "done");
 
         var listed = await _console.Http.GetFromJsonAsync<JsonElement>("/api/jump-servers");
-        var server = listed.EnumerateArray().Single(s => s.GetProperty("instanceId").GetString() == instanceId);
+        listed.GetProperty("page").GetInt32().Should().Be(1);
+        var server = listed.GetProperty("items").EnumerateArray().Single(s => s.GetProperty("instanceId").GetString() == instanceId);
         server.GetProperty("template").GetString().Should().Be("full-launch");
         server.GetProperty("templateVersion").GetInt32().Should().Be(1);
         server.GetProperty("connectCommand").GetString().Should().Be($"ssh -i ~/.ssh/{Templates.KeyName}.pem ec2-user@{instance.PublicIpAddress}");

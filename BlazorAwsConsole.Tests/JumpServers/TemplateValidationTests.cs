@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Amazon.EC2.Model;
 using BlazorAwsConsole.Tests.Fixtures;
 
 namespace BlazorAwsConsole.Tests.JumpServers;
@@ -170,7 +171,7 @@ public sealed class TemplateValidationTests(MotoFixture moto) : IClassFixture<Mo
         var first = await _console.Http.GetFromJsonAsync<JsonElement>($"/api/templates/{id}?version=1");
         first.GetProperty("instanceType").GetString().Should().Be("t3.micro");
         var list = await _console.Http.GetFromJsonAsync<JsonElement>("/api/templates");
-        list.EnumerateArray().Where(t => t.GetProperty("id").GetInt32() == id).Should().ContainSingle()
+        list.GetProperty("items").EnumerateArray().Where(t => t.GetProperty("id").GetInt32() == id).Should().ContainSingle()
             .Which.GetProperty("version").GetInt32().Should().Be(2);
 
         body["instanceType"] = "t3.nonexistent";
@@ -189,6 +190,54 @@ public sealed class TemplateValidationTests(MotoFixture moto) : IClassFixture<Mo
         (await _console.Http.DeleteAsync($"/api/templates/{id}")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await _console.Http.PostAsync($"/api/templates/{id}/launch", null)).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await _console.Http.PutAsJsonAsync($"/api/templates/{id}", await Templates.ValidAsync(moto, "us-east-1", "x"))).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Without_a_subnet_the_default_VPCs_default_subnet_of_the_chosen_zone_is_used()
+    {
+        var ec2 = moto.Ec2("us-east-1");
+        var defaults = (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("default-for-az", ["true"])] })).Subnets;
+        var zoneB = defaults.Single(s => s.AvailabilityZone == "us-east-1b");
+        var body = await Templates.ValidAsync(moto, "us-east-1", "default-subnet-b");
+        body.Remove("subnetId");
+        body["availabilityZone"] = "us-east-1b";
+
+        var saved = await Templates.CreateAsync(_console, body);
+
+        saved.GetProperty("subnetId").GetString().Should().Be(zoneB.SubnetId);
+
+        var anyZone = await Templates.ValidAsync(moto, "us-east-1", "default-subnet-any");
+        anyZone["subnetId"] = "";
+        (await Templates.CreateAsync(_console, anyZone)).GetProperty("subnetId").GetString()
+            .Should().Be(defaults.OrderBy(s => s.AvailabilityZone, StringComparer.Ordinal).First().SubnetId, "with no zone the first zone's default subnet is used");
+
+        var both = await Templates.ValidAsync(moto, "us-east-1", "subnet-and-zone");
+        both["availabilityZone"] = "us-east-1b";
+        (await RejectedAsync(both)).Should().ContainKey("availabilityZone");
+    }
+
+    [Fact]
+    public async Task Without_a_subnet_in_a_region_with_no_default_VPC_the_subnet_field_says_so()
+    {
+        // moto gives every region a default VPC with a default subnet per zone; take ap-southeast-2's away
+        // as an account without one would have it (DeleteVpc refuses while its subnets exist).
+        var ec2 = moto.Ec2("ap-southeast-2");
+        var vpc = (await ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Filter("is-default", ["true"])] })).Vpcs.Single();
+        foreach (var subnet in (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new Filter("vpc-id", [vpc.VpcId])] })).Subnets)
+        {
+            await ec2.DeleteSubnetAsync(new DeleteSubnetRequest { SubnetId = subnet.SubnetId });
+        }
+        await ec2.DeleteVpcAsync(new DeleteVpcRequest { VpcId = vpc.VpcId });
+        var body = await Templates.ValidAsync(moto, "us-east-1", "no-default-vpc");
+        body["region"] = "ap-southeast-2";
+        body["amiId"] = await Templates.AmiAsync(ec2);
+        body.Remove("subnetId");
+        body.Remove("keyName");
+
+        var errors = await RejectedAsync(body);
+
+        errors.Should().ContainKey("subnetId");
+        errors["subnetId"].Should().ContainSingle().Which.Should().Contain("ap-southeast-2 has no default VPC").And.Contain("Choose a subnet");
     }
 
     private async Task<Dictionary<string, string[]>> RejectedAsync(JsonObject body)

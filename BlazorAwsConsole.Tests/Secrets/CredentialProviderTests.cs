@@ -45,7 +45,7 @@ public sealed class CredentialProviderTests(MotoFixture moto) : IClassFixture<Mo
 
         await VaultConsole.WaitUntilAsync(async () => await SignedByAsync(console, "us-east-1") == bob.UserArn, TimeSpan.FromSeconds(15),
             "the console signs with the new version");
-        var listed = (await (await console.Http.GetAsync("/api/settings/credentials")).JsonAsync())[0];
+        var listed = (await (await console.Http.GetAsync("/api/settings/credentials")).JsonAsync()).GetProperty("items")[0];
         listed.GetProperty("kvVersion").GetInt32().Should().Be(2);
         listed.GetProperty("accessKeyIdLast4").GetString().Should().Be(bob.AccessKeyId[^4..]);
         (await console.SyncAsync()).Regions.Should().OnlyContain(r => r.Error == null);

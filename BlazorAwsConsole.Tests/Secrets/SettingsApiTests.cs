@@ -49,7 +49,7 @@ public sealed class SettingsApiTests(MotoFixture moto) : IClassFixture<MotoFixtu
         identity.GetProperty("account").GetString().Should().Be("123456789012");
         identity.GetProperty("arn").GetString().Should().Be(alice.UserArn);
 
-        var regions = await console.Http.GetFromJsonAsync<JsonElement>("/api/settings/regions");
+        var regions = (await console.Http.GetFromJsonAsync<JsonElement>("/api/settings/regions")).GetProperty("items");
         var east = regions.EnumerateArray().Single(r => r.GetProperty("code").GetString() == "us-east-1");
         east.GetProperty("credentialSet").GetString().Should().Be("prod");
         east.GetProperty("fromVault").GetBoolean().Should().BeTrue();
@@ -109,7 +109,7 @@ public sealed class SettingsApiTests(MotoFixture moto) : IClassFixture<MotoFixtu
         (await (await console.Http.PostAsync("/api/settings/credentials/prod/test", null)).JsonAsync()).GetProperty("arn").GetString().Should().Be(bob.UserArn);
         using var sts = console.Get<AwsClientFactory>().Sts("us-east-1");
         (await sts.GetCallerIdentityAsync(new())).Arn.Should().Be(bob.UserArn);
-        var listed = (await console.Http.GetFromJsonAsync<JsonElement>("/api/settings/credentials"))[0];
+        var listed = (await console.Http.GetFromJsonAsync<JsonElement>("/api/settings/credentials")).GetProperty("items")[0];
         listed.GetProperty("accessKeyIdLast4").GetString().Should().Be(bob.AccessKeyId[^4..]);
         listed.GetProperty("rotatedAt").ValueKind.Should().NotBe(JsonValueKind.Null);
         var log = await console.Http.GetFromJsonAsync<JsonElement>("/api/access/log?target=prod&pageSize=100");
@@ -142,7 +142,7 @@ public sealed class SettingsApiTests(MotoFixture moto) : IClassFixture<MotoFixtu
         }
         denied.StatusCode.Should().Be(HttpStatusCode.BadGateway);
         (await denied.JsonAsync()).GetProperty("detail").GetString().Should().Contain("permission denied");
-        var listed = await console.Http.GetFromJsonAsync<JsonElement>("/api/settings/credentials");
+        var listed = (await console.Http.GetFromJsonAsync<JsonElement>("/api/settings/credentials")).GetProperty("items");
         listed.GetArrayLength().Should().Be(1);
         listed[0].GetProperty("accessKeyIdLast4").GetString().Should().Be(alice.AccessKeyId[^4..]);
         _vault.KvVersions(Path + "prod").Should().HaveCount(1);
@@ -158,7 +158,7 @@ public sealed class SettingsApiTests(MotoFixture moto) : IClassFixture<MotoFixtu
         (await console.Http.DeleteAsync("/api/settings/credentials/prod")).StatusCode.Should().Be(HttpStatusCode.NoContent);
 
         _vault.KvVersions(Path + "prod").Should().BeEmpty();
-        (await console.Http.GetFromJsonAsync<JsonElement>("/api/settings/credentials")).GetArrayLength().Should().Be(0);
+        (await console.Http.GetFromJsonAsync<JsonElement>("/api/settings/credentials")).GetProperty("total").GetInt32().Should().Be(0);
         console.Get<AwsClientFactory>().CredentialsFor("us-east-1").Source.Should().Be(AwsClientFactory.SandboxSource);
         using var sts = console.Get<AwsClientFactory>().Sts("us-east-1");
         (await sts.GetCallerIdentityAsync(new())).Arn.Should().NotBe(alice.UserArn, "the region signs with the sandbox key again");
@@ -250,7 +250,7 @@ public sealed class SettingsApiTests(MotoFixture moto) : IClassFixture<MotoFixtu
             await db.SaveChangesAsync();
         }
 
-        var listed = await console.Http.GetFromJsonAsync<JsonElement>("/api/settings/credentials");
+        var listed = (await console.Http.GetFromJsonAsync<JsonElement>("/api/settings/credentials")).GetProperty("items");
         var page = await console.Http.GetStringAsync("/settings/aws/credentials");
 
         listed.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "old").GetProperty("tooOld").GetBoolean().Should().BeTrue();
@@ -272,7 +272,7 @@ public sealed class SettingsApiTests(MotoFixture moto) : IClassFixture<MotoFixtu
 
         added.StatusCode.Should().Be(HttpStatusCode.Created);
         (await ErrorFieldsAsync(unknown)).Should().BeEquivalentTo("code");
-        (await console.Http.GetFromJsonAsync<JsonElement>("/api/regions")).EnumerateArray().Select(r => r.GetProperty("code").GetString()).Should().Contain("us-east-2");
+        (await console.Http.GetFromJsonAsync<JsonElement>("/api/regions")).GetProperty("items").EnumerateArray().Select(r => r.GetProperty("code").GetString()).Should().Contain("us-east-2");
 
         (await console.Http.PutAsJsonAsync("/api/settings/regions/us-east-2", new { enabled = false })).StatusCode.Should().Be(HttpStatusCode.OK);
         (await console.SyncAsync()).Regions.Select(r => r.Region).Should().NotContain("us-east-2");
@@ -299,7 +299,7 @@ public sealed class SettingsApiTests(MotoFixture moto) : IClassFixture<MotoFixtu
         List<string?> codes;
         await using (var second = await ConsoleHost.StartAsync(moto, connection))
         {
-            codes = (await second.Http.GetFromJsonAsync<JsonElement>("/api/settings/regions")).EnumerateArray().Select(r => r.GetProperty("code").GetString()).ToList();
+            codes = (await second.Http.GetFromJsonAsync<JsonElement>("/api/settings/regions")).GetProperty("items").EnumerateArray().Select(r => r.GetProperty("code").GetString()).ToList();
         }
         foreach (var file in new[] { database, database + "-wal", database + "-shm" }) File.Delete(file);
 

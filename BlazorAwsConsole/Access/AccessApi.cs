@@ -12,7 +12,7 @@ public static class AccessApi
     public static IEndpointRouteBuilder MapAccessApi(this IEndpointRouteBuilder app)
     {
         var access = app.MapGroup("/api/access").WithTags("Access").RequireAuthorization(Policies.CanAdminister);
-        access.MapGet("/users", async (UserAdminService users, CancellationToken ct) => TypedResults.Ok(await users.ListAsync(ct)))
+        access.MapGet("/users", async (UserAdminService users, CancellationToken ct, int? page, int? pageSize) => Paging.Answer(await users.ListAsync(ct), page, pageSize))
             .WithName("ListUsers").WithSummary("Local users with their role and lock state");
         access.MapPost("/users", AddUser).WithName("AddUser").WithSummary("Create a local user");
         access.MapPut("/users/{name}/role", SetRole).WithName("SetUserRole").WithSummary("Change a user's role");
@@ -23,8 +23,8 @@ public static class AccessApi
         access.MapDelete("/users/{name}", (string name, UserAdminService users, HttpContext context) => Answer(users.DeleteAsync(name, Caller.From(context))))
             .WithName("DeleteUser").WithSummary("Delete a user");
 
-        access.MapGet("/keys", async (ApiKeyService keys, CancellationToken ct) =>
-            TypedResults.Ok((await keys.ListAsync(ct)).Select(ApiKeyDto.From).ToList()))
+        access.MapGet("/keys", async (ApiKeyService keys, CancellationToken ct, int? page, int? pageSize) =>
+            Paging.Answer((await keys.ListAsync(ct)).Select(ApiKeyDto.From).ToList(), page, pageSize))
             .WithName("ListApiKeys").WithSummary("API keys (never the key itself)");
         access.MapPost("/keys", CreateKey).WithName("CreateApiKey").WithSummary("Create an API key; the answer holds the key, once");
         access.MapDelete("/keys/{id:int}", RevokeKey).WithName("RevokeApiKey").WithSummary("Revoke an API key");

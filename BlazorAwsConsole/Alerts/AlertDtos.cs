@@ -8,7 +8,7 @@ public sealed record AlertRuleDto
 {
     public int Id { get; init; }
     public string? Name { get; init; }
-    /// <summary>instanceState, instanceDisappeared, testFailures, testSlow, testSuccessRate, routeChanged, regionStale, credentialAge, testDegraded, statusCheckImpaired, scheduledEvent.</summary>
+    /// <summary>instanceState, instanceDisappeared, testFailures, testSlow, testSuccessRate, routeChanged, regionStale, credentialAge, testDegraded, statusCheckImpaired, scheduledEvent, awsNotice.</summary>
     public string? Condition { get; init; }
     /// <summary>info, warning or critical.</summary>
     public string? Severity { get; init; }
@@ -29,6 +29,8 @@ public sealed record AlertRuleDto
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? DaysBeforeLimit { get; init; }
     /// <summary>scheduledEvent: how many days ahead an event's start counts.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? WithinDays { get; init; }
+    /// <summary>awsNotice: spot-interruption, rebalance-recommendation or health; absent or "": any notice.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? NoticeKind { get; init; }
 
     public static string ConditionName(AlertCondition condition) => JsonNamingPolicy.CamelCase.ConvertName(condition.ToString());
 
@@ -38,6 +40,7 @@ public sealed record AlertRuleDto
         ChannelIds = r.ChannelIds, InstanceId = r.InstanceId, Tag = r.Tag, TestId = r.TestId, State = r.State,
         ConsecutiveFailures = r.ConsecutiveFailures, ThresholdMs = r.ThresholdMs, ForMinutes = r.ForMinutes, SuccessRateBelow = r.SuccessRateBelow,
         WindowMinutes = r.WindowMinutes, StaleMinutes = r.StaleMinutes, DaysBeforeLimit = r.DaysBeforeLimit, WithinDays = r.WithinDays,
+        NoticeKind = r.NoticeKind,
     };
 }
 

@@ -1,4 +1,5 @@
 using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Fleet.Events;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Probes;
 using BlazorAwsConsole.Secrets;
@@ -149,6 +150,8 @@ public sealed class AlertEvaluator(
                     .Select(i => new Finding($"instance:{i.InstanceId}", Label(i.InstanceId, i.Name), $"/instances/{i.InstanceId}",
                         $"{Label(i.InstanceId, i.Name)} in {i.Region}: {i.ScheduledEvents.First(e => e.NotBefore is null || e.NotBefore <= horizon).Describe()}", i.Tags))
                     .ToList();
+            case AlertCondition.AwsNotice:
+                return await NoticeFindingsAsync(rule, now, cancellationToken);
             default:
                 return [];
         }
@@ -169,6 +172,36 @@ public sealed class AlertEvaluator(
             .Select(x => TestFinding(x.Test!, $"success rate {x.Rate:0.#} % over {rule.WindowMinutes} min ({x.Runs} runs), below {rule.SuccessRateBelow:0.#} %"))
             .ToList();
     }
+
+    /// <summary>
+    /// The instances in scope that AWS sent a notice of the rule's kind about within its window (the
+    /// newest notice is the summary). The alert resolves once the window has passed without another.
+    /// An instance a Spot interruption took away is still matched by id; by tag only while it is known.
+    /// </summary>
+    private async Task<List<Finding>> NoticeFindingsAsync(AlertRule rule, DateTime now, CancellationToken cancellationToken)
+    {
+        var from = now.AddMinutes(-(rule.WindowMinutes ?? 60));
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var notices = await db.InstanceChanges.AsNoTracking()
+            .Where(c => c.Kind == ChangeKind.AwsNotice && c.At >= from)
+            .OrderByDescending(c => c.At)
+            .ToListAsync(cancellationToken);
+        return notices
+            .Where(n => AwsNoticeKinds.IsOfKind(n.Field, rule.NoticeKind))
+            .GroupBy(n => n.InstanceId)
+            .Select(g => (Latest: g.First(), Count: g.Count(), Tags: TagsOf(g.Key)))
+            .Where(x => Matches(rule, x.Latest.InstanceId, x.Tags))
+            .Select(x => new Finding($"instance:{x.Latest.InstanceId}", Label(x.Latest.InstanceId, x.Latest.InstanceName), $"/instances/{x.Latest.InstanceId}",
+                $"{Label(x.Latest.InstanceId, x.Latest.InstanceName)} in {x.Latest.Region}: {x.Latest.NewValue} (at {x.Latest.At:HH:mm:ss} UTC"
+                + (x.Count > 1 ? $"; {x.Count} notices in {rule.WindowMinutes} min)" : ")"), x.Tags))
+            .ToList();
+    }
+
+    /// <summary>An instance's tags from the fleet, or from what was last seen of it if it left; none if never seen.</summary>
+    private IReadOnlyDictionary<string, string> TagsOf(string instanceId) =>
+        fleet.Find(instanceId)?.Tags
+        ?? (_gone.TryGetValue(instanceId, out var gone) ? gone.Tags : null)
+        ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>();
 
     private async Task<List<Finding>> CredentialFindingsAsync(AlertRule rule, DateTime now, CancellationToken cancellationToken)
     {

@@ -25,6 +25,12 @@ public enum AlertCondition
     StatusCheckImpaired,
     /// <summary>An instance (by id or tag) has an EC2 scheduled event starting within <see cref="AlertRule.WithinDays"/> days.</summary>
     ScheduledEvent,
+    /// <summary>
+    /// AWS sent a notice about an instance (by id or tag) through the region's event queue within the last
+    /// <see cref="AlertRule.WindowMinutes"/>: a Spot interruption warning, a rebalance recommendation or an
+    /// AWS Health event (<see cref="AlertRule.NoticeKind"/>; none: any of them).
+    /// </summary>
+    AwsNotice,
 }
 
 public enum AlertSeverity
@@ -63,6 +69,8 @@ public sealed class AlertRule
     public int? StaleMinutes { get; set; }
     public int? DaysBeforeLimit { get; set; }
     public int? WithinDays { get; set; }
+    /// <summary>awsNotice: spot-interruption, rebalance-recommendation or health (see <see cref="Fleet.Events.AwsNoticeKinds"/>); null: any.</summary>
+    public string? NoticeKind { get; set; }
 
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

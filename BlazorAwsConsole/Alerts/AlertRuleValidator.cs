@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using BlazorAwsConsole.Fleet.Events;
 using BlazorAwsConsole.Probes;
 
 namespace BlazorAwsConsole.Alerts;
@@ -44,6 +45,7 @@ public sealed partial class AlertRuleValidator(ProbeCatalog tests)
             StaleMinutes = input.StaleMinutes ?? rule.StaleMinutes,
             DaysBeforeLimit = input.DaysBeforeLimit ?? rule.DaysBeforeLimit,
             WithinDays = input.WithinDays ?? rule.WithinDays,
+            NoticeKind = Text(input.NoticeKind, rule.NoticeKind)?.ToLowerInvariant(),
         };
         if (candidate.InstanceId is { } id && !InstanceId().IsMatch(id)) Error("instanceId", $"'{id}' is not an EC2 instance id.");
         if (candidate.Tag is { } tag && (tag.IndexOf('=') <= 0 || tag.Length > 300)) Error("tag", "Tag must be key=value (or key= for any value).");
@@ -86,6 +88,12 @@ public sealed partial class AlertRuleValidator(ProbeCatalog tests)
                     candidate.WithinDays ??= 7;
                     if (candidate.WithinDays is < 0 or > 365) Error("withinDays", "Days must be between 0 and 365.");
                     break;
+                case AlertCondition.AwsNotice:
+                    if (candidate.NoticeKind is { } kind && !AwsNoticeKinds.All.Contains(kind))
+                        Error("noticeKind", $"Notice kind must be one of {string.Join(", ", AwsNoticeKinds.All)} (or empty for any).");
+                    candidate.WindowMinutes ??= 60;
+                    if (candidate.WindowMinutes is < 1 or > 10080) Error("windowMinutes", "Window must be between 1 and 10080 minutes.");
+                    break;
                 case AlertCondition.CredentialAge:
                     candidate.DaysBeforeLimit ??= 14;
                     if (candidate.DaysBeforeLimit is < 0 or > 365) Error("daysBeforeLimit", "Days before the limit must be between 0 and 365.");
@@ -111,6 +119,7 @@ public sealed partial class AlertRuleValidator(ProbeCatalog tests)
         rule.StaleMinutes = candidate.StaleMinutes;
         rule.DaysBeforeLimit = candidate.DaysBeforeLimit;
         rule.WithinDays = candidate.WithinDays;
+        rule.NoticeKind = candidate.NoticeKind;
         return errors;
     }
 

@@ -103,8 +103,9 @@ public static class AlertsApi
     private static async Task<Results<NoContent, NotFound<ProblemDetails>>> DeleteRule(int id, AlertService service, HttpContext context, CancellationToken cancellationToken) =>
         await service.DeleteRuleAsync(id, Caller.From(context), cancellationToken) ? TypedResults.NoContent() : RuleNotFound(id);
 
-    private static async Task<Ok<List<MaintenanceWindowDto>>> ListWindows(AlertService service, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await service.WindowsAsync(cancellationToken)).Select(MaintenanceWindowDto.From).ToList());
+    private static async Task<Results<Ok<PagedList<MaintenanceWindowDto>>, ValidationProblem>> ListWindows(AlertService service, CancellationToken cancellationToken,
+        int? page = null, int? pageSize = null) =>
+        Paging.Answer((await service.WindowsAsync(cancellationToken)).Select(MaintenanceWindowDto.From).ToList(), page, pageSize);
 
     private static async Task<Results<Created<MaintenanceWindowDto>, ValidationProblem>> CreateWindow(
         MaintenanceWindowDto? input, AlertService service, HttpContext context, CancellationToken cancellationToken)

@@ -3,7 +3,8 @@ namespace BlazorAwsConsole.Dashboard;
 /// <summary>One big figure on the wall. A tile whose count is a problem is drawn red (or amber) and sorted before the healthy ones.</summary>
 /// <param name="Key">Its id in the page (data-testid "wall-KEY").</param>
 /// <param name="Severity">2 for red, 1 for amber when <see cref="Count"/> is above zero.</param>
-public sealed record WallTile(string Key, string Label, int Count, int Severity)
+/// <param name="Href">Where a click on the tile goes (the fleet grid filtered to what it counts), if anywhere.</param>
+public sealed record WallTile(string Key, string Label, int Count, int Severity, string? Href = null)
 {
     public bool IsProblem => Count > 0 && Severity > 0;
 

@@ -123,11 +123,11 @@ public static partial class FleetApi
         return TypedResults.Ok(new PagedList<ChangeDto>(items.Select(ChangeDto.From).ToList(), total, paging.Page, paging.PageSize));
     }
 
-    private static async Task<Ok<IReadOnlyList<RegionDto>>> ListRegions(FleetQueries queries, FleetSnapshot snapshot, Events.EventQueueBoard events,
-        CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PagedList<RegionDto>>, ValidationProblem>> ListRegions(FleetQueries queries, FleetSnapshot snapshot,
+        Events.EventQueueBoard events, CancellationToken cancellationToken, int? page = null, int? pageSize = null)
     {
         var regions = await queries.RegionsAsync(cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<RegionDto>>(regions.Select(r => RegionDto.From(r, snapshot.Region(r.Code), events.For(r.Code))).ToList());
+        return Paging.Answer(regions.Select(r => RegionDto.From(r, snapshot.Region(r.Code), events.For(r.Code))).ToList(), page, pageSize);
     }
 
     private static ValidationProblem MalformedId(string instanceId) => TypedResults.ValidationProblem(new Dictionary<string, string[]>

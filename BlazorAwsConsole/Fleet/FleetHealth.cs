@@ -15,6 +15,22 @@ public static class FleetHealth
     public static bool HasScheduledEventBefore(Instance instance, DateTime horizon) =>
         instance.ScheduledEvents.Any(e => e.NotBefore is null || e.NotBefore <= horizon);
 
+    /// <summary>
+    /// What the dashboard and the wall count: impaired instances, and instances with a scheduled event
+    /// starting within <see cref="ScheduledWithinDays"/> of <paramref name="now"/> (as the metrics count them).
+    /// </summary>
+    public static HealthCounts Count(IEnumerable<Instance> instances, DateTime now)
+    {
+        var horizon = now.AddDays(ScheduledWithinDays);
+        int impaired = 0, scheduled = 0;
+        foreach (var instance in instances)
+        {
+            if (IsImpaired(instance)) impaired++;
+            if (HasScheduledEventBefore(instance, horizon)) scheduled++;
+        }
+        return new HealthCounts(impaired, scheduled);
+    }
+
     public static bool Matches(Instance instance, string filter) => filter switch
     {
         "impaired" => IsImpaired(instance),
@@ -23,4 +39,10 @@ public static class FleetHealth
         "scheduled" => instance.ScheduledEvents.Count > 0,
         _ => true,
     };
+}
+
+/// <summary>Impaired instances and instances with a scheduled event within <see cref="FleetHealth.ScheduledWithinDays"/> days.</summary>
+public sealed record HealthCounts(int Impaired, int ScheduledSoon)
+{
+    public static HealthCounts None { get; } = new(0, 0);
 }

@@ -16,7 +16,9 @@ public sealed class InstanceLaunchInput
     public string? Region { get; set; }
     public string? AmiId { get; set; }
     public string? InstanceType { get; set; }
+    /// <summary>Empty: the default subnet of the region's default VPC (in <see cref="AvailabilityZone"/>).</summary>
     public string? SubnetId { get; set; }
+    public string? AvailabilityZone { get; set; }
     public string? KeyName { get; set; }
     public List<string> SecurityGroupIds { get; set; } = [];
     public string? UserData { get; set; }
@@ -29,7 +31,7 @@ public sealed class InstanceLaunchInput
 
     internal TemplateInput AsTemplate() => new()
     {
-        Name = Name, Region = Region, AmiId = AmiId, InstanceType = InstanceType, SubnetId = SubnetId, KeyName = KeyName,
+        Name = Name, Region = Region, AmiId = AmiId, InstanceType = InstanceType, SubnetId = SubnetId, AvailabilityZone = AvailabilityZone, KeyName = KeyName,
         UserData = UserData, IamInstanceProfile = IamInstanceProfile, RootVolumeSizeGb = RootVolumeSizeGb, Tags = Tags,
     };
 }
@@ -94,7 +96,9 @@ public sealed class InstanceLauncher(
         // JSON may send null for a list or a map.
         input.SecurityGroupIds ??= [];
         input.Tags ??= new(StringComparer.Ordinal);
-        var errors = await validator.ValidateInstanceAsync(input.AsTemplate(), input.SecurityGroupIds, cancellationToken);
+        var checkedInput = input.AsTemplate();
+        var errors = await validator.ValidateInstanceAsync(checkedInput, input.SecurityGroupIds, cancellationToken);
+        input.SubnetId = checkedInput.SubnetId; // the default subnet, when none was given
         if (errors.Count > 0) return new InstanceLaunchOutcome(ActionStatus.Refused, "The launch has invalid fields.", Errors: errors);
 
         var region = (await RegionAsync(input.Region!, cancellationToken))!;

@@ -43,8 +43,9 @@ public static partial class JumpServersApi
     [GeneratedRegex("^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$")]
     private static partial Regex InstanceIdPattern();
 
-    private static async Task<Ok<List<TemplateDto>>> ListTemplates(TemplateService service, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await service.ListAsync(cancellationToken)).Select(t => TemplateDto.From(t.Template, t.Latest)).ToList());
+    private static async Task<Results<Ok<PagedList<TemplateDto>>, ValidationProblem>> ListTemplates(TemplateService service, CancellationToken cancellationToken,
+        int? page = null, int? pageSize = null) =>
+        Paging.Answer((await service.ListAsync(cancellationToken)).Select(t => TemplateDto.From(t.Template, t.Latest)).ToList(), page, pageSize);
 
     private static async Task<Results<Ok<TemplateDto>, NotFound<ProblemDetails>>> GetTemplate(
         int id, TemplateService service, CancellationToken cancellationToken, int? version = null)
@@ -88,10 +89,11 @@ public static partial class JumpServersApi
             extensions: new Dictionary<string, object?> { ["operationId"] = result.OperationId, ["failedStep"] = result.FailedStep });
     }
 
-    private static Ok<List<JumpServerDto>> ListJumpServers(JumpServerService service, TimeProvider time)
+    private static Results<Ok<PagedList<JumpServerDto>>, ValidationProblem> ListJumpServers(JumpServerService service, TimeProvider time,
+        int? page = null, int? pageSize = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        return TypedResults.Ok(service.List().Select(i => JumpServerDto.From(i, now)).ToList());
+        return Paging.Answer(service.List().Select(i => JumpServerDto.From(i, now)).ToList(), page, pageSize);
     }
 
     private static async Task<Results<Ok<ActionResponse>, ValidationProblem, NotFound<ProblemDetails>, ProblemHttpResult>> Extend(

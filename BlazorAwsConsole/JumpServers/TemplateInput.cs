@@ -11,7 +11,10 @@ public sealed class TemplateInput
     public string? Region { get; set; }
     public string? AmiId { get; set; }
     public string? InstanceType { get; set; }
+    /// <summary>Empty: the default subnet of the region's default VPC (in <see cref="AvailabilityZone"/>), found when the template is saved.</summary>
     public string? SubnetId { get; set; }
+    /// <summary>Only with no <see cref="SubnetId"/>: the zone whose default subnet to use (empty: the first zone that has one).</summary>
+    public string? AvailabilityZone { get; set; }
     public string? KeyName { get; set; }
     public List<RuleInput> SecurityGroupRules { get; set; } = [];
     public string? UserData { get; set; }

@@ -234,9 +234,24 @@ public sealed partial class TemplateValidator(AwsClientFactory aws, IDbContextFa
             }, $"'{input.InstanceType}' is not an EC2 instance type in {input.Region}.");
         }
 
-        if (string.IsNullOrEmpty(input.SubnetId) || !SubnetPattern().IsMatch(input.SubnetId))
+        if (!string.IsNullOrEmpty(input.AvailabilityZone) && !string.IsNullOrEmpty(input.SubnetId))
         {
-            add("subnetId", "subnetId must be a subnet id (subnet- followed by 8 or 17 hexadecimal digits).");
+            add("availabilityZone", "availabilityZone is only for a launch without a subnet (the subnet already fixes the zone); leave one of them empty.");
+        }
+        else if (string.IsNullOrEmpty(input.SubnetId))
+        {
+            // As the EC2 console does: no subnet chosen means the default VPC's default subnet for the
+            // zone. The validated input carries the subnet found, so the saved template names it.
+            await AskAsync("subnetId", add, async () =>
+            {
+                var (subnetId, problem) = await DefaultSubnet.FindAsync(ec2, input.Region!, input.AvailabilityZone, cancellationToken);
+                input.SubnetId = subnetId;
+                return problem;
+            }, $"subnetId is required: {input.Region} has no default VPC to take a default subnet from. Choose a subnet.");
+        }
+        else if (!SubnetPattern().IsMatch(input.SubnetId))
+        {
+            add("subnetId", "subnetId must be a subnet id (subnet- followed by 8 or 17 hexadecimal digits), or empty for the default VPC's default subnet.");
         }
         else
         {

@@ -1,4 +1,5 @@
 using BlazorAwsConsole.Access;
+using BlazorAwsConsole.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -18,7 +19,7 @@ public static class SecretsApi
             .RequireAuthorization(Policies.CanAdminister)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
 
-        settings.MapGet("/credentials", async (CredentialService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)))
+        settings.MapGet("/credentials", async (CredentialService service, CancellationToken ct, int? page, int? pageSize) => Paging.Answer(await service.ListAsync(ct), page, pageSize))
             .WithName("ListCredentials").WithSummary("Credential sets (never a secret)");
         settings.MapPost("/credentials", async (AddCredentialRequest? request, CredentialService service, HttpContext context, CancellationToken ct) =>
             request is null ? EmptyBody() : ToResult(await service.AddAsync(request, Caller.From(context), ct), created: dto => $"/api/settings/credentials/{dto.Name}"))
@@ -37,7 +38,7 @@ public static class SecretsApi
             .WithName("DeleteCredential").WithSummary("Delete a credential set (and a key pair's secret with all its versions)")
             .Produces(StatusCodes.Status204NoContent).WithSettingsProblems();
 
-        settings.MapGet("/regions", async (RegionSettingsService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)))
+        settings.MapGet("/regions", async (RegionSettingsService service, CancellationToken ct, int? page, int? pageSize) => Paging.Answer(await service.ListAsync(ct), page, pageSize))
             .WithName("ListRegionSettings").WithSummary("Watched regions with their credential source and last sync");
         settings.MapPost("/regions", async (AddRegionRequest? request, RegionSettingsService service, HttpContext context, CancellationToken ct) =>
             request is null ? EmptyBody() : ToResult(await service.AddAsync(request, Caller.From(context), ct), created: dto => $"/api/settings/regions/{dto.Code}"))

@@ -20,7 +20,7 @@ public static class AlertChannelsApi
             .RequireAuthorization(Policies.CanView)
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes));
 
-        channels.MapGet("/", async (NotificationChannelService service, CancellationToken ct) => TypedResults.Ok(await service.ListAsync(ct)))
+        channels.MapGet("/", async (NotificationChannelService service, CancellationToken ct, int? page, int? pageSize) => Paging.Answer(await service.ListAsync(ct), page, pageSize))
             .WithName("ListAlertChannels").WithSummary("Notification channels (secrets only as set / not set)");
         channels.MapGet("/{id:int}", async (int id, NotificationChannelService service, CancellationToken ct) =>
             await service.GetAsync(id, ct) is { } channel ? TypedResults.Ok(channel) : NotFound(id))

@@ -53,7 +53,8 @@ public sealed partial class AlertsPage : IDisposable
     private static string Local(DateTime utc) => DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss");
 
     private static string Scope(AlertRule rule) =>
-        rule.InstanceId is { } id ? $" — {id}" : rule.TestId is { } test ? $" — test {test}" : rule.Tag is { } tag ? $" — tagged {tag}" : "";
+        (rule.Condition == AlertCondition.AwsNotice ? $" ({rule.NoticeKind ?? "any"}, {rule.WindowMinutes} min)" : "") +
+        (rule.InstanceId is { } id ? $" — {id}" : rule.TestId is { } test ? $" — test {test}" : rule.Tag is { } tag ? $" — tagged {tag}" : "");
 
     private bool Has(string field) => _errors.ContainsKey(field);
     private string? Of(string field) => _errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;

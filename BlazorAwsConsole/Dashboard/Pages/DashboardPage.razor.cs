@@ -26,6 +26,7 @@ public sealed partial class DashboardPage : IDisposable
     private DashboardLive? _live;
     private IReadOnlyDictionary<string, int> _states = new Dictionary<string, int>();
     private IReadOnlyDictionary<string, int> _regions = new Dictionary<string, int>();
+    private HealthCounts _health = HealthCounts.None;
     private ProbeSummary? _tests;
     private IReadOnlyList<SlowTest> _slowest = [];
     private DateTime _slowestUntil;
@@ -47,6 +48,7 @@ public sealed partial class DashboardPage : IDisposable
     {
         _states = Fleet.CountsByState;
         _regions = Fleet.CountsByRegion;
+        _health = FleetHealth.Count(Fleet.Instances, Time.GetUtcNow().UtcDateTime);
         return Task.CompletedTask;
     }
 

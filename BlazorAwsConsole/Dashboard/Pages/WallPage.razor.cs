@@ -52,6 +52,7 @@ public sealed partial class WallPage : IDisposable
         _stoppedExpected = stopped.Expected;
         var alerts = AlertBoard.OpenBySeverity;
         var tests = Probes.Summary();
+        var health = FleetHealth.Count(Fleet.Instances, Time.GetUtcNow().UtcDateTime);
         _tiles = WallTile.ProblemsFirst(
         [
             new WallTile("failing-tests", "Failing tests", tests.Failing, 2),
@@ -60,6 +61,8 @@ public sealed partial class WallPage : IDisposable
             new WallTile("alerts-warning", "Warning alerts", alerts.GetValueOrDefault(AlertSeverity.Warning), 1),
             new WallTile("stale-regions", "Stale regions", Health.StaleRegions().Count, 1),
             new WallTile("stopped", "Stopped (watched)", stopped.Problem, 1),
+            new WallTile("impaired", "Status check impaired", health.Impaired, 2, "/fleet?health=impaired"),
+            new WallTile("scheduled-events", $"Scheduled event ≤ {FleetHealth.ScheduledWithinDays} days", health.ScheduledSoon, 1, "/fleet?health=scheduled"),
             new WallTile("in-transition", "Pending / stopping", TransitionStates.Sum(s => states.GetValueOrDefault(s)), 1),
         ]);
     }

@@ -73,9 +73,9 @@ public static class Ec2EventParser
                 ("aws.ec2", StateChangeType) => InstanceEvent(id, Ec2EventKind.StateChange, region, time, detail,
                     Text(detail, "state") is { } state ? (state, "state", state) : default),
                 ("aws.ec2", SpotInterruptionType) => InstanceEvent(id, Ec2EventKind.SpotInterruption, region, time, detail,
-                    (null, "spot-interruption", $"Spot interruption warning: EC2 will {Text(detail, "instance-action") ?? "interrupt"} it in 2 minutes")),
+                    (null, AwsNoticeKinds.SpotInterruption, $"Spot interruption warning: EC2 will {Text(detail, "instance-action") ?? "interrupt"} it in 2 minutes")),
                 ("aws.ec2", RebalanceType) => InstanceEvent(id, Ec2EventKind.RebalanceRecommendation, region, time, detail,
-                    (null, "rebalance-recommendation", "Rebalance recommendation: elevated risk of Spot interruption")),
+                    (null, AwsNoticeKinds.RebalanceRecommendation, "Rebalance recommendation: elevated risk of Spot interruption")),
                 ("aws.health", HealthType) => Health(id, region, time, root, detail),
                 _ => ParsedMessage.Rejected($"foreign event ({source}: {type})"),
             };
@@ -113,7 +113,7 @@ public static class Ec2EventParser
             : null;
         var category = Text(detail, "eventTypeCategory");
         var summary = $"AWS Health {category ?? "event"} {code}" + (description is null ? "" : $": {Shorten(description)}");
-        return new ParsedMessage(new Ec2Event(id, Ec2EventKind.HealthEvent, region, time, instances, null, "health:" + code, summary), null);
+        return new ParsedMessage(new Ec2Event(id, Ec2EventKind.HealthEvent, region, time, instances, null, AwsNoticeKinds.HealthField(code), summary), null);
     }
 
     /// <summary>"arn:aws:ec2:us-east-1:123456789012:instance/i-0abc" or "i-0abc" → "i-0abc".</summary>

@@ -16,6 +16,9 @@ public sealed partial class FleetPage
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
 
+    /// <summary>The status-check filter to open with (<c>/fleet?health=impaired</c>, as the dashboard and the wall link); unknown values are ignored.</summary>
+    [SupplyParameterFromQuery(Name = "health")] public string? HealthQuery { get; set; }
+
     private InstanceFilter _filter = new();
     private IReadOnlyList<Instance> _shown = [];
     private IReadOnlyList<string> _regionCodes = [];
@@ -34,6 +37,7 @@ public sealed partial class FleetPage
             var user = (await Authentication).User;
             _allowed = action => InstanceActionService.IsAllowed(action, user);
         }
+        if (HealthQuery is not null && FleetHealth.Filters.Contains(HealthQuery)) _filter = _filter with { Health = HealthQuery };
         Refresh();
         _throttle = new RenderThrottle(() => InvokeAsync(() => { Refresh(); StateHasChanged(); }), Time);
         _subscription = Feed.Subscribe<FleetChanged>(_throttle.OnChange);

@@ -226,6 +226,10 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("NoticeKind")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Severity")
                         .IsRequired()
                         .HasMaxLength(16)
