@@ -240,6 +240,10 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("NoticeKind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<string>("Severity")
                         .IsRequired()
                         .HasMaxLength(16)
@@ -890,6 +894,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                         .HasColumnType("double precision");
 
                     b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Degraded")
                         .HasColumnType("integer");
 
                     b.Property<int>("Failures")

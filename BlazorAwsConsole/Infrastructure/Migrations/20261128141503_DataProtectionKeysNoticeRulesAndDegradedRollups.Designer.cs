@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BlazorAwsConsole.Infrastructure.Migrations
 {
     [DbContext(typeof(ConsoleDbContext))]
-    [Migration("20261128125303_AlertRuleNoticeKind")]
-    partial class AlertRuleNoticeKind
+    [Migration("20261128141503_DataProtectionKeysNoticeRulesAndDegradedRollups")]
+    partial class DataProtectionKeysNoticeRulesAndDegradedRollups
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -871,6 +871,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.Property<int>("Count")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Degraded")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Failures")
                         .HasColumnType("INTEGER");
 
@@ -1113,6 +1116,23 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.HasKey("Name");
 
                     b.ToTable("CredentialSets");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
 {
     [DbContext(typeof(PostgresConsoleDbContext))]
-    [Migration("20261128125202_InitialPostgres")]
+    [Migration("20261128141528_InitialPostgres")]
     partial class InitialPostgres
     {
         /// <inheritdoc />
@@ -242,6 +242,10 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<string>("NoticeKind")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("Severity")
                         .IsRequired()
@@ -893,6 +897,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                         .HasColumnType("double precision");
 
                     b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Degraded")
                         .HasColumnType("integer");
 
                     b.Property<int>("Failures")

@@ -36,6 +36,7 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                     StaleMinutes = table.Column<int>(type: "integer", nullable: true),
                     DaysBeforeLimit = table.Column<int>(type: "integer", nullable: true),
                     WithinDays = table.Column<int>(type: "integer", nullable: true),
+                    NoticeKind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     CreatedBy = table.Column<string>(type: "text", nullable: false)
@@ -345,6 +346,7 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                     Hour = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     Count = table.Column<int>(type: "integer", nullable: false),
                     Failures = table.Column<int>(type: "integer", nullable: false),
+                    Degraded = table.Column<int>(type: "integer", nullable: false),
                     MinMs = table.Column<double>(type: "double precision", nullable: true),
                     AvgMs = table.Column<double>(type: "double precision", nullable: true),
                     P95Ms = table.Column<double>(type: "double precision", nullable: true),

@@ -5,11 +5,25 @@
 namespace BlazorAwsConsole.Infrastructure.Migrations
 {
     /// <inheritdoc />
-    public partial class DataProtectionKeys : Migration
+    public partial class DataProtectionKeysNoticeRulesAndDegradedRollups : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<int>(
+                name: "Degraded",
+                table: "ProbeRollups",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<string>(
+                name: "NoticeKind",
+                table: "AlertRules",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
@@ -30,6 +44,14 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
         {
             migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
+
+            migrationBuilder.DropColumn(
+                name: "Degraded",
+                table: "ProbeRollups");
+
+            migrationBuilder.DropColumn(
+                name: "NoticeKind",
+                table: "AlertRules");
         }
     }
 }
