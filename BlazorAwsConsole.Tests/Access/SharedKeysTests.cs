@@ -8,12 +8,13 @@ namespace BlazorAwsConsole.Tests.Access;
 
 /// <summary>
 /// The data-protection keys live in the database, so consoles on one database (the nodes of a cluster) accept each
-/// other's sign-in cookies and antiforgery tokens, and a console on another database does not.
+/// other's sign-in cookies and antiforgery tokens, and a console on another database does not. PostgreSQL only:
+/// one SQLite file serves one console (a second one on the same file is refused at start).
 /// </summary>
-public class SharedKeysTests(MotoFixture moto) : IClassFixture<MotoFixture>
+[Collection(PostgresCollection.Name)]
+public sealed class SharedKeysTests(MotoFixture moto, PostgresServer postgres) : IClassFixture<MotoFixture>
 {
-    /// <summary>SQLite here; the PostgreSQL subclass below runs the same tests on PostgreSQL.</summary>
-    protected virtual ConsoleDatabase Database => ConsoleDatabase.Sqlite;
+    private ConsoleDatabase Database => postgres;
 
     [Fact]
     public async Task A_cookie_and_an_antiforgery_token_from_one_node_are_accepted_by_another_on_the_same_database_only()
@@ -49,11 +50,4 @@ public class SharedKeysTests(MotoFixture moto) : IClassFixture<MotoFixture>
         await using var db = await nodeA.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync();
         (await db.DataProtectionKeys.CountAsync()).Should().Be(1, "the first node made the key ring; the second read it");
     }
-}
-
-/// <summary>The same tests with the consoles on PostgreSQL.</summary>
-[Collection(PostgresCollection.Name)]
-public sealed class SharedKeysTestsOnPostgres(MotoFixture moto, PostgresServer postgres) : SharedKeysTests(moto)
-{
-    protected override ConsoleDatabase Database => postgres;
 }
