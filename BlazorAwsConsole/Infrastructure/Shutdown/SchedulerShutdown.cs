@@ -13,15 +13,20 @@ public sealed class SchedulerShutdown(ISchedulerFactory schedulers, ILogger<Sche
 {
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <remarks>
+    /// Not bound to the stop token: when the host's stop timeout has already run out (Kestrel waiting
+    /// for open browser circuits uses it up), these quick in-memory calls must still happen, or
+    /// Quartz's own shutdown would wait for every running job.
+    /// </remarks>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
-        if (await scheduler.GetStatus(cancellationToken) is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown) return;
-        await scheduler.Standby(cancellationToken);
-        var running = (await scheduler.QueryFireInstances(new FireInstanceQuery { State = FireInstanceState.Executing }, cancellationToken)).Items;
+        var scheduler = await schedulers.GetScheduler(CancellationToken.None);
+        if (await scheduler.GetStatus(CancellationToken.None) is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown) return;
+        await scheduler.Standby(CancellationToken.None);
+        var running = (await scheduler.QueryFireInstances(new FireInstanceQuery { State = FireInstanceState.Executing }, CancellationToken.None)).Items;
         foreach (var job in running)
         {
-            await scheduler.InterruptFireInstance(job.FireInstanceId, cancellationToken);
+            await scheduler.InterruptFireInstance(job.FireInstanceId, CancellationToken.None);
         }
         logger.LogInformation("Scheduler stopped taking triggers; {Count} running job(s) asked to stop: {Jobs}",
             running.Count, string.Join(", ", running.Select(j => j.JobKey?.ToString())));
