@@ -103,7 +103,8 @@ public sealed class JumpServerBrowserTests(BrowserFixture browser) : IAsyncLifet
         await Expect(fleet.GetByTestId("launch-instance-type")).ToHaveValueAsync("t3.micro");
         await fleet.GetByTestId("launch-instance-name").FillAsync("from-prefill");
         await fleet.GetByTestId("launch-instance-submit").ClickAsync();
-        await Expect(fleet.Locator(".mud-snackbar", new() { HasText = "Launched i-" })).ToBeVisibleAsync();
+        // A launch is several EC2 calls (image, subnet, RunInstances, tags); moto on a loaded machine takes more than the default 5 s.
+        await Expect(fleet.Locator(".mud-snackbar", new() { HasText = "Launched i-" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await fleet.GetByTestId("fleet-filter").FillAsync("from-prefill");
         await Expect(fleet.Locator("tr.instance-row")).ToHaveCountAsync(1);
         await Expect(fleet.Locator("tr.instance-row")).ToContainTextAsync("running");
