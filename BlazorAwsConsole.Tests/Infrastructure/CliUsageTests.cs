@@ -1,38 +1,11 @@
-using System.Diagnostics;
 using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Tests.Fixtures;
 
 namespace BlazorAwsConsole.Tests.Infrastructure;
 
 /// <summary>The real executable's command line: --help prints the usage (exit 0); an unknown or incomplete verb prints it and exits 2 without starting the web server.</summary>
 public sealed class CliUsageTests
 {
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "BlazorAwsConsole.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new Xunit.Sdk.XunitException($"`BlazorAwsConsole {string.Join(' ', args)}` did not exit within 60 s (did it start the web server?)");
-        }
-        return (process.ExitCode, await stdout, await stderr);
-    }
-
     private static void ShouldBeTheUsage(string text)
     {
         text.Should().Contain("Usage:");
@@ -44,7 +17,7 @@ public sealed class CliUsageTests
     [Fact]
     public async Task An_unknown_verb_prints_the_usage_and_exits_with_2()
     {
-        var (exitCode, stdout, stderr) = await RunAsync("frobnicate");
+        var (exitCode, stdout, stderr) = await ConsoleCli.RunAsync("frobnicate");
 
         exitCode.Should().Be(2);
         stderr.Should().StartWith("Unknown command 'frobnicate'.");
@@ -55,7 +28,7 @@ public sealed class CliUsageTests
     [Fact]
     public async Task Help_prints_the_same_usage_on_stdout_and_exits_with_0()
     {
-        var (exitCode, stdout, stderr) = await RunAsync("--help");
+        var (exitCode, stdout, stderr) = await ConsoleCli.RunAsync("--help");
 
         exitCode.Should().Be(0);
         stdout.Should().Be(CliUsage.Text);
@@ -66,7 +39,7 @@ public sealed class CliUsageTests
     [Fact]
     public async Task An_incomplete_verb_prints_the_usage_and_exits_with_2()
     {
-        var (exitCode, _, stderr) = await RunAsync("user", "--role", "Admin");
+        var (exitCode, _, stderr) = await ConsoleCli.RunAsync("user", "--role", "Admin");
 
         exitCode.Should().Be(2);
         stderr.Should().StartWith("Incomplete command: user");
