@@ -3,6 +3,7 @@ using System.Text.Json;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Probes;
 using BlazorAwsConsole.Tests.Fixtures;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -33,7 +34,7 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
         // Start-up migrated once; a second run (another node, or `migrate`) finds everything there.
         await DatabaseMigrator.MigrateAsync(console.Get<IServiceScopeFactory>(), NullLogger.Instance, CancellationToken.None);
 
-        var connectionString = console.Get<Microsoft.Extensions.Configuration.IConfiguration>().GetConnectionString("Console")!;
+        var connectionString = console.Get<IConfiguration>().GetConnectionString("Console")!;
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var tables = new NpgsqlCommand("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'qrtz\\_%'", connection);
