@@ -892,6 +892,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                     b.Property<int>("Count")
                         .HasColumnType("integer");
 
+                    b.Property<int>("Degraded")
+                        .HasColumnType("integer");
+
                     b.Property<int>("Failures")
                         .HasColumnType("integer");
 
