@@ -103,6 +103,9 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
         await WaitUntilAsync(() => names.All(n => target.HitsOf(n).Count(h => h > stopped) >= 2), TimeSpan.FromSeconds(90),
             () => $"hits since A stopped: {string.Join(", ", names.Select(n => target.HitsOf(n).Count(h => h > stopped)))}");
         nodeB.Get<ProbeEngine>().Finished.Should().BeGreaterThan(runsOnB + Tests, "node B ran node A's share too");
+        // Node B's cluster check finds A silent past the threshold, recovers what A held and drops its row.
+        var nodes = await WaitForNodesAsync(nodeB, 1);
+        nodes.Single().GetProperty("name").GetString().Should().Be("node-b");
     }
 
     private static string[] ClusterSettings(TestDatabase shared) =>
@@ -143,7 +146,7 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(describe());
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{describe()} after {timeout.TotalSeconds:0} s");
             await Task.Delay(250);
         }
     }

@@ -15,7 +15,16 @@ public sealed class SchedulerShutdown(ISchedulerFactory schedulers, ILogger<Sche
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        IScheduler scheduler;
+        try
+        {
+            scheduler = await schedulers.GetScheduler(cancellationToken);
+        }
+        catch (SchedulerException)
+        {
+            // Already shut down (Quartz refuses to hand back a scheduler it shut down): nothing left to stop.
+            return;
+        }
         if (await scheduler.GetStatus(cancellationToken) is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown) return;
         await scheduler.Standby(cancellationToken);
         var running = (await scheduler.QueryFireInstances(new FireInstanceQuery { State = FireInstanceState.Executing }, cancellationToken)).Items;
