@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Quartz;
+using Xunit.Abstractions;
 
 namespace BlazorAwsConsole.Tests.Cluster;
 
@@ -17,7 +18,7 @@ namespace BlazorAwsConsole.Tests.Cluster;
 /// and when one node stops the other fires everything.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres) : IClassFixture<MotoFixture>
+public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres, ITestOutputHelper output) : IClassFixture<MotoFixture>
 {
     private const int Tests = 20;
     private const int IntervalSeconds = ProbeOptions.MinFrequencySeconds;
@@ -102,10 +103,12 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
         // Every test is hit again, now by node B alone, within the cluster's failover time (plus an interval and slack).
         await WaitUntilAsync(() => names.All(n => target.HitsOf(n).Count(h => h > stopped) >= 2), TimeSpan.FromSeconds(90),
             () => $"hits since A stopped: {string.Join(", ", names.Select(n => target.HitsOf(n).Count(h => h > stopped)))}");
+        output.WriteLine($"every test hit twice more {(DateTimeOffset.UtcNow - stopped).TotalSeconds:0.0} s after node A stopped");
         nodeB.Get<ProbeEngine>().Finished.Should().BeGreaterThan(runsOnB + Tests, "node B ran node A's share too");
         // Node B's cluster check finds A silent past the threshold, recovers what A held and drops its row.
         var nodes = await WaitForNodesAsync(nodeB, 1);
         nodes.Single().GetProperty("name").GetString().Should().Be("node-b");
+        output.WriteLine($"node A's row gone {(DateTimeOffset.UtcNow - stopped).TotalSeconds:0.0} s after it stopped");
     }
 
     private static string[] ClusterSettings(TestDatabase shared) =>
