@@ -48,8 +48,19 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
 
         var node = await WaitForNodesAsync(console, 1);
         node.Should().ContainSingle().Which.GetProperty("name").GetString().Should().Be("solo");
-        var ready = await console.Anonymous.GetAsync("/healthz/ready");
-        (await ready.Content.ReadAsStringAsync()).Should().NotContain("has not checked in");
+        output.WriteLine($"cluster: {node.Single()} at {DateTimeOffset.UtcNow:O}");
+        // Quartz's check-in time read as UTC ticks: a recent instant, not a date in year 1 or the far future.
+        node.Single().GetProperty("lastCheckIn").GetDateTimeOffset().Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        // The scheduler check reads this node's row in Quartz's scheduler-state table.
+        JsonElement check = default;
+        await WaitUntilAsync(async () =>
+        {
+            var ready = await console.Anonymous.GetAsync("/healthz/ready");
+            check = (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks").GetProperty("scheduler");
+            return check.GetProperty("status").GetString() == "Healthy" && check.GetProperty("data").GetProperty("lastCheckIn").GetString() != "never";
+        }, TimeSpan.FromSeconds(60), () => $"scheduler check: {check}");
+        check.GetProperty("data").GetProperty("node").GetString().Should().Be("solo");
+        output.WriteLine($"ready: {check}");
     }
 
     [Fact]
@@ -60,8 +71,16 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
         var cluster = ClusterSettings(shared);
         await using var nodeA = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-a"]);
         var names = await CreateTestsAsync(nodeA, target);
+        var schedulerA = await nodeA.Get<ISchedulerFactory>().GetScheduler();
+        var before = await StartTimesAsync(schedulerA);
         // Node B starts after the tests exist, so its catalog knows them (live catalog updates across nodes are not in yet).
         await using var nodeB = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-b"]);
+
+        // Node B's start kept the cluster's schedule: the same triggers (one per test, one rollup), none reset.
+        var after = await StartTimesAsync(await nodeB.Get<ISchedulerFactory>().GetScheduler());
+        after.Should().BeEquivalentTo(before);
+        before.Keys.Count(k => k.Group == "probes").Should().Be(Tests);
+        before.Keys.Count(k => k.Group == "probe-rollups").Should().Be(1);
 
         var nodes = await WaitForNodesAsync(nodeB, 2);
         nodes.Select(n => n.GetProperty("name").GetString()).Should().BeEquivalentTo("node-a", "node-b");
@@ -109,6 +128,20 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
         var nodes = await WaitForNodesAsync(nodeB, 1);
         nodes.Single().GetProperty("name").GetString().Should().Be("node-b");
         output.WriteLine($"node A's row gone {(DateTimeOffset.UtcNow - stopped).TotalSeconds:0.0} s after it stopped");
+    }
+
+    /// <summary>Every trigger in the store with the time it was scheduled from (a reset would move it).</summary>
+    private static async Task<Dictionary<TriggerKey, DateTimeOffset>> StartTimesAsync(IScheduler scheduler)
+    {
+        var times = new Dictionary<TriggerKey, DateTimeOffset>();
+        foreach (var group in await scheduler.GetTriggerGroupNames())
+        {
+            foreach (var key in await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.GroupEquals(group)))
+            {
+                if (await scheduler.GetTrigger(key) is { } trigger) times[key] = trigger.StartTimeUtc;
+            }
+        }
+        return times;
     }
 
     private static string[] ClusterSettings(TestDatabase shared) =>
