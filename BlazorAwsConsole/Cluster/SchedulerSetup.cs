@@ -36,10 +36,11 @@ public static class SchedulerSetup
                 // The node's name is its instance id, so Quartz's scheduler-state table names the nodes the way
                 // the logs and the Cluster page do; it must be unique in the cluster (README).
                 scheduler.InstanceId = node.EffectiveNodeName;
-                // Many probe triggers fall due together: take up to a pool's worth per round trip (Quartz's
-                // default on a database is the pool size; said here because throughput depends on it).
-                scheduler.MaxBatchSize = 10;
-                scheduler.BatchTriggerAcquisitionFireAheadTimeWindow = TimeSpan.FromMilliseconds(500);
+                // Many probe triggers fall due together: take every due trigger up to a thread pool's worth in one
+                // round trip (0 = Quartz's automatic size, the pool's on a database; said here because probe
+                // throughput depends on it). No fire-ahead window: a batch never fires a test early.
+                scheduler.MaxBatchSize = 0;
+                scheduler.BatchTriggerAcquisitionFireAheadTimeWindow = TimeSpan.Zero;
             });
             quartz.UsePersistentStore(store =>
             {
