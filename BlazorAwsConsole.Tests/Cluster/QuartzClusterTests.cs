@@ -46,6 +46,13 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
         }
         found.Should().BeEquivalentTo(QuartzTables);
 
+        // Pausing and resuming a group writes the pause columns of this DDL (reason, by, at).
+        var scheduler = await console.Get<ISchedulerFactory>().GetScheduler();
+        await scheduler.PauseTriggerGroupsWith(GroupMatcher<TriggerKey>.GroupEquals("probe-rollups"), new PauseDetails { Reason = "maintenance window", RequestedBy = "test" });
+        (await scheduler.GetTriggerState(new TriggerKey("probe-rollup", "probe-rollups"))).Should().Be(TriggerState.Paused);
+        await scheduler.ResumeTriggerGroups(GroupMatcher<TriggerKey>.GroupEquals("probe-rollups"));
+        (await scheduler.GetTriggerState(new TriggerKey("probe-rollup", "probe-rollups"))).Should().Be(TriggerState.Normal);
+
         var node = await WaitForNodesAsync(console, 1);
         node.Should().ContainSingle().Which.GetProperty("name").GetString().Should().Be("solo");
         output.WriteLine($"cluster: {node.Single()} at {DateTimeOffset.UtcNow:O}");
