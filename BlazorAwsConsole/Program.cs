@@ -75,10 +75,8 @@ public static class Program
         builder.AddAlertChannels();
         builder.AddDashboard();
         builder.AddCluster();
-        // A unique scheduler name lets several consoles share one process (the tests do).
-        builder.Services.AddQuartz(quartz => quartz.ConfigureScheduler(scheduler =>
-            scheduler.InstanceName = builder.Configuration["Quartz:SchedulerName"] ?? "BlazorAwsConsole"));
-        builder.Services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
+        // The RAM store on SQLite; Quartz's clustered ADO store on PostgreSQL.
+        builder.AddScheduler();
         // Stopped before Quartz's hosted service (hosted services stop in reverse order): no new trigger, running jobs cancelled.
         builder.Services.AddHostedService<BlazorAwsConsole.Infrastructure.Shutdown.SchedulerShutdown>();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();

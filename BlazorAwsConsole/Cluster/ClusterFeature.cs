@@ -11,9 +11,17 @@ public static class ClusterFeature
             .Validate(o => o.NodeName is null || o.NodeName.Length <= 100, "Cluster:NodeName must be at most 100 characters.")
             .ValidateOnStart();
         services.AddSingleton<SchedulerCheckIn>();
-        // With Quartz clustering on PostgreSQL this becomes a reader of its scheduler-state table.
-        services.AddSingleton<IClusterNodes, ThisNodeOnly>();
-        services.AddHostedService<ClusterStartup>();
+        if (Infrastructure.InfrastructureFeature.ProviderOf(builder.Configuration) == Infrastructure.DatabaseProvider.Postgres)
+        {
+            // Quartz's clustered store: its scheduler-state table lists the nodes and carries this node's heartbeat.
+            services.AddSingleton<IClusterNodes, QuartzClusterNodes>();
+            services.AddHostedService<QuartzCheckInWatcher>();
+        }
+        else
+        {
+            services.AddSingleton<IClusterNodes, ThisNodeOnly>();
+            services.AddHostedService<ClusterStartup>();
+        }
         return builder;
     }
 }

@@ -17,9 +17,8 @@ public interface IClusterNodes
 }
 
 /// <summary>
-/// This node alone, with its scheduler's check-in. Right for SQLite (one file, one node); on PostgreSQL
-/// it stays the answer until Quartz's clustered job store is in, because until then a node's scheduler
-/// knows nothing of the others.
+/// This node alone, with its scheduler's check-in: SQLite is one file, one node. (PostgreSQL reads Quartz's
+/// scheduler-state table: <see cref="QuartzClusterNodes"/>.)
 /// </summary>
 public sealed class ThisNodeOnly(Microsoft.Extensions.Options.IOptions<ClusterOptions> options, SchedulerCheckIn checkIn, IConfiguration configuration) : IClusterNodes
 {

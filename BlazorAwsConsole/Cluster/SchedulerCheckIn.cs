@@ -6,8 +6,9 @@ namespace BlazorAwsConsole.Cluster;
 /// <summary>
 /// When this node's scheduler last checked in: a Quartz job every Cluster:CheckInSeconds records the
 /// time it ran, so "checked in recently" means the scheduler is started and its threads fire jobs
-/// (a scheduler that is running but starved or stuck stops checking in). On PostgreSQL, Quartz's own
-/// cluster check-in (QRTZ_SCHEDULER_STATE) plays this part for every node.
+/// (a scheduler that is running but starved or stuck stops checking in). On PostgreSQL, where any node
+/// may fire that job, Quartz's own cluster check-in (its row in qrtz_scheduler_state) is recorded here
+/// instead, by <see cref="QuartzCheckInWatcher"/>.
 /// </summary>
 public sealed class SchedulerCheckIn(TimeProvider time, IOptions<ClusterOptions> options)
 {

@@ -31,6 +31,8 @@ public static class FleetFeature
         {
             quartz.AddJob<FleetSyncJob>(job => job.WithIdentity(FleetSyncJob.Key));
             quartz.AddTrigger(trigger => trigger
+                // A fixed key: on a clustered store every node declares it and the first one's stays.
+                .WithIdentity("fleet-sync", "fleet")
                 .ForJob(FleetSyncJob.Key)
                 .StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));

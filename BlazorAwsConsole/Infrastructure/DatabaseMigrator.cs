@@ -53,7 +53,10 @@ public sealed class DatabaseMigrator(IServiceScopeFactory scopes, IOptions<Datab
             {
                 // Made here, under the lock, so EF Core does not first log a failed read of a table that is not there yet.
                 await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
-                return await MigrateOnceAsync(db, cancellationToken);
+                var applied = await MigrateOnceAsync(db, cancellationToken);
+                // Quartz's clustered job store lives in the same database; its tables are kept outside EF Core's model.
+                await Cluster.QuartzSchema.CreateIfMissingAsync(db, cancellationToken);
+                return applied;
             }
             finally
             {

@@ -22,6 +22,8 @@ public static class JumpServersFeature
         {
             quartz.AddJob<TtlJob>(job => job.WithIdentity(TtlJob.Key));
             quartz.AddTrigger(trigger => trigger
+                // A fixed key: on a clustered store every node declares it and the first one's stays.
+                .WithIdentity("jump-server-ttl", "jump-servers")
                 .ForJob(TtlJob.Key)
                 .StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(settings.TtlCheckIntervalSeconds)).RepeatForever()

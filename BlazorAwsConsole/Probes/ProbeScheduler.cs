@@ -4,31 +4,52 @@ using Quartz;
 namespace BlazorAwsConsole.Probes;
 
 /// <summary>
-/// Keeps one Quartz trigger per enabled test, at the test's frequency. Triggers live in memory and
-/// are made afresh at start-up with their first run spread over the first interval, so runs missed
-/// while the console was down are never replayed in a burst. A save, pause or delete reschedules
+/// Keeps one Quartz trigger per enabled test, at the test's frequency. On SQLite triggers live in memory
+/// and are made afresh at start-up with their first run spread over the first interval, so runs missed
+/// while the console was down are never replayed in a burst; on PostgreSQL they live in Quartz's clustered
+/// store and a starting node adds only what is missing. A save, pause or delete reschedules
 /// that one test at once (no restart).
 /// </summary>
 public sealed class ProbeScheduler(ISchedulerFactory schedulers, ProbeCatalog catalog, IOptionsMonitor<ProbeOptions> options, TimeProvider time, ILogger<ProbeScheduler> logger)
 {
     public static readonly JobKey JobKey = new("probe-run", "probes");
 
-    private static TriggerKey TriggerOf(int testId) => new($"test-{testId}", "probes");
+    private const string TriggerPrefix = "test-";
 
-    /// <summary>Schedules every enabled test, first runs spread so a restart never fires them all at once.</summary>
+    private static TriggerKey TriggerOf(int testId) => new($"{TriggerPrefix}{testId}", JobKey.Group);
+
+    /// <summary>
+    /// Schedules every enabled test that has no trigger yet (or whose trigger has another interval), first runs
+    /// spread so a restart never fires them all at once. On a clustered store the triggers outlive a node, so a
+    /// node starting keeps the ones the cluster already runs instead of resetting them; triggers of tests that
+    /// are gone or paused are removed.
+    /// </summary>
     public async Task ScheduleAllAsync(CancellationToken cancellationToken)
     {
         if (!options.CurrentValue.RunOnSchedule) return;
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         var now = time.GetUtcNow();
-        var triggers = catalog.Tests.Where(t => t.Enabled)
-            .Select(t => Trigger(t, now + Spread(t)))
-            .ToList();
-        foreach (var trigger in triggers)
+        var wanted = catalog.Tests.Where(t => t.Enabled).ToDictionary(t => TriggerOf(t.Id));
+        var existing = (await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.GroupEquals(JobKey.Group), cancellationToken))
+            .Where(k => k.Name.StartsWith(TriggerPrefix, StringComparison.Ordinal))
+            .ToHashSet();
+        int scheduled = 0, kept = 0, removed = 0;
+        foreach (var key in existing.Where(k => !wanted.ContainsKey(k)))
         {
-            await scheduler.ScheduleJob(trigger, ScheduleJobOptions.Replacing, cancellationToken);
+            if (await scheduler.UnscheduleJob(key, cancellationToken)) removed++;
         }
-        logger.LogInformation("Scheduled {Count} synthetic tests", triggers.Count);
+        foreach (var (key, test) in wanted)
+        {
+            if (existing.Contains(key) && await scheduler.GetTrigger(key, cancellationToken) is ISimpleTrigger current
+                && current.RepeatInterval == TimeSpan.FromSeconds(test.FrequencySeconds))
+            {
+                kept++;
+                continue;
+            }
+            await scheduler.ScheduleJob(Trigger(test, now + Spread(test)), ScheduleJobOptions.Replacing, cancellationToken);
+            scheduled++;
+        }
+        logger.LogInformation("Synthetic tests: {Scheduled} scheduled, {Kept} already scheduled, {Removed} stale trigger(s) removed", scheduled, kept, removed);
     }
 
     /// <summary>After a save: the test runs soon and then at its frequency; a paused or deleted test stops.</summary>

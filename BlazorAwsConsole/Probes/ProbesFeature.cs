@@ -34,6 +34,8 @@ public static class ProbesFeature
             if (!settings.RunOnSchedule) return;
             quartz.AddJob<ProbeRollupJob>(job => job.WithIdentity(ProbeRollupJob.Key));
             quartz.AddTrigger(trigger => trigger
+                // A fixed key: on a clustered store every node declares it and the first one's stays.
+                .WithIdentity("probe-rollup", "probe-rollups")
                 .ForJob(ProbeRollupJob.Key)
                 .StartAt(DateTimeOffset.UtcNow.AddMinutes(1))
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(10)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));

@@ -20,7 +20,16 @@ public sealed class SchedulerShutdown(ISchedulerFactory schedulers, ILogger<Sche
     /// </remarks>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        var scheduler = await schedulers.GetScheduler(CancellationToken.None);
+        IScheduler scheduler;
+        try
+        {
+            scheduler = await schedulers.GetScheduler(CancellationToken.None);
+        }
+        catch (SchedulerException)
+        {
+            // Already shut down (Quartz refuses to hand back a scheduler it shut down): nothing left to stop.
+            return;
+        }
         if (await scheduler.GetStatus(CancellationToken.None) is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown) return;
         await scheduler.Standby(CancellationToken.None);
         var running = (await scheduler.QueryFireInstances(new FireInstanceQuery { State = FireInstanceState.Executing }, CancellationToken.None)).Items;

@@ -1,0 +1,196 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Probes;
+using BlazorAwsConsole.Tests.Fixtures;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Quartz;
+using Xunit.Abstractions;
+
+namespace BlazorAwsConsole.Tests.Cluster;
+
+/// <summary>
+/// Two consoles on one PostgreSQL database share Quartz's clustered job store: same scheduler name, their node
+/// names as instance ids. Every synthetic test's trigger fires on one node at a time, both nodes take a share,
+/// and when one node stops the other fires everything.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres, ITestOutputHelper output) : IClassFixture<MotoFixture>
+{
+    private const int Tests = 20;
+    private const int IntervalSeconds = ProbeOptions.MinFrequencySeconds;
+    private static readonly string[] QuartzTables =
+    [
+        "qrtz_job_details", "qrtz_triggers", "qrtz_simple_triggers", "qrtz_simprop_triggers", "qrtz_cron_triggers", "qrtz_blob_triggers",
+        "qrtz_fired_triggers", "qrtz_calendars", "qrtz_paused_trigger_grps", "qrtz_paused_job_grps", "qrtz_locks", "qrtz_scheduler_state",
+    ];
+
+    [Fact]
+    public async Task Migrating_twice_keeps_quartzs_tables_and_the_node_checks_in_to_them()
+    {
+        await using var console = await ConsoleHost.StartAsync(moto, postgres, "Cluster:NodeName=solo");
+        // Start-up migrated once; a second run (another node, or `migrate`) finds everything there.
+        await DatabaseMigrator.MigrateAsync(console.Get<IServiceScopeFactory>(), NullLogger.Instance, CancellationToken.None);
+
+        var connectionString = console.Get<IConfiguration>().GetConnectionString("Console")!;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var tables = new NpgsqlCommand("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'qrtz\\_%'", connection);
+        var found = new List<string>();
+        await using (var reader = await tables.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) found.Add(reader.GetString(0));
+        }
+        found.Should().BeEquivalentTo(QuartzTables);
+
+        // Pausing and resuming a group writes the pause columns of this DDL (reason, by, at).
+        var scheduler = await console.Get<ISchedulerFactory>().GetScheduler();
+        await scheduler.PauseTriggerGroupsWith(GroupMatcher<TriggerKey>.GroupEquals("probe-rollups"), new PauseDetails { Reason = "maintenance window", RequestedBy = "test" });
+        (await scheduler.GetTriggerState(new TriggerKey("probe-rollup", "probe-rollups"))).Should().Be(TriggerState.Paused);
+        await scheduler.ResumeTriggerGroups(GroupMatcher<TriggerKey>.GroupEquals("probe-rollups"));
+        (await scheduler.GetTriggerState(new TriggerKey("probe-rollup", "probe-rollups"))).Should().Be(TriggerState.Normal);
+
+        var node = await WaitForNodesAsync(console, 1);
+        node.Should().ContainSingle().Which.GetProperty("name").GetString().Should().Be("solo");
+        output.WriteLine($"cluster: {node.Single()} at {DateTimeOffset.UtcNow:O}");
+        // Quartz's check-in time read as UTC ticks: a recent instant, not a date in year 1 or the far future.
+        node.Single().GetProperty("lastCheckIn").GetDateTimeOffset().Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        // The scheduler check reads this node's row in Quartz's scheduler-state table.
+        JsonElement check = default;
+        await WaitUntilAsync(async () =>
+        {
+            var ready = await console.Anonymous.GetAsync("/healthz/ready");
+            check = (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks").GetProperty("scheduler");
+            return check.GetProperty("status").GetString() == "Healthy" && check.GetProperty("data").GetProperty("lastCheckIn").GetString() != "never";
+        }, TimeSpan.FromSeconds(60), () => $"scheduler check: {check}");
+        check.GetProperty("data").GetProperty("node").GetString().Should().Be("solo");
+        output.WriteLine($"ready: {check}");
+    }
+
+    [Fact]
+    public async Task Two_nodes_share_the_tests_each_runs_once_per_interval_and_both_are_listed()
+    {
+        await using var target = await HitCountingTarget.StartAsync();
+        await using var shared = await postgres.CreateAsync();
+        var cluster = ClusterSettings(shared);
+        await using var nodeA = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-a"]);
+        var names = await CreateTestsAsync(nodeA, target);
+        var schedulerA = await nodeA.Get<ISchedulerFactory>().GetScheduler();
+        var before = await StartTimesAsync(schedulerA);
+        // Node B starts after the tests exist, so its catalog knows them (live catalog updates across nodes are not in yet).
+        await using var nodeB = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-b"]);
+
+        // Node B's start kept the cluster's schedule: the same triggers (one per test, one rollup), none reset.
+        var after = await StartTimesAsync(await nodeB.Get<ISchedulerFactory>().GetScheduler());
+        after.Should().BeEquivalentTo(before);
+        before.Keys.Count(k => k.Group == "probes").Should().Be(Tests);
+        before.Keys.Count(k => k.Group == "probe-rollups").Should().Be(1);
+
+        var nodes = await WaitForNodesAsync(nodeB, 2);
+        nodes.Select(n => n.GetProperty("name").GetString()).Should().BeEquivalentTo("node-a", "node-b");
+        nodes.Single(n => n.GetProperty("self").GetBoolean()).GetProperty("name").GetString().Should().Be("node-b");
+
+        var from = DateTimeOffset.UtcNow;
+        await WaitUntilAsync(() => nodeA.Get<ProbeEngine>().Finished > 0 && nodeB.Get<ProbeEngine>().Finished > 0
+            && names.All(n => target.HitsOf(n).Count(h => h > from) >= 4), TimeSpan.FromSeconds(150),
+            () => $"hits since {from:T}: {string.Join(", ", names.Select(n => target.HitsOf(n).Count(h => h > from)))}; " +
+                  $"runs A {nodeA.Get<ProbeEngine>().Finished}, B {nodeB.Get<ProbeEngine>().Finished}");
+
+        foreach (var name in names)
+        {
+            var hits = target.HitsOf(name);
+            var gaps = hits.Zip(hits.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
+            // Fired by one node per interval: two nodes firing one trigger would leave gaps near zero.
+            gaps.Should().OnlyContain(g => g > IntervalSeconds / 2.0, $"{name} ran at most once per {IntervalSeconds} s interval across both nodes ({string.Join(", ", gaps.Select(g => g.ToString("0.0")))})");
+        }
+    }
+
+    [Fact]
+    public async Task When_a_node_stops_without_cleaning_up_the_other_runs_every_test()
+    {
+        await using var target = await HitCountingTarget.StartAsync();
+        await using var shared = await postgres.CreateAsync();
+        var cluster = ClusterSettings(shared);
+        var nodeA = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-a"]);
+        await using var stopA = nodeA;
+        var names = await CreateTestsAsync(nodeA, target);
+        await using var nodeB = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-b"]);
+        await WaitForNodesAsync(nodeB, 2);
+        await WaitUntilAsync(() => nodeA.Get<ProbeEngine>().Finished > 0, TimeSpan.FromSeconds(90), () => "node A ran nothing");
+
+        // Node A's scheduler stops dead: no standby, no waiting for jobs, whatever it had acquired is left as it was.
+        await (await nodeA.Get<ISchedulerFactory>().GetScheduler()).Shutdown(waitForJobsToComplete: false);
+        var stopped = DateTimeOffset.UtcNow;
+        var runsOnB = nodeB.Get<ProbeEngine>().Finished;
+
+        // Every test is hit again, now by node B alone, within the cluster's failover time (plus an interval and slack).
+        await WaitUntilAsync(() => names.All(n => target.HitsOf(n).Count(h => h > stopped) >= 2), TimeSpan.FromSeconds(90),
+            () => $"hits since A stopped: {string.Join(", ", names.Select(n => target.HitsOf(n).Count(h => h > stopped)))}");
+        output.WriteLine($"every test hit twice more {(DateTimeOffset.UtcNow - stopped).TotalSeconds:0.0} s after node A stopped");
+        nodeB.Get<ProbeEngine>().Finished.Should().BeGreaterThan(runsOnB + Tests, "node B ran node A's share too");
+        // Node B's cluster check finds A silent past the threshold, recovers what A held and drops its row.
+        var nodes = await WaitForNodesAsync(nodeB, 1);
+        nodes.Single().GetProperty("name").GetString().Should().Be("node-b");
+        output.WriteLine($"node A's row gone {(DateTimeOffset.UtcNow - stopped).TotalSeconds:0.0} s after it stopped");
+    }
+
+    /// <summary>Every trigger in the store with the time it was scheduled from (a reset would move it).</summary>
+    private static async Task<Dictionary<TriggerKey, DateTimeOffset>> StartTimesAsync(IScheduler scheduler)
+    {
+        var times = new Dictionary<TriggerKey, DateTimeOffset>();
+        foreach (var group in await scheduler.GetTriggerGroupNames())
+        {
+            foreach (var key in await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.GroupEquals(group)))
+            {
+                if (await scheduler.GetTrigger(key) is { } trigger) times[key] = trigger.StartTimeUtc;
+            }
+        }
+        return times;
+    }
+
+    private static string[] ClusterSettings(TestDatabase shared) =>
+        [.. shared.Settings, $"Quartz:SchedulerName=cluster-{Guid.NewGuid():n}", "Observability:ReadinessCacheSeconds=0"];
+
+    private static async Task<List<string>> CreateTestsAsync(ConsoleHost node, HitCountingTarget target)
+    {
+        var names = new List<string>();
+        for (var i = 0; i < Tests; i++)
+        {
+            var name = $"cluster-{i}";
+            var response = await node.Http.PostAsJsonAsync("/api/synthetic/tests",
+                new { name, type = "http", target = target.Url(name), frequencySeconds = IntervalSeconds, enabled = true });
+            response.IsSuccessStatusCode.Should().BeTrue(await response.Content.ReadAsStringAsync());
+            names.Add(name);
+        }
+        return names;
+    }
+
+    private static async Task<List<JsonElement>> WaitForNodesAsync(ConsoleHost console, int count)
+    {
+        List<JsonElement> nodes = [];
+        await WaitUntilAsync(async () =>
+        {
+            var body = await console.Http.GetFromJsonAsync<JsonElement>("/api/cluster");
+            body.GetProperty("provider").GetString().Should().Be("Postgres");
+            nodes = [.. body.GetProperty("nodes").EnumerateArray()];
+            return nodes.Count == count;
+        }, TimeSpan.FromSeconds(60), () => $"nodes: {string.Join(", ", nodes.Select(n => n.ToString()))}");
+        return nodes;
+    }
+
+    private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), timeout, describe);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{describe()} after {timeout.TotalSeconds:0} s");
+            await Task.Delay(250);
+        }
+    }
+}

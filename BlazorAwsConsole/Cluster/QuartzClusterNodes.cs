@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Quartz;
+
+namespace BlazorAwsConsole.Cluster;
+
+/// <summary>
+/// The nodes of a PostgreSQL cluster, read from Quartz's scheduler-state table: one row per live or recently
+/// dead node of this scheduler (a dead node's row goes when another node recovers it), with its last check-in.
+/// </summary>
+public sealed class QuartzClusterNodes(ISchedulerFactory schedulers, IConfiguration configuration) : IClusterNodes
+{
+    private readonly string _connectionString = configuration.GetConnectionString("Console")!;
+
+    public async Task<ClusterView> ListAsync(CancellationToken cancellationToken)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var self = await scheduler.GetSchedulerInstanceId(cancellationToken);
+        var nodes = new List<ClusterNode>();
+        foreach (var (instance, lastCheckIn) in await ReadAsync(_connectionString, scheduler.SchedulerName, cancellationToken))
+        {
+            nodes.Add(new ClusterNode(instance, lastCheckIn, instance == self));
+        }
+        return new ClusterView(nameof(Infrastructure.DatabaseProvider.Postgres), [.. nodes.OrderBy(n => n.Name, StringComparer.Ordinal)]);
+    }
+
+    /// <summary>Every instance of one scheduler with its last check-in (Quartz stores UTC ticks).</summary>
+    internal static async Task<IReadOnlyList<(string Instance, DateTimeOffset LastCheckIn)>> ReadAsync(
+        string connectionString, string schedulerName, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            $"SELECT instance_name, last_checkin_time FROM {QuartzSchema.TablePrefix}scheduler_state WHERE sched_name = @name", connection);
+        command.Parameters.AddWithValue("name", schedulerName);
+        var rows = new List<(string, DateTimeOffset)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((reader.GetString(0), new DateTimeOffset(reader.GetInt64(1), TimeSpan.Zero)));
+        }
+        return rows;
+    }
+}
+
+/// <summary>
+/// On PostgreSQL Quartz's own check-in (a row per node in its scheduler-state table, written by the cluster
+/// manager every <see cref="SchedulerSetup.CheckinInterval"/>) is this node's heartbeat: a check-in job cannot
+/// be, because in a cluster any node may fire it. This reads the node's own row and records it, so
+/// <c>/healthz/ready</c> and the Cluster page say whether this node is checking in.
+/// </summary>
+public sealed class QuartzCheckInWatcher(ISchedulerFactory schedulers, SchedulerCheckIn checkIn, IConfiguration configuration,
+    TimeProvider time, ILogger<QuartzCheckInWatcher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var connectionString = configuration.GetConnectionString("Console")!;
+        checkIn.Scheduled();
+        using var timer = new PeriodicTimer(checkIn.Interval, time);
+        do
+        {
+            try
+            {
+                var scheduler = await schedulers.GetScheduler(stoppingToken);
+                var self = await scheduler.GetSchedulerInstanceId(stoppingToken);
+                var rows = await QuartzClusterNodes.ReadAsync(connectionString, scheduler.SchedulerName, stoppingToken);
+                // Alive as Quartz itself judges a node: checked in within an interval plus the misfire threshold.
+                if (rows.FirstOrDefault(r => r.Instance == self) is { Instance: not null } row
+                    && time.GetUtcNow() - row.LastCheckIn <= SchedulerSetup.CheckinInterval + SchedulerSetup.CheckinMisfireThreshold)
+                {
+                    checkIn.Record();
+                }
+            }
+            catch (Exception error) when (error is NpgsqlException or SchedulerException && !stoppingToken.IsCancellationRequested)
+            {
+                // The database is down for a moment: no check-in is recorded, so readiness turns unhealthy if it lasts.
+                logger.LogWarning(error, "Could not read this node's Quartz check-in");
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+}

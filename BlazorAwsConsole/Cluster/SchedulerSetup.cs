@@ -1,0 +1,66 @@
+using BlazorAwsConsole.Infrastructure;
+using Quartz;
+
+namespace BlazorAwsConsole.Cluster;
+
+/// <summary>
+/// The one Quartz scheduler of a node. SQLite: the in-memory store (one node). PostgreSQL: Quartz's ADO job
+/// store in the console's database with clustering on, so every trigger (fleet polls, each synthetic test, TTL,
+/// rollups) fires on exactly one node and a dead node's triggers are taken over by the others.
+/// </summary>
+public static class SchedulerSetup
+{
+    /// <summary>How often a clustered node records that it is alive (Quartz's own check-in).</summary>
+    public static readonly TimeSpan CheckinInterval = TimeSpan.FromSeconds(7.5);
+
+    /// <summary>
+    /// How long past a missed check-in the others wait before recovering a node's triggers: a dead node is
+    /// taken over within about interval + threshold (22.5 s), inside the 30 s a NOC allows.
+    /// </summary>
+    public static readonly TimeSpan CheckinMisfireThreshold = TimeSpan.FromSeconds(15);
+
+    public static WebApplicationBuilder AddScheduler(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        // All nodes of one cluster share this name; a unique one lets several consoles share one process (the tests do).
+        var schedulerName = configuration["Quartz:SchedulerName"] ?? "BlazorAwsConsole";
+        var provider = InfrastructureFeature.ProviderOf(configuration);
+        builder.Services.AddQuartz(quartz =>
+        {
+            quartz.ConfigureScheduler(scheduler => scheduler.InstanceName = schedulerName);
+            if (provider != DatabaseProvider.Postgres) return;
+
+            var node = configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new();
+            quartz.ConfigureScheduler(scheduler =>
+            {
+                // The node's name is its instance id, so Quartz's scheduler-state table names the nodes the way
+                // the logs and the Cluster page do; it must be unique in the cluster (README).
+                scheduler.InstanceId = node.EffectiveNodeName;
+                // Many probe triggers fall due together: take every due trigger up to a thread pool's worth in one
+                // round trip (0 = Quartz's automatic size, the pool's on a database; said here because probe
+                // throughput depends on it). No fire-ahead window: a batch never fires a test early.
+                scheduler.MaxBatchSize = 0;
+                scheduler.BatchTriggerAcquisitionFireAheadTimeWindow = TimeSpan.Zero;
+            });
+            quartz.UsePersistentStore(store =>
+            {
+                store.UsePostgres(configuration.GetConnectionString("Console")!);
+                store.UseSystemTextJsonSerializer();
+                store.UseClustering(cluster =>
+                {
+                    cluster.CheckinInterval = CheckinInterval;
+                    cluster.CheckinMisfireThreshold = CheckinMisfireThreshold;
+                });
+                store.ConfigureStore(options => options.TablePrefix = QuartzSchema.TablePrefix);
+            });
+        });
+        if (provider == DatabaseProvider.Postgres)
+        {
+            // A declared job or trigger already in the database (put there by the first node) is left as it is:
+            // a node starting must not reset the cluster's schedule. (Declared triggers carry fixed keys for this.)
+            builder.Services.Configure<QuartzOptions>(options => options.Scheduling.IgnoreDuplicates = true);
+        }
+        builder.Services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
+        return builder;
+    }
+}
