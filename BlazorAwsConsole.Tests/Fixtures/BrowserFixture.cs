@@ -28,6 +28,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         var name = $"{role.ToLowerInvariant()}-{Guid.NewGuid():n}"[..20];
         var password = await console.AddUserAsync(name, role);
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
+        console.CloseBeforeStop(() => context.CloseAsync());
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(console.BaseAddress, path).ToString());
         // Unauthenticated, the console sends us to its sign-in page and back to the path afterwards.

@@ -18,6 +18,7 @@ public sealed class ConsoleHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly string _folder;
     private readonly TestDatabase? _ownDatabase;
+    private readonly System.Collections.Concurrent.ConcurrentBag<Func<Task>> _closeBeforeStop = [];
 
     private ConsoleHost(WebApplication app, string folder, TestDatabase? ownDatabase)
     {
@@ -38,6 +39,12 @@ public sealed class ConsoleHost : IAsyncDisposable
     public HttpClient Anonymous { get; }
     public IServiceProvider Services => _app.Services;
     public string DatabasePath => Path.Combine(_folder, "console.db");
+
+    /// <summary>
+    /// Closes something connected to this console (a browser context) before the console stops: Kestrel waits for
+    /// an open circuit until the host's 30 s stop timeout runs out.
+    /// </summary>
+    public void CloseBeforeStop(Func<Task> close) => _closeBeforeStop.Add(close);
 
     public DatabaseProvider Provider => InfrastructureFeature.ProviderOf(_app.Configuration);
 
@@ -153,6 +160,17 @@ public sealed class ConsoleHost : IAsyncDisposable
     {
         Http.Dispose();
         Anonymous.Dispose();
+        foreach (var close in _closeBeforeStop)
+        {
+            try
+            {
+                await close();
+            }
+            catch (Exception)
+            {
+                // A browser already gone has nothing left open.
+            }
+        }
         await _app.StopAsync();
         await _app.DisposeAsync();
         try

@@ -22,6 +22,7 @@ public sealed class KeyboardBrowserTests(BrowserFixture browser, A11yConsole con
         var name = $"kbd-{Guid.NewGuid():n}"[..16];
         var password = await console.Console.AddUserAsync(name, ConsoleRoles.Admin);
         var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
+        console.Console.CloseBeforeStop(() => context.CloseAsync());
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(console.Console.BaseAddress, path).ToString());
         // The user name field has focus when the sign-in page opens.
