@@ -109,4 +109,32 @@ public sealed class JumpServerBrowserTests(BrowserFixture browser) : IAsyncLifet
         await Expect(fleet.Locator("tr.instance-row")).ToHaveCountAsync(1);
         await Expect(fleet.Locator("tr.instance-row")).ToContainTextAsync("running");
     }
+
+    [Fact]
+    public async Task A_launch_with_the_subnet_cleared_goes_to_the_default_subnet_of_the_chosen_zone()
+    {
+        await Templates.CreateAsync(_console, await Templates.ValidAsync(_moto, Region, "zoned"));
+        var fleet = await browser.OpenAsync(_console, "/fleet");
+        await fleet.GetByTestId("launch-instance").ClickAsync();
+        await fleet.GetByTestId("launch-instance-template").ClickAsync();
+        await fleet.GetByText("zoned (v1, ap-southeast-2)").ClickAsync();
+        await Expect(fleet.GetByTestId("launch-instance-type")).ToHaveValueAsync("t3.micro");
+
+        // The zone picker appears only once the subnet is cleared: a subnet already fixes the zone.
+        await Expect(fleet.GetByTestId("launch-instance-zone")).ToHaveCountAsync(0);
+        await fleet.GetByTestId("launch-instance-subnet").Locator(".mud-input-clear-button").ClickAsync();
+        await fleet.GetByTestId("launch-instance-zone").Locator(".mud-input-control").ClickAsync();
+        await fleet.GetByRole(AriaRole.Option, new() { Name = $"{Region}b", Exact = true }).ClickAsync();
+        await fleet.GetByTestId("launch-instance-name").FillAsync("zoned-b");
+        await fleet.GetByTestId("launch-instance-submit").ClickAsync();
+        await Expect(fleet.Locator(".mud-snackbar", new() { HasText = "Launched i-" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
+
+        var launched = (await _moto.Ec2(Region).DescribeInstancesAsync(new Amazon.EC2.Model.DescribeInstancesRequest
+        {
+            Filters = [new Amazon.EC2.Model.Filter("tag:Name", ["zoned-b"])],
+        })).Reservations.SelectMany(r => r.Instances).Should().ContainSingle().Subject;
+        launched.Placement.AvailabilityZone.Should().Be($"{Region}b");
+        var subnet = (await _moto.Ec2(Region).DescribeSubnetsAsync(new Amazon.EC2.Model.DescribeSubnetsRequest { SubnetIds = [launched.SubnetId] })).Subnets.Single();
+        subnet.DefaultForAz.Should().BeTrue();
+    }
 }
