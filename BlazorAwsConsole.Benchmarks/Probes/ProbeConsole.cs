@@ -1,6 +1,8 @@
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Probes;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,6 +25,8 @@ internal sealed class ProbeConsole : IAsyncDisposable
     }
 
     public IServiceProvider Services => _app.Services;
+
+    public Uri BaseAddress => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     public ProbeEngine Engine => Get<ProbeEngine>();
 

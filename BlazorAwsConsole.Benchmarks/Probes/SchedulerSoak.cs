@@ -10,7 +10,8 @@ namespace BlazorAwsConsole.Benchmarks.Probes;
 internal sealed record SoakFigure(
     int Tests, TimeSpan Wall, long Fired, long Misfired, long Stored, long RowsInDatabase, long SkippedOverlap, long SkippedQueueFull,
     double LagP50Ms, double LagP99Ms, double LagMaxMs, double CpuShare,
-    double QuartzLagP99Ms, double QuartzLagMaxMs, double StallP99Ms, double StallMaxMs, TimeSpan GcPauses, int Gen2Collections)
+    double QuartzLagP99Ms, double QuartzLagMaxMs, double StallP99Ms, double StallMaxMs, TimeSpan GcPauses, int Gen2Collections,
+    IReadOnlyList<PageRenderFigure> Renders)
 {
     public long Lost => Fired - Stored - SkippedOverlap - SkippedQueueFull;
 }
@@ -23,6 +24,7 @@ internal static class SchedulerSoak
 {
     public const int DefaultTests = 10_000;
     public const int FrequencySeconds = 60;
+    private const int RenderRequests = 10;
 
     public static async Task<SoakFigure> RunAsync(string databaseFile, NginxTarget nginx, int tests, TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -42,6 +44,7 @@ internal static class SchedulerSoak
         process.Refresh();
         var cpu0 = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
+        IReadOnlyList<PageRenderFigure> renders = [];
         // One progress line a minute (and at the end when the soak is not whole minutes).
         for (var mark = TimeSpan.FromMinutes(1); ; mark += TimeSpan.FromMinutes(1))
         {
@@ -49,6 +52,8 @@ internal static class SchedulerSoak
             var wait = until - clock.Elapsed;
             if (wait > TimeSpan.Zero) await Task.Delay(wait, cancellationToken);
             Console.WriteLine($"  {clock.Elapsed.TotalMinutes:0.0} min: fired {fires.Fired:N0}, stored {console.Writer.Stored:N0}");
+            // After the first minute every test has run, so the list and the dashboard show them all, while they go on running.
+            if (renders.Count == 0) renders = await PageRenders.MeasureAsync(console, RenderRequests, cancellationToken);
             if (until == duration) break;
         }
         process.Refresh();
@@ -72,7 +77,7 @@ internal static class SchedulerSoak
             Percentile(lags, 0.50), Percentile(lags, 0.99), lags.Length == 0 ? double.NaN : lags[^1],
             cpu / (wall * Environment.ProcessorCount),
             Percentile(quartzLags, 0.99), quartzLags.Length == 0 ? double.NaN : quartzLags[^1],
-            Percentile(stalled, 0.99), stalled.Length == 0 ? double.NaN : stalled[^1], gcPauses, gen2);
+            Percentile(stalled, 0.99), stalled.Length == 0 ? double.NaN : stalled[^1], gcPauses, gen2, renders);
     }
 
     /// <summary>Every stored run's start lag (actual start − scheduled start), sorted.</summary>
