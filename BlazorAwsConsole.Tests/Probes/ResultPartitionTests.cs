@@ -95,8 +95,9 @@ public sealed class ResultPartitionTests(PostgresServer postgres, MotoFixture mo
         var sample = stored.Single(r => r.Id == results[7].Id);
         sample.Should().BeEquivalentTo(results[7], o => o.Using<DateTime>(c => c.Subject.Should().BeCloseTo(c.Expectation, TimeSpan.FromMilliseconds(1))).WhenTypeIs<DateTime>());
         var oldDay = ProbeResultPartitions.NameOf(DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-12)));
-        (await db.Database.SqlQueryRaw<long>($"SELECT count(*) AS \"Value\" FROM \"{oldDay}\"").SingleAsync()).Should().Be(300, "the writer made the missing day's partition");
-        (await db.Database.SqlQueryRaw<long>($"SELECT count(*) AS \"Value\" FROM \"{ProbeResultPartitions.DefaultPartition}\"").SingleAsync()).Should().Be(0);
+        string countOldDay = $"SELECT count(*) AS \"Value\" FROM \"{oldDay}\"", countDefault = $"SELECT count(*) AS \"Value\" FROM \"{ProbeResultPartitions.DefaultPartition}\"";
+        (await db.Database.SqlQueryRaw<long>(countOldDay).SingleAsync()).Should().Be(300, "the writer made the missing day's partition");
+        (await db.Database.SqlQueryRaw<long>(countDefault).SingleAsync()).Should().Be(0);
 
         // A result written after a COPY batch still lands once, and the status board and queries read it.
         var latest = await console.Get<ProbeQueries>().LatestAsync(41, CancellationToken.None);

@@ -75,7 +75,7 @@ public static class ProbeResultPartitions
             SELECT GREATEST(COALESCE((SELECT max("Id") FROM "{{Table}}_unpartitioned"), 0),
                             COALESCE((SELECT last_value FROM pg_sequences WHERE sequencename = '{{Table}}_Id_seq' AND schemaname = current_schema()), 0))
                 INTO last_id;
-            SELECT COALESCE(array_agg(indexdef), '{}') INTO index_definitions FROM pg_indexes
+            SELECT COALESCE(array_agg(indexdef), ARRAY[]::text[]) INTO index_definitions FROM pg_indexes
                 WHERE schemaname = current_schema() AND tablename = '{{Table}}_unpartitioned' AND indexname <> 'PK_{{Table}}';
             FOR definition IN SELECT indexname FROM pg_indexes
                 WHERE schemaname = current_schema() AND tablename = '{{Table}}_unpartitioned' AND indexname <> 'PK_{{Table}}' LOOP
