@@ -31,7 +31,7 @@ internal static class ResultsAtScale
 
     public static readonly string[] Queries = ["1h raw", "24h raw", "30d rollups", "history page"];
 
-    public sealed record Stage(long Rows, int Tests, TimeSpan Load, TimeSpan RollUp, int RolledHours, long DatabaseBytes, long TableBytes, int Partitions,
+    public sealed record Stage(long Rows, int Tests, long Loaded, TimeSpan Load, TimeSpan RollUp, int RolledHours, long DatabaseBytes, long TableBytes, int Partitions,
         IReadOnlyDictionary<string, (double P50, double P95)> Timings);
 
     public static async Task<List<Stage>> RunAsync(long rows, CancellationToken cancellationToken)
@@ -69,6 +69,7 @@ internal static class ResultsAtScale
             var load = Stopwatch.StartNew();
             await LoadAsync(connection, loadedTests + 1, tests, start, cancellationToken);
             load.Stop();
+            var loaded = (tests - loadedTests) * RowsPerTest;
             loadedTests = tests;
             await postgres.ExecuteAsync(Database, "ANALYZE \"ProbeResults\"", cancellationToken);
 
@@ -84,7 +85,7 @@ internal static class ResultsAtScale
             var timings = await TimeQueriesAsync(services.GetRequiredService<ProbeQueries>(), Math.Min(tests, (int)Math.Ceiling((double)AnchorRows / RowsPerTest)), cancellationToken);
             stages.Add(new Stage(
                 await postgres.ScalarAsync<long>(Database, "SELECT count(*) FROM \"ProbeResults\"", cancellationToken),
-                tests, load.Elapsed, rollUp.Elapsed, hours,
+                tests, loaded, load.Elapsed, rollUp.Elapsed, hours,
                 await postgres.ScalarAsync<long>(Database, $"SELECT pg_database_size('{Database}')", cancellationToken),
                 await postgres.ScalarAsync<decimal>(Database, "SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('\"ProbeResults\"')", cancellationToken) is var bytes ? (long)bytes : 0,
                 (int)await postgres.ScalarAsync<long>(Database, "SELECT count(*) FROM pg_inherits WHERE inhparent = '\"ProbeResults\"'::regclass", cancellationToken),
