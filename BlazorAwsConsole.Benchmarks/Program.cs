@@ -3,6 +3,7 @@
 //     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- probes     probe engine vs. blackbox_exporter, and the scheduler (add  --minutes N)
 //     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- slowsync   big regions on a slow endpoint: time to first full load, before and after
 //     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- events     EC2 event → change stored and published, beside the poll's latency
+//     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- cluster    the console on PostgreSQL: results table at scale (add  --rows N)
 // See README.md beside this file.
 using System.Runtime.InteropServices;
 using BlazorAwsConsole.Benchmarks;
@@ -18,6 +19,7 @@ return args switch
 {
     ["probes", .. var rest] => await ProbesBenchmark.RunAsync(rest, cancel.Token),
     ["slowsync", .. var rest] => await SlowSyncBenchmark.RunAsync(rest, cancel.Token),
+    ["cluster", .. var rest] => await BlazorAwsConsole.Benchmarks.Cluster.ClusterBenchmark.RunAsync([.. rest], cancel.Token),
     ["events", .. var rest] => await BlazorAwsConsole.Benchmarks.Events.EventsBenchmark.RunAsync(rest, cancel.Token),
     _ => await FleetBenchmark.RunAsync(args, cancel.Token),
 };

@@ -10,14 +10,17 @@ using Microsoft.EntityFrameworkCore;
 namespace BlazorAwsConsole.Tests.Probes;
 
 /// <summary>GET /api/synthetic/results?format=csv on a real console: read back with an RFC 4180 reader, filtered like the JSON listing.</summary>
-public sealed class ResultsCsvExportTests(MotoFixture moto) : IClassFixture<MotoFixture>
+public class ResultsCsvExportTests(MotoFixture moto) : IClassFixture<MotoFixture>
 {
+    /// <summary>SQLite here; the PostgreSQL subclass below runs the same tests on PostgreSQL (partitioned results table).</summary>
+    protected virtual ConsoleDatabase Database => ConsoleDatabase.Sqlite;
+
     private static readonly DateTime Now = DateTime.UtcNow;
 
     [Fact]
     public async Task The_csv_holds_the_filtered_results_oldest_first_with_awkward_text_quoted()
     {
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
         var id = await CreateTestAsync(console, "web, \"main\"");
         var other = await CreateTestAsync(console, "other");
         var awkward = "refused, then \"timeout\"\nsecond line";
@@ -55,7 +58,7 @@ public sealed class ResultsCsvExportTests(MotoFixture moto) : IClassFixture<Moto
     [Fact]
     public async Task A_large_export_streams_every_row_once_across_pages_even_when_start_times_tie()
     {
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
         var id = await CreateTestAsync(console, "busy");
         // Pairs of results share a start time, so page boundaries fall inside ties.
         var results = Enumerable.Range(0, ProbeResultsCsv.PageSize * 2 + 301)
@@ -77,7 +80,7 @@ public sealed class ResultsCsvExportTests(MotoFixture moto) : IClassFixture<Moto
     [InlineData("format=csv&range=1h&from=2026-01-01T00:00:00Z", "range")]
     public async Task Bad_filters_are_refused_naming_the_field(string query, string field)
     {
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
 
         var response = await console.Http.GetAsync($"/api/synthetic/results?{query}");
 
@@ -88,7 +91,7 @@ public sealed class ResultsCsvExportTests(MotoFixture moto) : IClassFixture<Moto
     [Fact]
     public async Task A_viewer_may_export_and_an_anonymous_caller_may_not()
     {
-        await using var console = await ConsoleHost.StartAsync(moto);
+        await using var console = await ConsoleHost.StartAsync(moto, Database);
         using var viewer = await console.ClientAsync("Viewer");
 
         (await viewer.GetAsync("/api/synthetic/results?format=csv")).StatusCode.Should().Be(HttpStatusCode.OK);
@@ -115,4 +118,11 @@ public sealed class ResultsCsvExportTests(MotoFixture moto) : IClassFixture<Moto
         db.ProbeResults.AddRange(results);
         await db.SaveChangesAsync();
     }
+}
+
+/// <summary>The same tests with the console on PostgreSQL.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ResultsCsvExportTestsOnPostgres(MotoFixture moto, PostgresServer postgres) : ResultsCsvExportTests(moto)
+{
+    protected override ConsoleDatabase Database => postgres;
 }

@@ -7,7 +7,7 @@ namespace BlazorAwsConsole.Probes;
 
 /// <summary>
 /// Stores results in batches (one transaction per batch of up to Probes:WriteBatchSize, or what
-/// arrived within Probes:WriteBatchMilliseconds), then updates the status board and publishes
+/// arrived within Probes:WriteBatchMilliseconds; on PostgreSQL one binary COPY, see <see cref="ProbeResultCopy"/>), then updates the status board and publishes
 /// <see cref="ProbeResultsStored"/>. A batch that fails to save is retried until it is stored:
 /// a result is never dropped, and the workers wait (backpressure) rather than lose one.
 /// </summary>
@@ -20,6 +20,7 @@ public sealed class ProbeResultWriter : BackgroundService
     private readonly LiveFeed _feed;
     private readonly IOptionsMonitor<ProbeOptions> _options;
     private readonly ILogger<ProbeResultWriter> _logger;
+    private readonly ProbeResultCopy _copy = new();
     private long _stored;
 
     public ProbeResultWriter(IDbContextFactory<ConsoleDbContext> contexts, ProbeStatusBoard board, LiveFeed feed,
@@ -86,6 +87,11 @@ public sealed class ProbeResultWriter : BackgroundService
             try
             {
                 await using var db = await _contexts.CreateDbContextAsync(CancellationToken.None);
+                if (db.Database.IsNpgsql())
+                {
+                    await _copy.WriteAsync(db, [.. batch.Select(b => b.Result)], CancellationToken.None);
+                    break;
+                }
                 db.ChangeTracker.AutoDetectChangesEnabled = false;
                 db.ProbeResults.AddRange(batch.Select(b => b.Result));
                 await db.SaveChangesAsync(CancellationToken.None);

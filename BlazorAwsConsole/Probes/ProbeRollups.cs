@@ -8,7 +8,8 @@ namespace BlazorAwsConsole.Probes;
 /// <summary>
 /// Keeps the history small and fast: rolls every finished hour of raw results into one row per
 /// test (count, failures, degraded runs, min/avg/p95/max of the response time), then deletes raw results older
-/// than Probes:RetentionDays and rollups older than Probes:RollupRetentionDays.
+/// than Probes:RetentionDays (on PostgreSQL by dropping whole day partitions, and making the days ahead) and
+/// rollups older than Probes:RollupRetentionDays.
 /// </summary>
 public sealed class ProbeRollups(IDbContextFactory<ConsoleDbContext> contexts, IOptionsMonitor<ProbeOptions> options, TimeProvider time, ILogger<ProbeRollups> logger)
 {
@@ -39,7 +40,7 @@ public sealed class ProbeRollups(IDbContextFactory<ConsoleDbContext> contexts, I
         return hours;
     }
 
-    /// <summary>Deletes raw results and rollups past their retention; returns the raw rows deleted.</summary>
+    /// <summary>Deletes raw results and rollups past their retention; returns the raw rows deleted (or dropped with their partition).</summary>
     public async Task<int> PruneAsync(CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
@@ -47,10 +48,15 @@ public sealed class ProbeRollups(IDbContextFactory<ConsoleDbContext> contexts, I
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var rawBefore = now.AddDays(-settings.RetentionDays);
         var rollupsBefore = now.AddDays(-settings.RollupRetentionDays);
-        var deleted = await db.ProbeResults.Where(r => r.StartedAt < rawBefore).ExecuteDeleteAsync(cancellationToken);
+        // On PostgreSQL whole days go at once (their partitions are dropped); what is left before the cut-off (part of
+        // the boundary day, late rows in the default partition) and every row on SQLite is deleted row by row.
+        var postgres = db.Database.IsNpgsql();
+        var dropped = postgres ? await ProbeResultPartitions.DropDaysBeforeAsync(db, rawBefore, cancellationToken) : 0;
+        var deleted = dropped + await db.ProbeResults.Where(r => r.StartedAt < rawBefore).ExecuteDeleteAsync(cancellationToken);
         await db.ProbeRollups.Where(r => r.Hour < rollupsBefore).ExecuteDeleteAsync(cancellationToken);
+        if (postgres) await ProbeResultPartitions.EnsureDaysAsync(db, ProbeResultPartitions.DaysAround(now), cancellationToken);
         if (deleted > 0) logger.LogInformation("Deleted {Count} probe results older than {Days} days", deleted, settings.RetentionDays);
-        return deleted;
+        return (int)Math.Min(deleted, int.MaxValue);
     }
 
     private static async Task RollUpHourAsync(ConsoleDbContext db, DateTime hour, CancellationToken cancellationToken)

@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace BlazorAwsConsole.Benchmarks.Cluster;
+
+/// <summary>
+/// The <c>cluster</c> mode: the console on PostgreSQL at scale. Today its "results table at scale" part
+/// (<see cref="ResultsAtScale"/>); the scheduler soak on PostgreSQL is not in it yet (see README.md).
+/// </summary>
+internal static class ClusterBenchmark
+{
+    /// <summary>Goals from issue 11.</summary>
+    private const double MonthP95GoalMs = 100, RatioGoal = 1.5;
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var rows = ResultsAtScale.DefaultRows;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--rows" && i + 1 < args.Length && TryParseCount(args[++i], out var parsed) && parsed >= ResultsAtScale.AnchorRows) rows = parsed;
+            else
+            {
+                Console.Error.WriteLine($"usage: cluster [--rows N] (N ≥ 1000000; 5M and 50M are understood; default {ResultsAtScale.DefaultRows:N0})");
+                return 2;
+            }
+        }
+        var load = File.Exists("/proc/loadavg") ? string.Join(' ', (await File.ReadAllTextAsync("/proc/loadavg", cancellationToken)).Split(' ').Take(3)) : "?";
+        Console.WriteLine($"cluster benchmark, results table at scale: {rows:N0} rows over 30 days on PostgreSQL; {Environment.ProcessorCount} cores, load average {load}");
+        var stages = await ResultsAtScale.RunAsync(rows, cancellationToken);
+        Print(stages);
+        return 0;
+    }
+
+    private static void Print(IReadOnlyList<ResultsAtScale.Stage> stages)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| size | rows | tests | partitions | load (COPY) of the rows added | rows/s | rollup of every hour | database | results table |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var s in stages)
+        {
+            Console.WriteLine($"| {Label(s)} | {s.Rows:N0} | {s.Tests:N0} | {s.Partitions} | {s.Loaded:N0} in {s.Load.TotalSeconds:N1} s | {s.Loaded / Math.Max(0.001, s.Load.TotalSeconds):N0} | {s.RollUp.TotalSeconds:N1} s ({s.RolledHours} h) | {Megabytes(s.DatabaseBytes)} | {Megabytes(s.TableBytes)} |");
+        }
+        Console.WriteLine();
+        var anchor = stages[0];
+        var full = stages[^1];
+        Console.WriteLine($"| query (one test, console's ProbeQueries) | {Label(anchor)} p50 / p95 | {Label(full)} p50 / p95 | p95 ratio {Label(full)}/{Label(anchor)} (goal ≤ {RatioGoal}) |");
+        Console.WriteLine("| --- | ---: | ---: | ---: |");
+        var ratiosMet = true;
+        foreach (var query in ResultsAtScale.Queries)
+        {
+            var (a50, a95) = anchor.Timings[query];
+            var (f50, f95) = full.Timings[query];
+            var ratio = f95 / a95;
+            ratiosMet &= ratio <= RatioGoal;
+            Console.WriteLine($"| {query} | {a50:N1} / {a95:N1} ms | {f50:N1} / {f95:N1} ms | {ratio:N2} {(ratio <= RatioGoal ? "met" : "NOT met")} |");
+        }
+        var month = full.Timings["30d rollups"].P95;
+        Console.WriteLine();
+        Console.WriteLine($"goal 30 d p95 ≤ {MonthP95GoalMs} ms at {Label(full)}: {month:N1} ms, {(month <= MonthP95GoalMs ? "met" : "NOT met")}");
+        Console.WriteLine($"goal every p95 ratio ≤ {RatioGoal}: {(ratiosMet ? "met" : "NOT met")}");
+    }
+
+    private static string Label(ResultsAtScale.Stage stage) => $"{stage.Rows / 1e6:0.#} M";
+
+    private static string Megabytes(long bytes) => $"{bytes / 1048576.0:N0} MB";
+
+    private static bool TryParseCount(string text, out long count)
+    {
+        var multiplier = text.EndsWith('M') || text.EndsWith('m') ? 1_000_000 : 1;
+        var ok = double.TryParse(multiplier > 1 ? text[..^1] : text.Replace("_", "").Replace(",", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out var value);
+        count = (long)(value * multiplier);
+        return ok;
+    }
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Text.Json;
+using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Probes;
+using BlazorAwsConsole.Probes.Export;
+using BlazorAwsConsole.Probes.Runners;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace BlazorAwsConsole.Benchmarks.Cluster;
+
+/// <summary>
+/// The raw results table at scale on PostgreSQL: the console's schema (its own <c>migrate</c> command, so the
+/// table is partitioned by day as in production), loaded with binary COPY with one HTTP test result a minute per
+/// test over the last 30 days, then the test page's queries (the console's own ProbeQueries: 1 h and 24 h raw,
+/// 30 d from the hourly rollups made by the console's own ProbeRollups, and the history's first page) timed at
+/// 1 M rows (the anchor) and at the full count. Each test has the same density at both sizes (a bigger table is
+/// more tests), so a test page reads the same rows and only the table around it grows.
+/// </summary>
+internal static class ResultsAtScale
+{
+    public const long DefaultRows = 50_000_000;
+    public const long AnchorRows = 1_000_000;
+    private static readonly TimeSpan Span = TimeSpan.FromDays(30);
+    private static readonly long RowsPerTest = (long)Span.TotalMinutes;
+    private const int Repeats = 60;
+    private const string Database = "console";
+
+    public static readonly string[] Queries = ["1h raw", "24h raw", "30d rollups", "history page"];
+
+    public sealed record Stage(long Rows, int Tests, long Loaded, TimeSpan Load, TimeSpan RollUp, int RolledHours, long DatabaseBytes, long TableBytes, int Partitions,
+        IReadOnlyDictionary<string, (double P50, double P95)> Timings);
+
+    public static async Task<List<Stage>> RunAsync(long rows, CancellationToken cancellationToken)
+    {
+        Console.WriteLine("starting a private PostgreSQL ...");
+        await using var postgres = await PostgresInstance.StartAsync(cancellationToken);
+        await postgres.ExecuteAsync("postgres", $"CREATE DATABASE {Database}", cancellationToken);
+        var connection = postgres.ConnectionString(Database);
+        var migrated = await BlazorAwsConsole.Program.Main(["migrate", "--Database:Provider=Postgres", $"--ConnectionStrings:Console={connection}", "--Logging:LogLevel:Default=Warning"]);
+        if (migrated != 0) throw new InvalidOperationException($"the console's migrate command exited with {migrated}");
+
+        await using var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddDbContextFactory<ConsoleDbContext, PostgresContextFactory>(options => options.UseNpgsql(connection))
+            .AddSingleton<ProbeQueries>()
+            .AddSingleton<ProbeRollups>()
+            .AddOptions()
+            .BuildServiceProvider();
+        var contexts = services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>();
+        var end = DateTime.UtcNow;
+        var start = end - Span;
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            var first = DateOnly.FromDateTime(start);
+            await ProbeResultPartitions.EnsureDaysAsync(db, Enumerable.Range(0, 32).Select(first.AddDays), cancellationToken);
+        }
+
+        var stages = new List<Stage>();
+        var loadedTests = 0;
+        foreach (var target in new[] { Math.Min(AnchorRows, rows), rows }.Distinct())
+        {
+            var tests = (int)Math.Ceiling((double)target / RowsPerTest);
+            Console.WriteLine($"loading tests {loadedTests + 1}..{tests} ({(tests - loadedTests) * RowsPerTest:N0} rows) with COPY ...");
+            var load = Stopwatch.StartNew();
+            await LoadAsync(connection, loadedTests + 1, tests, start, cancellationToken);
+            load.Stop();
+            var loaded = (tests - loadedTests) * RowsPerTest;
+            loadedTests = tests;
+            await postgres.ExecuteAsync(Database, "ANALYZE \"ProbeResults\"", cancellationToken);
+
+            // The rollups of every hour, by the console's job code, from scratch (the new tests' hours too).
+            await postgres.ExecuteAsync(Database, "TRUNCATE \"ProbeRollups\"", cancellationToken);
+            Console.WriteLine("rolling up every hour with ProbeRollups ...");
+            var rollUp = Stopwatch.StartNew();
+            var hours = await services.GetRequiredService<ProbeRollups>().RollUpAsync(cancellationToken);
+            rollUp.Stop();
+            await postgres.ExecuteAsync(Database, "ANALYZE \"ProbeRollups\"", cancellationToken);
+
+            Console.WriteLine("timing the test page's queries ...");
+            var timings = await TimeQueriesAsync(services.GetRequiredService<ProbeQueries>(), Math.Min(tests, (int)Math.Ceiling((double)AnchorRows / RowsPerTest)), cancellationToken);
+            stages.Add(new Stage(
+                await postgres.ScalarAsync<long>(Database, "SELECT count(*) FROM \"ProbeResults\"", cancellationToken),
+                tests, loaded, load.Elapsed, rollUp.Elapsed, hours,
+                await postgres.ScalarAsync<long>(Database, $"SELECT pg_database_size('{Database}')", cancellationToken),
+                await postgres.ScalarAsync<decimal>(Database, "SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('\"ProbeResults\"')", cancellationToken) is var bytes ? (long)bytes : 0,
+                (int)await postgres.ScalarAsync<long>(Database, "SELECT count(*) FROM pg_inherits WHERE inhparent = '\"ProbeResults\"'::regclass", cancellationToken),
+                timings));
+            Console.WriteLine($"  {stages[^1].Rows:N0} rows loaded in {load.Elapsed.TotalSeconds:N1} s, rolled up in {rollUp.Elapsed.TotalSeconds:N1} s");
+        }
+        return stages;
+    }
+
+    /// <summary>
+    /// One binary COPY per day, rows in time order as the writer appends them: every test once a minute, one run in
+    /// 50 failing, response times 20–220 ms, the HTTP details a real run stores.
+    /// </summary>
+    private static async Task LoadAsync(string connectionString, int firstTest, int lastTest, DateTime start, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        for (var day = 0; day < Span.TotalDays; day++)
+        {
+            await using var import = await connection.BeginBinaryImportAsync("""
+                COPY "ProbeResults" ("TestId", "Type", "Success", "Degraded", "Reason", "StartedAt", "DurationMs", "ResponseTimeMs", "Source", "StartLagMs", "Http")
+                FROM STDIN (FORMAT BINARY)
+                """, cancellationToken);
+            for (var minute = day * 1440; minute < (day + 1) * 1440; minute++)
+            {
+                var at = start.AddMinutes(minute);
+                for (var test = firstTest; test <= lastTest; test++)
+                {
+                    var noise = (int)((uint)HashCode.Combine(test, minute) % 1000);
+                    var success = noise % 50 != 0;
+                    var ms = 20 + noise / 5.0;
+                    await import.StartRowAsync(cancellationToken);
+                    await import.WriteAsync(test, NpgsqlDbType.Integer, cancellationToken);
+                    await import.WriteAsync("Http", NpgsqlDbType.Text, cancellationToken);
+                    await import.WriteAsync(success, NpgsqlDbType.Boolean, cancellationToken);
+                    await import.WriteAsync(false, NpgsqlDbType.Boolean, cancellationToken);
+                    await import.WriteAsync(success ? "HTTP 200" : "HTTP 500", NpgsqlDbType.Text, cancellationToken);
+                    await import.WriteAsync(at.AddMilliseconds(noise), NpgsqlDbType.TimestampTz, cancellationToken);
+                    await import.WriteAsync(ms + 1, NpgsqlDbType.Double, cancellationToken);
+                    await import.WriteAsync(ms, NpgsqlDbType.Double, cancellationToken);
+                    await import.WriteAsync(ProbeResult.ConsoleSource, NpgsqlDbType.Text, cancellationToken);
+                    await import.WriteAsync(noise / 100.0, NpgsqlDbType.Double, cancellationToken);
+                    await import.WriteAsync(JsonSerializer.Serialize(new HttpDetails { StatusCode = success ? 200 : 500, FirstByteMs = ms - 2, TotalMs = ms, ResponseBytes = 1234 }), NpgsqlDbType.Text, cancellationToken);
+                }
+            }
+            await import.CompleteAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>p50 and p95 in ms of each query, over the anchor's tests in turn (the same tests at every size), after a warm-up.</summary>
+    private static async Task<Dictionary<string, (double, double)>> TimeQueriesAsync(ProbeQueries queries, int tests, CancellationToken cancellationToken)
+    {
+        Func<int, Task>[] runs =
+        [
+            test => queries.TrendAsync(test, "1h", cancellationToken),
+            test => queries.TrendAsync(test, "24h", cancellationToken),
+            test => queries.TrendAsync(test, "30d", cancellationToken),
+            test => queries.ResultsAsync(new ProbeResultFilter(test, null, null, null), 1, 25, cancellationToken),
+        ];
+        var timings = new Dictionary<string, (double, double)>();
+        for (var q = 0; q < runs.Length; q++)
+        {
+            for (var i = 0; i < 5; i++) await runs[q](1 + i % tests);
+            var times = new List<double>();
+            for (var i = 0; i < Repeats; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                await runs[q](1 + i % tests);
+                times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            times.Sort();
+            timings[Queries[q]] = (ProbeRollups.Percentile(times, 0.50), ProbeRollups.Percentile(times, 0.95));
+        }
+        return timings;
+    }
+}
