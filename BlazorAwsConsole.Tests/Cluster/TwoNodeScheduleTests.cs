@@ -1,0 +1,64 @@
+using BlazorAwsConsole.Tests.Fixtures;
+using Xunit.Abstractions;
+
+namespace BlazorAwsConsole.Tests.Cluster;
+
+/// <summary>
+/// Two console processes on one PostgreSQL share 200 HTTP tests at 10 s through Quartz's clustered store: over two
+/// minutes a loopback target sees every test on schedule and never twice within an interval, and each node's own
+/// metrics show it ran a share. Its own moto and PostgreSQL, so it runs beside the other classes.
+/// </summary>
+public sealed class TwoNodeScheduleTests(MotoFixture moto, PostgresServer postgres, ITestOutputHelper output)
+    : IClassFixture<MotoFixture>, IClassFixture<PostgresServer>
+{
+    private const int Tests = 200;
+    private const int IntervalSeconds = 10;
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(2);
+
+    [Fact]
+    public async Task Two_nodes_run_200_tests_at_10_s_each_on_schedule_and_once_per_interval()
+    {
+        await using var target = await HitCountingTarget.StartAsync();
+        List<ClusterProbes.Made> tests = [];
+        await using var cluster = await TwoNodeCluster.StartAsync(moto, postgres,
+            async nodeA => tests = await ClusterProbes.CreateHttpTestsAsync(nodeA, target, Tests, IntervalSeconds, "schedule"));
+        await cluster.RunAsync(output, async () =>
+        {
+            var nodeA = cluster.ClientOf(cluster.NodeA);
+            var nodeB = cluster.ClientOf(cluster.NodeB);
+            // Allowing for the start: the window opens once node B, which joined last, has run some of the tests.
+            await TwoNodeCluster.WaitUntilAsync(async () => await ClusterProbes.RunsOnNodeAsync(nodeB, tests) > 0, TimeSpan.FromSeconds(60), () => "node B ran none of the tests");
+            var from = DateTimeOffset.UtcNow;
+            var (runsA, runsB) = (await ClusterProbes.RunsOnNodeAsync(nodeA, tests), await ClusterProbes.RunsOnNodeAsync(nodeB, tests));
+            // The window itself is the scenario: two minutes of the cluster running, then what the target saw.
+            await Task.Delay(Window);
+            var to = from + Window;
+            var (shareA, shareB) = (await ClusterProbes.RunsOnNodeAsync(nodeA, tests) - runsA, await ClusterProbes.RunsOnNodeAsync(nodeB, tests) - runsB);
+
+            var gaps = new List<double>();
+            var problems = new List<string>();
+            foreach (var test in tests)
+            {
+                var hits = target.HitsOf(test.Name);
+                // The hit just before the window too, so a run missed at its start shows as a long gap.
+                var seen = hits.Where(h => h <= to).SkipWhile((h, i) => i + 1 < hits.Count && hits[i + 1] < from).ToList();
+                var inWindow = seen.Count(h => h >= from);
+                var testGaps = ClusterProbes.Gaps(seen);
+                gaps.AddRange(testGaps);
+                if (testGaps.Any(g => g <= IntervalSeconds / 2.0)) problems.Add($"{test.Name} hit twice within one interval: gaps {Show(testGaps)}");
+                if (testGaps.Any(g => g >= 2 * IntervalSeconds)) problems.Add($"{test.Name} missed a run: gaps {Show(testGaps)}");
+                if (inWindow < Window.TotalSeconds / IntervalSeconds - 1) problems.Add($"{test.Name} hit {inWindow} times in {Window.TotalSeconds:0} s");
+            }
+            var hitsInWindow = tests.Sum(t => target.HitsOf(t.Name).Count(h => h >= from && h <= to));
+            output.WriteLine($"{Tests} tests at {IntervalSeconds} s over {Window.TotalSeconds:0} s: {hitsInWindow} hits ({Tests * Window.TotalSeconds / IntervalSeconds:0} due); " +
+                $"runs by node A {shareA:0}, node B {shareB:0}; interval between hits of one test p01 {ClusterProbes.Percentile(gaps, 1):0.00} s, " +
+                $"p50 {ClusterProbes.Percentile(gaps, 50):0.00} s, p99 {ClusterProbes.Percentile(gaps, 99):0.00} s, min {gaps.Min():0.00} s, max {gaps.Max():0.00} s");
+
+            problems.Should().BeEmpty();
+            shareA.Should().BeGreaterThan(0, "node A ran some of the tests");
+            shareB.Should().BeGreaterThan(0, "node B ran some of the tests");
+        });
+    }
+
+    private static string Show(IEnumerable<double> gaps) => string.Join(", ", gaps.Select(g => g.ToString("0.0")));
+}
