@@ -50,6 +50,7 @@ public sealed class TwoNodeCluster : IAsyncDisposable
     /// <param name="settings">Extra "Key=Value" settings for both nodes (they win over the defaults).</param>
     public static async Task<TwoNodeCluster> StartAsync(MotoFixture moto, PostgresServer postgres, Func<HttpClient, Task>? beforeNodeB = null, params string[] settings)
     {
+        await WarmAsync(moto);
         var database = await postgres.CreateAsync();
         var schedulerName = $"two-node-{Guid.NewGuid():n}";
         string[] shared =
@@ -80,10 +81,10 @@ public sealed class TwoNodeCluster : IAsyncDisposable
         var cluster = new TwoNodeCluster(database, key.Stdout.Trim(), schedulerName, ConsoleProcess.Start("node-a", [.. shared, "Cluster:NodeName=node-a"]));
         try
         {
-            await cluster.NodeA.WaitReadyAsync(TimeSpan.FromSeconds(120));
+            await cluster.NodeA.WaitReadyAsync(TimeSpan.FromSeconds(180));
             if (beforeNodeB is not null) await beforeNodeB(cluster.ClientOf(cluster.NodeA));
             cluster.NodeB = ConsoleProcess.Start("node-b", [.. shared, "Cluster:NodeName=node-b"]);
-            await cluster.NodeB.WaitReadyAsync(TimeSpan.FromSeconds(120));
+            await cluster.NodeB.WaitReadyAsync(TimeSpan.FromSeconds(180));
             cluster.Nginx = await NginxProxy.StartAsync([cluster.NodeA.BaseAddress, cluster.NodeB.BaseAddress]);
             cluster.Http = cluster.ClientFor(cluster.Nginx.BaseAddress);
             return cluster;
@@ -94,6 +95,19 @@ public sealed class TwoNodeCluster : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The regions the console watches by default (appsettings.json's Fleet:Regions).</summary>
+    public static readonly string[] Regions = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"];
+
+    /// <summary>
+    /// Moto builds a region's EC2 state on its first request to it (about 12 s for four regions at once on a loaded
+    /// 2-core machine), longer than the readiness check's 3 s: ask every watched region once, without a deadline, first.
+    /// </summary>
+    private static async Task WarmAsync(MotoFixture moto) => await Task.WhenAll(Regions.Select(async region =>
+    {
+        using var ec2 = moto.Ec2(region);
+        await ec2.DescribeAvailabilityZonesAsync(new Amazon.EC2.Model.DescribeAvailabilityZonesRequest());
+    }));
 
     /// <summary>An Admin API client to one node directly.</summary>
     public HttpClient ClientOf(ConsoleProcess node) => ClientFor(node.BaseAddress);
