@@ -36,12 +36,32 @@ public static class ClusterProbes
         return metrics.Find("console_probe_results_total").Where(s => ids.Contains(s["test_id"])).Sum(s => s.Value);
     }
 
-    /// <summary>When each stored result of the test started, for results that started up to <paramref name="to"/> (one page: at most 1,000).</summary>
-    public static async Task<List<DateTime>> StoredRunsAsync(HttpClient api, int testId, DateTimeOffset to)
+    /// <summary>A stored run: when it started and the fire time it was scheduled for (started minus its start lag).</summary>
+    public sealed record StoredRun(DateTimeOffset StartedAt, DateTimeOffset ScheduledFor);
+
+    /// <summary>
+    /// The test's stored results that started in [<paramref name="from"/>, <paramref name="to"/>], oldest first, from the
+    /// streamed CSV export (the one place a result's start lag is given). Two runs for one scheduled fire time would be
+    /// one trigger fired twice; a run started late is not.
+    /// </summary>
+    public static async Task<List<StoredRun>> StoredRunsAsync(HttpClient api, int testId, DateTimeOffset from, DateTimeOffset to)
     {
-        var body = await api.GetFromJsonAsync<JsonElement>($"/api/synthetic/results?testId={testId}&to={Uri.EscapeDataString(to.ToString("O"))}&pageSize=1000");
-        body.GetProperty("total").GetInt32().Should().BeLessThan(1000, "one page holds them all");
-        return [.. body.GetProperty("items").EnumerateArray().Select(r => Utc(r.GetProperty("startedAt").GetDateTime())).Order()];
+        var csv = await api.GetStringAsync($"/api/synthetic/results?format=csv&testId={testId}" +
+            $"&from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}");
+        return [.. CsvReader.Records(csv).Select(r =>
+        {
+            var started = DateTimeOffset.Parse(r["startedAt"], System.Globalization.CultureInfo.InvariantCulture);
+            // Empty for a "run now", which has no scheduled time; these tests have none.
+            var lag = double.TryParse(r["startLagMs"], System.Globalization.CultureInfo.InvariantCulture, out var ms) ? ms : 0;
+            return new StoredRun(started, started - TimeSpan.FromMilliseconds(lag));
+        }).OrderBy(r => r.StartedAt)];
+    }
+
+    /// <summary>Pairs of runs of one test scheduled for (nearly) the same fire time: a trigger fired twice.</summary>
+    public static List<(StoredRun First, StoredRun Second)> SameFireTime(IReadOnlyList<StoredRun> runs, int intervalSeconds)
+    {
+        var byFireTime = runs.OrderBy(r => r.ScheduledFor).ToList();
+        return [.. byFireTime.Zip(byFireTime.Skip(1)).Where(p => (p.Second.ScheduledFor - p.First.ScheduledFor).TotalSeconds < intervalSeconds / 2.0)];
     }
 
     /// <summary>Seconds between consecutive instants.</summary>

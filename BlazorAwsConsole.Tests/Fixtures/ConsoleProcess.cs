@@ -77,7 +77,7 @@ public sealed class ConsoleProcess : IAsyncDisposable
                 last = "timed out";
             }
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"{Name} not ready after {timeout.TotalSeconds:0} s (last: {last})\n{Output}");
-            await Task.Delay(250);
+            await Task.Delay(1000);
         }
     }
 

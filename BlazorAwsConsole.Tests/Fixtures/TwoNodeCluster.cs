@@ -66,7 +66,6 @@ public sealed class TwoNodeCluster : IAsyncDisposable
             "Fleet:PollIntervalSeconds=5",
             "JumpServers:EnforceTtlOnSchedule=false",
             $"Quartz:SchedulerName={schedulerName}",
-            "Observability:ReadinessCacheSeconds=0",
             "Logging:LogLevel:Default=Warning",
             "Logging:LogLevel:BlazorAwsConsole=Information",
             .. database.Settings,
@@ -78,13 +77,21 @@ public sealed class TwoNodeCluster : IAsyncDisposable
             await database.DisposeAsync();
             throw new InvalidOperationException($"apikey create exited with {key.ExitCode}: {key.Stderr}");
         }
-        var cluster = new TwoNodeCluster(database, key.Stdout.Trim(), schedulerName, ConsoleProcess.Start("node-a", [.. shared, "Cluster:NodeName=node-a"]));
+        ConsoleProcess nodeA;
         try
         {
-            await cluster.NodeA.WaitReadyAsync(TimeSpan.FromSeconds(180));
+            nodeA = await StartNodeAsync("node-a", shared);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+        var cluster = new TwoNodeCluster(database, key.Stdout.Trim(), schedulerName, nodeA);
+        try
+        {
             if (beforeNodeB is not null) await beforeNodeB(cluster.ClientOf(cluster.NodeA));
-            cluster.NodeB = ConsoleProcess.Start("node-b", [.. shared, "Cluster:NodeName=node-b"]);
-            await cluster.NodeB.WaitReadyAsync(TimeSpan.FromSeconds(180));
+            cluster.NodeB = await StartNodeAsync("node-b", shared);
             cluster.Nginx = await NginxProxy.StartAsync([cluster.NodeA.BaseAddress, cluster.NodeB.BaseAddress]);
             cluster.Http = cluster.ClientFor(cluster.Nginx.BaseAddress);
             return cluster;
@@ -93,6 +100,31 @@ public sealed class TwoNodeCluster : IAsyncDisposable
         {
             await cluster.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>Starts a node and waits until it is ready; a node that exits while starting is started once more.</summary>
+    private static async Task<ConsoleProcess> StartNodeAsync(string name, string[] settings)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var node = ConsoleProcess.Start(name, [.. settings, $"Cluster:NodeName={name}"]);
+            try
+            {
+                await node.WaitReadyAsync(TimeSpan.FromSeconds(180));
+                return node;
+            }
+            catch (InvalidOperationException) when (attempt == 1 && node.HasExited)
+            {
+                // Seen on a machine at load 60: the start-up check that moto answers (2 s) missed and the node exited
+                // with "No moto server answers". A supervisor (systemd, compose) starts it again; so do the tests, once.
+                await node.DisposeAsync();
+            }
+            catch
+            {
+                await node.DisposeAsync();
+                throw;
+            }
         }
     }
 
