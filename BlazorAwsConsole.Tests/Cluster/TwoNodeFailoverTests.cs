@@ -8,14 +8,15 @@ namespace BlazorAwsConsole.Tests.Cluster;
 /// <summary>
 /// `kill -9` of one of two console processes sharing 200 HTTP tests at 10 s: within 30 s the survivor runs the dead
 /// node's triggers (every test is hit again), fleet polls go on there, Quartz drops the dead node, and no run was
-/// stored twice. Its own moto and PostgreSQL, so it runs beside the other classes.
+/// stored twice. Its own moto and PostgreSQL; the two-node classes run one after another, beside the other collections.
 /// </summary>
+[Collection(TwoNodeCollection.Name)]
 public sealed class TwoNodeFailoverTests(MotoFixture moto, PostgresServer postgres, ITestOutputHelper output)
     : IClassFixture<MotoFixture>, IClassFixture<PostgresServer>
 {
     private const int Tests = 200;
     private const int IntervalSeconds = 10;
-    private const int PollSeconds = 5; // TwoNodeCluster's Fleet:PollIntervalSeconds
+    private const int PollSeconds = 10; // TwoNodeCluster's Fleet:PollIntervalSeconds
     private static readonly TimeSpan Takeover = TimeSpan.FromSeconds(30); // the deadline
 
     [Fact]
@@ -91,7 +92,7 @@ public sealed class TwoNodeFailoverTests(MotoFixture moto, PostgresServer postgr
             problems.Should().BeEmpty();
 
             resumeTimes.Max().Should().BeLessThanOrEqualTo(Takeover.TotalSeconds, "node B runs node A's triggers within 30 s");
-            // A poll falls due every 5 s: within 30 s of being due, node B runs it.
+            // A poll falls due every 10 s: within 30 s of being due, node B runs it.
             polled.Should().BeLessThanOrEqualTo(Takeover.TotalSeconds + PollSeconds, "fleet polls go on on node B");
         });
     }

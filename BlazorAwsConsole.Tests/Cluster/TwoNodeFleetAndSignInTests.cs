@@ -11,8 +11,9 @@ namespace BlazorAwsConsole.Tests.Cluster;
 /// <summary>
 /// One two-node cluster (two console processes on one PostgreSQL, nginx in front) for the scenarios that only read
 /// it: both nodes list the same fleet, and a sign-in through nginx is valid on both nodes. Its own moto and
-/// PostgreSQL, so this class runs beside the others.
+/// PostgreSQL; the two-node classes run one after another, beside the other collections.
 /// </summary>
+[Collection(TwoNodeCollection.Name)]
 public sealed class TwoNodeFleetAndSignInTests(TwoNodeFleetAndSignInTests.Fixture fixture, ITestOutputHelper output)
     : IClassFixture<TwoNodeFleetAndSignInTests.Fixture>
 {

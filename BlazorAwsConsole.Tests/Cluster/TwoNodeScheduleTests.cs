@@ -6,8 +6,9 @@ namespace BlazorAwsConsole.Tests.Cluster;
 /// <summary>
 /// Two console processes on one PostgreSQL share 200 HTTP tests at 10 s through Quartz's clustered store: over two
 /// minutes a loopback target sees every test on schedule and never twice within an interval, and each node's own
-/// metrics show it ran a share. Its own moto and PostgreSQL, so it runs beside the other classes.
+/// metrics show it ran a share. Its own moto and PostgreSQL; the two-node classes run one after another, beside the other collections.
 /// </summary>
+[Collection(TwoNodeCollection.Name)]
 public sealed class TwoNodeScheduleTests(MotoFixture moto, PostgresServer postgres, ITestOutputHelper output)
     : IClassFixture<MotoFixture>, IClassFixture<PostgresServer>
 {
