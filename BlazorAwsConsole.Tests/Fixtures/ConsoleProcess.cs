@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace BlazorAwsConsole.Tests.Fixtures;
+
+/// <summary>
+/// The console's real executable (`dotnet BlazorAwsConsole.dll --urls http://127.0.0.1:PORT --Key=Value ...`) as
+/// a process of its own, as an operator runs a node: its output kept (the last lines) for a failing test's message,
+/// <see cref="Kill"/> for a node that dies (SIGKILL, nothing cleaned up), killed too when disposed.
+/// </summary>
+public sealed class ConsoleProcess : IAsyncDisposable
+{
+    private const int KeptLines = 400;
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    private ConsoleProcess(string name, Process process, Uri baseAddress)
+    {
+        Name = name;
+        _process = process;
+        BaseAddress = baseAddress;
+        _process.OutputDataReceived += (_, line) => Keep(line.Data);
+        _process.ErrorDataReceived += (_, line) => Keep(line.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+    public Uri BaseAddress { get; }
+    public int ProcessId => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The process's last lines of stdout and stderr, with its exit when it has exited.</summary>
+    public string Output => $"--- {Name} (pid {_process.Id}, {(_process.HasExited ? $"exited with {_process.ExitCode}" : "running")}) at {BaseAddress}\n" +
+        string.Join('\n', _lines);
+
+    /// <summary>Starts the console on a free loopback port with <paramref name="settings"/> ("Key=Value", given as --Key=Value).</summary>
+    public static ConsoleProcess Start(string name, IEnumerable<string> settings)
+    {
+        var port = MotoFixture.FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "BlazorAwsConsole.dll"));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        foreach (var setting in settings) start.ArgumentList.Add("--" + setting);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        return new ConsoleProcess(name, process, new Uri($"http://127.0.0.1:{port}/"));
+    }
+
+    /// <summary>Waits until <c>/healthz/ready</c> answers 200: database reachable, AWS answering, this node's scheduler checking in.</summary>
+    public async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        var deadline = DateTime.UtcNow + timeout;
+        var last = "no answer";
+        while (true)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"{Name} exited before it was ready\n{Output}");
+            try
+            {
+                var answer = await http.GetAsync("/healthz/ready");
+                if (answer.IsSuccessStatusCode) return;
+                last = $"{(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}";
+            }
+            catch (HttpRequestException e)
+            {
+                last = e.Message;
+            }
+            catch (TaskCanceledException)
+            {
+                last = "timed out";
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{Name} not ready after {timeout.TotalSeconds:0} s (last: {last})\n{Output}");
+            await Task.Delay(1000);
+        }
+    }
+
+    /// <summary>SIGKILL: the node dies at once, leaving its Quartz check-in row, acquired triggers and unsaved results behind.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        _lines.Enqueue(line);
+        while (_lines.Count > KeptLines) _lines.TryDequeue(out _);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+}
