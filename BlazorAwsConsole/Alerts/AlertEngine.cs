@@ -181,6 +181,13 @@ public sealed class AlertEngine(
     /// <summary>Opens the alert and notifies; null when another node opened it first (its alert is then on the board).</summary>
     private async Task<Alert?> OpenAsync(ConsoleDbContext db, AlertRule rule, Finding finding, DateTime now, CancellationToken cancellationToken)
     {
+        // Opened by another node since this node's board last heard: show theirs (the index below settles a true race).
+        if (await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.RuleId == rule.Id && a.SubjectKey == finding.SubjectKey
+            && a.Status != AlertStatus.Resolved, cancellationToken) is { } existing)
+        {
+            board.Set(existing);
+            return null;
+        }
         var hourAgo = now.AddHours(-1);
         var recentClears = await db.Alerts.CountAsync(a => a.RuleId == rule.Id && a.SubjectKey == finding.SubjectKey && a.ResolvedAt >= hourAgo, cancellationToken);
         var flapping = recentClears >= options.CurrentValue.FlapLimit;

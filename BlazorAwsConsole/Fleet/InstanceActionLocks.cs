@@ -27,6 +27,11 @@ public sealed class InstanceActionLocks(IDbContextFactory<ConsoleDbContext> cont
             var now = time.GetUtcNow().UtcDateTime;
             var lapsed = await db.InstanceActionLocks.Where(l => l.InstanceId == instanceId && l.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
             if (lapsed > 0) logger.LogWarning("The action lock on {InstanceId} had lapsed (its node stopped mid-action); taken over", instanceId);
+            // The usual refusal without a failed insert (and its error log); the key settles a true race.
+            if (await db.InstanceActionLocks.AsNoTracking().FirstOrDefaultAsync(l => l.InstanceId == instanceId, cancellationToken) is { } running)
+            {
+                return (null, running);
+            }
             var mine = new InstanceActionLock
             {
                 InstanceId = instanceId, Action = action, Node = cluster.Value.EffectiveNodeName, Actor = actor,
