@@ -160,4 +160,37 @@ public sealed class InstanceActionsApiTests(MotoFixture moto) : IClassFixture<Mo
 
         response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
     }
+
+    [Fact]
+    public async Task A_second_action_on_an_instance_while_one_runs_is_a_409_naming_the_running_action_and_allowed_after()
+    {
+        var ec2 = moto.Ec2("us-west-2");
+        var id = await Ec2Fleet.LaunchAsync(ec2, "one-at-a-time");
+        await using var proxy = new SlowEc2Proxy(moto.Endpoint);
+        var stops = 0;
+        // The first stop gets no answer until the console's AWS deadline: an action still running.
+        proxy.Hangs = body => body.Contains("Action=StopInstances") && Interlocked.Increment(ref stops) == 1;
+        await using var console = await ConsoleHost.StartAsync(moto, "Aws:TimeoutSeconds=15", "Cluster:NodeName=solo");
+        await console.SetRegionEndpointAsync("us-west-2", proxy.Endpoint);
+        await console.SyncAsync();
+
+        var slow = console.Http.PostAsJsonAsync($"/api/instances/{id}/action", new { action = "stop" });
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!proxy.Requests.Any(r => r.Contains("Action=StopInstances")))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the stop never reached EC2");
+            await Task.Delay(100);
+        }
+        var refused = await console.Http.PostAsJsonAsync($"/api/instances/{id}/action", new { action = "terminate" });
+
+        refused.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        var problem = await refused.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("detail").GetString().Should().Contain($"Stop of {id} is in progress on node solo");
+        proxy.Requests.Should().NotContain(r => r.Contains("Action=TerminateInstances"));
+
+        (await slow).StatusCode.Should().Be(HttpStatusCode.BadGateway, "EC2 did not answer the first stop in time");
+        var again = await console.Http.PostAsJsonAsync($"/api/instances/{id}/action", new { action = "stop" });
+        again.StatusCode.Should().Be(HttpStatusCode.OK, await again.Content.ReadAsStringAsync());
+        (await Ec2Fleet.StateAsync(ec2, id)).Should().Be("stopped");
+    }
 }

@@ -12,7 +12,10 @@ namespace BlazorAwsConsole.Alerts;
 /// and moves alerts through their lifecycle: opens one per rule and subject (never a duplicate
 /// while one is open), resolves it when the condition clears, holds a flapping one, skips subjects
 /// in a maintenance window, and hands every change to the notifier. The only writer of alerts:
-/// acknowledgements go through it too, so an ack and a resolve never race.
+/// acknowledgements go through it too, so an ack and a resolve never race. Every node runs one, and the
+/// database keeps them from doubling up: an alert opens once per rule and subject (a unique index on open
+/// alerts: the node whose insert loses adopts the winner's alert), and a resolve or an acknowledgement is a
+/// conditional update, so each change is made, and notified, by one node.
 /// </summary>
 public sealed class AlertEngine(
     IDbContextFactory<ConsoleDbContext> contexts,
@@ -123,7 +126,7 @@ public sealed class AlertEngine(
                         continue;
                     }
                     if (windows.Any(w => Silences(w, rule, finding))) continue;
-                    changed.Add(await OpenAsync(db, rule, finding, now, cancellationToken));
+                    changed.Add(await OpenAsync(db, rule, finding, now, cancellationToken) ?? board.OpenFor(rule.Id, finding.SubjectKey)!);
                 }
                 foreach (var open in board.Open.Where(a => a.RuleId == rule.Id && !findings.ContainsKey(a.SubjectKey)).ToList())
                 {
@@ -153,14 +156,18 @@ public sealed class AlertEngine(
         try
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            alert = await db.Alerts.FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
-            if (alert is null || alert.Status != AlertStatus.Firing) return alert is null ? null : alert;
-            alert.Status = AlertStatus.Acknowledged;
-            alert.AcknowledgedAt = time.GetUtcNow().UtcDateTime;
-            alert.AcknowledgedBy = by;
-            alert.AcknowledgeComment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
-            await db.SaveChangesAsync(CancellationToken.None);
+            var at = time.GetUtcNow().UtcDateTime;
+            var note = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+            // Only a firing alert: another node may have resolved or acknowledged it a moment ago.
+            var acknowledged = await db.Alerts.Where(a => a.Id == id && a.Status == AlertStatus.Firing).ExecuteUpdateAsync(set => set
+                .SetProperty(a => a.Status, AlertStatus.Acknowledged)
+                .SetProperty(a => a.AcknowledgedAt, at)
+                .SetProperty(a => a.AcknowledgedBy, by)
+                .SetProperty(a => a.AcknowledgeComment, note), CancellationToken.None) == 1;
+            alert = await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, CancellationToken.None);
+            if (alert is null) return null;
             board.Set(alert);
+            if (!acknowledged) return alert;
             Notify(alert, $"acknowledged by {by}{(alert.AcknowledgeComment is null ? "" : $": {alert.AcknowledgeComment}")}");
         }
         finally
@@ -171,8 +178,16 @@ public sealed class AlertEngine(
         return alert;
     }
 
-    private async Task<Alert> OpenAsync(ConsoleDbContext db, AlertRule rule, Finding finding, DateTime now, CancellationToken cancellationToken)
+    /// <summary>Opens the alert and notifies; null when another node opened it first (its alert is then on the board).</summary>
+    private async Task<Alert?> OpenAsync(ConsoleDbContext db, AlertRule rule, Finding finding, DateTime now, CancellationToken cancellationToken)
     {
+        // Opened by another node since this node's board last heard: show theirs (the index below settles a true race).
+        if (await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.RuleId == rule.Id && a.SubjectKey == finding.SubjectKey
+            && a.Status != AlertStatus.Resolved, cancellationToken) is { } existing)
+        {
+            board.Set(existing);
+            return null;
+        }
         var hourAgo = now.AddHours(-1);
         var recentClears = await db.Alerts.CountAsync(a => a.RuleId == rule.Id && a.SubjectKey == finding.SubjectKey && a.ResolvedAt >= hourAgo, cancellationToken);
         var flapping = recentClears >= options.CurrentValue.FlapLimit;
@@ -191,21 +206,40 @@ public sealed class AlertEngine(
             LastSeenAt = now,
         };
         db.Alerts.Add(alert);
-        await db.SaveChangesAsync(CancellationToken.None);
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateException)
+        {
+            // The unique index on open alerts turned this insert away when another node opened it (and notified).
+            if (await OpenedElsewhereAsync(db, alert) is not { } theirs) throw;
+            board.Set(theirs);
+            return null;
+        }
         board.Set(alert);
         logger.LogWarning("Alert {AlertId} firing: {Rule} — {Summary}", alert.Id, rule.Name, alert.Summary);
         Notify(alert, null);
         return alert;
     }
 
+    private async Task<Alert?> OpenedElsewhereAsync(ConsoleDbContext db, Alert refused)
+    {
+        db.Entry(refused).State = EntityState.Detached;
+        return await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.RuleId == refused.RuleId && a.SubjectKey == refused.SubjectKey
+            && a.Status != AlertStatus.Resolved, CancellationToken.None);
+    }
+
     private async Task<Alert> ResolveAsync(ConsoleDbContext db, Alert open, DateTime now, string why, CancellationToken cancellationToken)
     {
-        var alert = await db.Alerts.FirstAsync(a => a.Id == open.Id, cancellationToken);
-        alert.Status = AlertStatus.Resolved;
-        alert.ResolvedAt = now;
-        alert.LastSeenAt = open.LastSeenAt;
-        await db.SaveChangesAsync(CancellationToken.None);
+        // Only if still open: another node may have resolved it already (and notified).
+        var resolved = await db.Alerts.Where(a => a.Id == open.Id && a.Status != AlertStatus.Resolved).ExecuteUpdateAsync(set => set
+            .SetProperty(a => a.Status, AlertStatus.Resolved)
+            .SetProperty(a => a.ResolvedAt, now)
+            .SetProperty(a => a.LastSeenAt, open.LastSeenAt), CancellationToken.None) == 1;
+        var alert = await db.Alerts.AsNoTracking().FirstAsync(a => a.Id == open.Id, cancellationToken);
         board.Set(alert);
+        if (!resolved) return alert;
         logger.LogInformation("Alert {AlertId} resolved ({Why}): {Rule}", alert.Id, why, alert.RuleName);
         Notify(alert, why);
         return alert;

@@ -100,6 +100,7 @@ public static partial class FleetApi
             ActionStatus.NotFound => NotFound(instanceId, outcome.Message),
             ActionStatus.Forbidden => TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status403Forbidden, title: "Not allowed"),
             ActionStatus.Refused => TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status409Conflict, title: "AWS refused the action"),
+            ActionStatus.InProgress => TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status409Conflict, title: "Another action on this instance is in progress"),
             _ => TypedResults.Problem(outcome.Message, statusCode: StatusCodes.Status502BadGateway, title: "AWS did not complete the action"),
         };
     }

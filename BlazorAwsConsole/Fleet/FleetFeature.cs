@@ -12,6 +12,7 @@ public static class FleetFeature
         builder.Services.AddSingleton<Ec2Inventory>();
         builder.Services.AddSingleton<ReadPacing>();
         builder.Services.AddSingleton<FleetSyncService>();
+        builder.Services.AddSingleton<InstanceActionLocks>();
         builder.Services.AddSingleton<InstanceActionService>();
         builder.Services.AddSingleton<FleetQueries>();
         builder.Services.AddSingleton<Events.EventQueueBoard>();

@@ -23,6 +23,8 @@ public enum ActionStatus
     Failed,
     /// <summary>The caller's role does not allow the action.</summary>
     Forbidden,
+    /// <summary>Another action on the instance is running (on this node or another).</summary>
+    InProgress,
 }
 
 public sealed record ActionOutcome(ActionStatus Status, string Message, string? State = null)
@@ -36,6 +38,7 @@ public sealed class InstanceActionService(
     IServiceScopeFactory scopes,
     AwsClientFactory aws,
     FleetSyncService sync,
+    InstanceActionLocks locks,
     AuditLog audit,
     TimeProvider time,
     ILogger<InstanceActionService> logger)
@@ -75,6 +78,25 @@ public sealed class InstanceActionService(
             return new ActionOutcome(ActionStatus.NotFound, $"Region {instance.Region} of {instanceId} is no longer watched.");
         }
 
+        var (taken, inProgress) = await locks.TryTakeAsync(instanceId, action, actor, cancellationToken);
+        if (taken is null)
+        {
+            return new ActionOutcome(ActionStatus.InProgress, InstanceActionLocks.Describe(inProgress!));
+        }
+        try
+        {
+            return await CallAndRefreshAsync(instance, region, action, actor, cause, cancellationToken);
+        }
+        finally
+        {
+            await locks.ReleaseAsync(taken);
+        }
+    }
+
+    private async Task<ActionOutcome> CallAndRefreshAsync(Instance instance, WatchedRegion region, InstanceAction action, string actor,
+        InstanceChange? cause, CancellationToken cancellationToken)
+    {
+        var instanceId = instance.InstanceId;
         var verb = action.ToString().ToLowerInvariant();
         try
         {

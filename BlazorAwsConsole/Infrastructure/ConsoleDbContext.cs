@@ -24,6 +24,7 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
 {
     public DbSet<Instance> Instances => Set<Instance>();
     public DbSet<InstanceChange> InstanceChanges => Set<InstanceChange>();
+    public DbSet<InstanceActionLock> InstanceActionLocks => Set<InstanceActionLock>();
     public DbSet<WatchedRegion> Regions => Set<WatchedRegion>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
@@ -209,6 +210,8 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
             alert.Ignore(a => a.IsOpen);
             alert.HasIndex(a => a.Status);
             alert.HasIndex(a => new { a.RuleId, a.SubjectKey, a.ResolvedAt });
+            // At most one open alert per rule and subject, also when two nodes evaluate at once: the second insert fails.
+            alert.HasIndex(a => new { a.RuleId, a.SubjectKey }).IsUnique().HasFilter("\"Status\" <> 'Resolved'").HasDatabaseName("IX_Alerts_OpenPerSubject");
         });
 
         model.Entity<MaintenanceWindow>(window =>
@@ -250,6 +253,16 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
             delivery.HasIndex(d => new { d.Status, d.NextAttemptAt });
             delivery.HasIndex(d => new { d.ChannelId, d.Id });
             delivery.HasIndex(d => d.AlertId);
+            delivery.Property(d => d.ClaimedBy).HasMaxLength(100);
+        });
+
+        model.Entity<InstanceActionLock>(hold =>
+        {
+            hold.HasKey(l => l.InstanceId); // one action per instance at a time, across nodes
+            hold.Property(l => l.InstanceId).HasMaxLength(32);
+            hold.Property(l => l.Action).HasConversion<string>().HasMaxLength(16);
+            hold.Property(l => l.Node).HasMaxLength(100);
+            hold.Property(l => l.Actor).HasMaxLength(256);
         });
     }
 

@@ -66,10 +66,11 @@ public static class ProbesApi
         await service.DeleteAsync(id, Caller.From(context), cancellationToken) ? TypedResults.NoContent() : NotFound(id);
 
     private static async Task<Results<Ok<ProbeResultDto>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> RunTest(
-        int id, SyntheticTestService service, ProbeCatalog catalog, HttpContext context, CancellationToken cancellationToken)
+        int id, SyntheticTestService service, HttpContext context, CancellationToken cancellationToken)
     {
-        if (catalog.Find(id) is null) return NotFound(id);
-        var result = await service.RunNowAsync(id, Caller.From(context), cancellationToken);
+        // From the database, not this node's catalog: the test may have been created on another node a moment ago.
+        if (await service.FindCurrentAsync(id, cancellationToken) is not { } test) return NotFound(id);
+        var result = await service.RunNowAsync(test, Caller.From(context), cancellationToken);
         return result is null
             ? TypedResults.Conflict(new ProblemDetails { Title = "Test already running", Detail = $"Test {id} is running now; its result will appear when it ends.", Status = 409 })
             : TypedResults.Ok(ProbeResultDto.From(result));

@@ -84,9 +84,27 @@ public sealed class SyntheticTestService(
     }
 
     /// <summary>Runs a test at once and waits for its stored result; null when no such test or it is already running.</summary>
-    public async Task<ProbeResult?> RunNowAsync(int id, Caller caller, CancellationToken cancellationToken)
+    public async Task<ProbeResult?> RunNowAsync(int id, Caller caller, CancellationToken cancellationToken) =>
+        await FindCurrentAsync(id, cancellationToken) is { } test ? await RunNowAsync(test, caller, cancellationToken) : null;
+
+    /// <summary>
+    /// The test as the database has it now, put in this node's catalog. With several nodes a test may have been
+    /// made or changed on another node a moment ago: a run asked for by a person runs what they see, not what
+    /// this node's catalog last heard. Null (and dropped from the catalog) when it no longer exists.
+    /// </summary>
+    public async Task<SyntheticTest?> FindCurrentAsync(int id, CancellationToken cancellationToken)
     {
-        if (catalog.Find(id) is null) return null;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var test = await db.SyntheticTests.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (test is null) catalog.Remove(id);
+        else catalog.Put(test);
+        return test;
+    }
+
+    /// <summary>Runs a test just read by <see cref="FindCurrentAsync"/>; null when it is already running.</summary>
+    public async Task<ProbeResult?> RunNowAsync(SyntheticTest test, Caller caller, CancellationToken cancellationToken)
+    {
+        var id = test.Id;
         var result = await engine.RunNowAsync(id, cancellationToken);
         await audit.WriteAsync(caller.Name, caller.Address, "test.run", id.ToString(),
             result is null ? "skipped: already running" : result.Success ? "ok: passed" : $"ok: failed ({result.Reason})", CancellationToken.None);

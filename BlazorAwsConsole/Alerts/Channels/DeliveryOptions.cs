@@ -30,6 +30,13 @@ public sealed class DeliveryOptions
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 10_000;
 
+    /// <summary>
+    /// How often the worker looks for due deliveries it was not woken for: rows another node wrote (a node that
+    /// died after writing them) and claims that lapsed. Within a node new notifications wake it at once.
+    /// </summary>
+    [Range(1, 3600)]
+    public double PollSeconds { get; set; } = 5;
+
     /// <summary>The console's public address (e.g. https://console.example.com), used to make relative alert links absolute.</summary>
     public string? ConsoleUrl { get; set; }
 

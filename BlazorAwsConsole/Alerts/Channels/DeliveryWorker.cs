@@ -9,7 +9,9 @@ namespace BlazorAwsConsole.Alerts.Channels;
 /// Delivers notifications: writes one Pending row per channel for each queued notification before
 /// anything is sent, then sends every due row, retrying with exponential backoff
 /// (Alerts:Delivery:FirstRetrySeconds, doubling) until Sent or, after MaxAttempts, Failed with the
-/// reason. At start it takes up the rows a previous run left pending, at once.
+/// reason. At start it takes up the rows a previous run left pending, at once. Nodes sharing one database
+/// share the rows: each batch is claimed first (<see cref="DeliveryClaims"/>), so every attempt is made by
+/// one node, and a node also looks every Alerts:Delivery:PollSeconds for rows another node wrote or let go.
 /// </summary>
 public sealed class DeliveryWorker(
     DeliveryQueue queue,
@@ -19,11 +21,19 @@ public sealed class DeliveryWorker(
     LiveFeed feed,
     TimeProvider time,
     IOptions<DeliveryOptions> options,
+    IOptions<Cluster.ClusterOptions> cluster,
     ILogger<DeliveryWorker> logger,
     Observability.ConsoleMetrics? metrics = null) : BackgroundService
 {
     private const int BatchSize = 50;
     private const int ParallelSends = 8;
+    private readonly string _node = cluster.Value.EffectiveNodeName;
+
+    /// <summary>
+    /// How long a claimed batch is this node's: every send of the batch at its deadline, in rounds of
+    /// <see cref="ParallelSends"/>, plus slack. Only a node that died (or hung) holds a row that long.
+    /// </summary>
+    private TimeSpan Lease => TimeSpan.FromSeconds(options.Value.TimeoutSeconds * Math.Ceiling((double)BatchSize / ParallelSends) + 30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -67,7 +77,8 @@ public sealed class DeliveryWorker(
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        await db.NotificationDeliveries.Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt > now)
+        await DeliveryClaims.ReleaseOwnAsync(db, _node, cancellationToken);
+        await db.NotificationDeliveries.Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt > now && d.ClaimedUntil == null)
             .ExecuteUpdateAsync(set => set.SetProperty(d => d.NextAttemptAt, now), cancellationToken);
         var pending = await db.NotificationDeliveries.CountAsync(d => d.Status == DeliveryStatus.Pending, cancellationToken);
         if (pending > 0) logger.LogInformation("Resuming {Count} pending notification deliveries", pending);
@@ -124,15 +135,8 @@ public sealed class DeliveryWorker(
         {
             await using var db = await databases.CreateDbContextAsync(cancellationToken);
             var now = time.GetUtcNow().UtcDateTime;
-            var due = await db.NotificationDeliveries.AsNoTracking()
-                .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now)
-                .OrderBy(d => d.NextAttemptAt).ThenBy(d => d.Id).Take(BatchSize)
-                .ToListAsync(cancellationToken);
-            if (due.Count == 0)
-            {
-                return await db.NotificationDeliveries.Where(d => d.Status == DeliveryStatus.Pending)
-                    .OrderBy(d => d.NextAttemptAt).Select(d => (DateTime?)d.NextAttemptAt).FirstOrDefaultAsync(cancellationToken);
-            }
+            var due = await DeliveryClaims.ClaimDueAsync(db, _node, now, Lease, BatchSize, cancellationToken);
+            if (due.Count == 0) return await DeliveryClaims.NextDueAsync(db, now, cancellationToken);
             var channelIds = due.Select(d => d.ChannelId).Distinct().ToList();
             var channels = await db.NotificationChannels.AsNoTracking().Where(c => channelIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
             await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = ParallelSends, CancellationToken = cancellationToken },
@@ -181,7 +185,12 @@ public sealed class DeliveryWorker(
         }
         var reason = error is null ? null : error.Length > 1024 ? error[..1024] : error;
         // Saved even when the console is stopping, so the attempt is counted.
-        await health.RecordAsync(channel.Id, final, error, db => db.NotificationDeliveries.Where(d => d.Id == delivery.Id).ExecuteUpdateAsync(set => set
+        // Only while this node's claim holds the row; the claim ends with the attempt.
+        await health.RecordAsync(channel.Id, final, error, db => db.NotificationDeliveries.Where(d => d.Id == delivery.Id && d.ClaimToken == delivery.ClaimToken)
+            .ExecuteUpdateAsync(set => set
+            .SetProperty(d => d.ClaimedBy, (string?)null)
+            .SetProperty(d => d.ClaimedUntil, (DateTime?)null)
+            .SetProperty(d => d.ClaimToken, (Guid?)null)
             .SetProperty(d => d.Attempts, attempts)
             .SetProperty(d => d.Status, status)
             .SetProperty(d => d.LastError, reason)
@@ -217,10 +226,12 @@ public sealed class DeliveryWorker(
 
     private async Task WaitAsync(DateTime? next, CancellationToken stoppingToken)
     {
-        var delay = next is { } due ? due - time.GetUtcNow().UtcDateTime : Timeout.InfiniteTimeSpan;
-        if (next is not null && delay <= TimeSpan.Zero) return;
+        var poll = TimeSpan.FromSeconds(options.Value.PollSeconds);
+        var delay = next is { } due ? due - time.GetUtcNow().UtcDateTime : poll;
+        if (delay <= TimeSpan.Zero) return;
+        if (delay > poll) delay = poll;
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var timer = next is null ? Task.Delay(Timeout.Infinite, wake.Token) : Task.Delay(delay, time, wake.Token);
+        var timer = Task.Delay(delay, time, wake.Token);
         var arrival = queue.Reader.WaitToReadAsync(wake.Token).AsTask();
         await Task.WhenAny(timer, arrival);
         await wake.CancelAsync();

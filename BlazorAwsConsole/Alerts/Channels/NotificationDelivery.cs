@@ -30,4 +30,16 @@ public sealed class NotificationDelivery
 
     /// <summary>When a pending delivery is tried next.</summary>
     public DateTime NextAttemptAt { get; set; }
+
+    /// <summary>
+    /// The node sending it now (null: nobody). Nodes share the rows, so a node claims a due row before it
+    /// sends it and only one node sends each attempt (<see cref="DeliveryClaims"/>).
+    /// </summary>
+    public string? ClaimedBy { get; set; }
+
+    /// <summary>The claim's lease: past it, a node that died mid-send has let go and another may take the row.</summary>
+    public DateTime? ClaimedUntil { get; set; }
+
+    /// <summary>Which claim (one per batch) holds the row, so a node reads back exactly the rows its claim won.</summary>
+    public Guid? ClaimToken { get; set; }
 }

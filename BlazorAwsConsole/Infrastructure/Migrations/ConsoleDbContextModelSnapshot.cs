@@ -178,6 +178,11 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
 
                     b.HasIndex("Status");
 
+                    b.HasIndex("RuleId", "SubjectKey")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Alerts_OpenPerSubject")
+                        .HasFilter("\"Status\" <> 'Resolved'");
+
                     b.HasIndex("RuleId", "SubjectKey", "ResolvedAt");
 
                     b.ToTable("Alerts");
@@ -369,6 +374,16 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.Property<int>("ChannelId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -532,6 +547,41 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.HasIndex("Region");
 
                     b.ToTable("Instances");
+                });
+
+            modelBuilder.Entity("BlazorAwsConsole.Fleet.InstanceActionLock", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Token")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("InstanceId");
+
+                    b.ToTable("InstanceActionLocks");
                 });
 
             modelBuilder.Entity("BlazorAwsConsole.Fleet.InstanceChange", b =>

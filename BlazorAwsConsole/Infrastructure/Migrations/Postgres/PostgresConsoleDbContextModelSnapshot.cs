@@ -190,6 +190,11 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
 
                     b.HasIndex("Status");
 
+                    b.HasIndex("RuleId", "SubjectKey")
+                        .IsUnique()
+                        .HasDatabaseName("IX_Alerts_OpenPerSubject")
+                        .HasFilter("\"Status\" <> 'Resolved'");
+
                     b.HasIndex("RuleId", "SubjectKey", "ResolvedAt");
 
                     b.ToTable("Alerts");
@@ -387,6 +392,16 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                     b.Property<int>("ChannelId")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("ClaimToken")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -552,6 +567,41 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                     b.HasIndex("Region");
 
                     b.ToTable("Instances");
+                });
+
+            modelBuilder.Entity("BlazorAwsConsole.Fleet.InstanceActionLock", b =>
+                {
+                    b.Property<string>("InstanceId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("Token")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("InstanceId");
+
+                    b.ToTable("InstanceActionLocks");
                 });
 
             modelBuilder.Entity("BlazorAwsConsole.Fleet.InstanceChange", b =>
