@@ -93,4 +93,7 @@ public static class NoticeKinds
     public const string Results = "results";
     /// <summary>Alerts opened, acknowledged or resolved (the alert board).</summary>
     public const string Alerts = "alerts";
+    /// <summary>Alert rules created, edited or deleted (the alert engine's rules): without it another node's engine
+    /// would resolve this node's alerts of a new rule as "rule deleted".</summary>
+    public const string AlertRules = "alert-rules";
 }

@@ -34,6 +34,10 @@ public sealed class ClusterViews(
             case NoticeKinds.Alerts when notice.All: await ReloadAlertsAsync(cancellationToken); break;
             case NoticeKinds.Alerts: await ReadAlertsAsync(notice.Ids ?? [], cancellationToken); break;
             case NoticeKinds.Fleet: await ReadFleetAsync(notice, cancellationToken); break;
+            case NoticeKinds.AlertRules:
+                await alerts.RulesChangedAsync(cancellationToken);
+                foreach (var id in notice.Ids ?? []) feed.Publish(relayed.Mark(new AlertRulesChanged((int)id)));
+                break;
         }
     }
 
@@ -48,7 +52,6 @@ public sealed class ClusterViews(
         await ReloadFleetAsync(cancellationToken);
         feed.Publish(relayed.Mark(new FleetChanged([], [])));
         await ReloadAlertsAsync(cancellationToken);
-        // Alert rules have no LiveFeed event of their own: an edit on another node reaches this engine here.
         await alerts.RulesChangedAsync(cancellationToken);
         if (withResults) await ReloadResultsAsync(cancellationToken);
     }

@@ -8,7 +8,7 @@ namespace BlazorAwsConsole.Cluster;
 
 /// <summary>
 /// The sending half of "live across nodes": listens to this node's LiveFeed for the changes other nodes' views
-/// hold (tests, fleet, probe results, alerts), gathers what they name for <see cref="FlushInterval"/>, and tells
+/// hold (tests, fleet, probe results, alerts, alert rules), gathers what they name for <see cref="FlushInterval"/>, and tells
 /// the other nodes with one NOTIFY per kind (split when a payload would be too big; "everything of this kind"
 /// past <see cref="MaxNamed"/>). Events this node relayed from another are not sent back. A NOTIFY that fails
 /// (the database is away) is sent again with the next flush.
@@ -37,6 +37,7 @@ public sealed class NoticeOutbox(LiveFeed feed, RelayedEvents relayed, FleetSnap
         _subscriptions.Add(feed.Subscribe<SyntheticTestChanged>(change => Gather(change, p => p.Tests.Add(change.TestId)), QueueCapacity));
         _subscriptions.Add(feed.Subscribe<ProbeResultsStored>(stored => Gather(stored, p => p.Results.UnionWith(stored.Results.Select(r => r.Id))), QueueCapacity));
         _subscriptions.Add(feed.Subscribe<AlertsChanged>(changed => Gather(changed, p => p.Alerts.UnionWith(changed.Changed.Select(a => a.Id))), QueueCapacity));
+        _subscriptions.Add(feed.Subscribe<AlertRulesChanged>(changed => Gather(changed, p => p.Rules.Add(changed.RuleId)), QueueCapacity));
         _subscriptions.Add(feed.Subscribe<FleetChanged>(changed => Gather(changed, p =>
         {
             p.Instances.UnionWith(changed.Changes.Select(c => c.InstanceId));
@@ -113,6 +114,8 @@ public sealed class NoticeOutbox(LiveFeed feed, RelayedEvents relayed, FleetSnap
         var from = origin.Name;
         if (pending.Tests.Count > 0) yield return Named(new ClusterNotice(from, NoticeKinds.Tests), pending.Tests);
         if (pending.Results.Count > 0) yield return Named(new ClusterNotice(from, NoticeKinds.Results), pending.Results);
+        // Rules before alerts: an alert of a new rule must not reach an engine that does not know the rule yet.
+        if (pending.Rules.Count > 0) yield return Named(new ClusterNotice(from, NoticeKinds.AlertRules), pending.Rules);
         if (pending.Alerts.Count > 0) yield return Named(new ClusterNotice(from, NoticeKinds.Alerts), pending.Alerts);
         if (pending.Instances.Count > 0 || pending.Changes.Count > 0 || pending.Regions.Count > 0 || pending.WholeFleet)
         {
@@ -135,18 +138,20 @@ public sealed class NoticeOutbox(LiveFeed feed, RelayedEvents relayed, FleetSnap
         public readonly HashSet<long> Tests = [];
         public readonly HashSet<long> Results = [];
         public readonly HashSet<long> Alerts = [];
+        public readonly HashSet<long> Rules = [];
         public readonly HashSet<string> Instances = new(StringComparer.Ordinal);
         public readonly HashSet<long> Changes = [];
         public readonly HashSet<string> Regions = new(StringComparer.Ordinal);
         public bool WholeFleet;
 
-        public bool IsEmpty => Tests.Count + Results.Count + Alerts.Count + Instances.Count + Changes.Count + Regions.Count == 0 && !WholeFleet;
+        public bool IsEmpty => Tests.Count + Results.Count + Alerts.Count + Rules.Count + Instances.Count + Changes.Count + Regions.Count == 0 && !WholeFleet;
 
         public void Merge(Pending other)
         {
             Tests.UnionWith(other.Tests);
             Results.UnionWith(other.Results);
             Alerts.UnionWith(other.Alerts);
+            Rules.UnionWith(other.Rules);
             Instances.UnionWith(other.Instances);
             Changes.UnionWith(other.Changes);
             Regions.UnionWith(other.Regions);
