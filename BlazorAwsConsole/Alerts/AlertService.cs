@@ -9,6 +9,9 @@ public sealed record RuleSaveResult(AlertRule? Rule, IReadOnlyDictionary<string,
     public bool NotFound => Rule is null && Errors.Count == 0;
 }
 
+/// <summary>Published after a rule was created, edited or deleted (the engine already re-read them); other nodes re-read theirs.</summary>
+public sealed record AlertRulesChanged(int RuleId);
+
 public enum AckOutcome
 {
     Acknowledged,
@@ -22,6 +25,7 @@ public sealed class AlertService(
     AlertRuleValidator validator,
     AlertEngine engine,
     AuditLog audit,
+    LiveFeed feed,
     TimeProvider time)
 {
     public async Task<List<AlertRule>> RulesAsync(CancellationToken cancellationToken)
@@ -47,6 +51,7 @@ public sealed class AlertService(
             db.AlertRules.Add(rule);
             await db.SaveChangesAsync(CancellationToken.None);
             await engine.RulesChangedAsync(CancellationToken.None);
+            feed.Publish(new AlertRulesChanged(rule.Id));
         }
         await AuditAsync(caller, "alert-rule.create", errors.Count == 0 ? rule.Id.ToString() : input.Name ?? "", errors, found: true);
         return new RuleSaveResult(errors.Count == 0 ? rule : null, errors);
@@ -65,6 +70,7 @@ public sealed class AlertService(
                 rule.UpdatedAt = time.GetUtcNow().UtcDateTime;
                 await db.SaveChangesAsync(CancellationToken.None);
                 await engine.RulesChangedAsync(CancellationToken.None);
+                feed.Publish(new AlertRulesChanged(id));
             }
         }
         await AuditAsync(caller, "alert-rule.update", id.ToString(), errors, rule is not null);
@@ -76,7 +82,11 @@ public sealed class AlertService(
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var deleted = await db.AlertRules.Where(r => r.Id == id).ExecuteDeleteAsync(CancellationToken.None) > 0;
-        if (deleted) await engine.RulesChangedAsync(CancellationToken.None);
+        if (deleted)
+        {
+            await engine.RulesChangedAsync(CancellationToken.None);
+            feed.Publish(new AlertRulesChanged(id));
+        }
         await audit.WriteAsync(caller.Name, caller.Address, "alert-rule.delete", id.ToString(), deleted ? "ok" : "refused: no such rule", CancellationToken.None);
         return deleted;
     }

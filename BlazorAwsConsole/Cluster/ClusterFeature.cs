@@ -8,6 +8,7 @@ public static class ClusterFeature
         var services = builder.Services;
         services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section)
             .Validate(o => o.CheckInSeconds is >= 1 and <= 300, "Cluster:CheckInSeconds must be between 1 and 300.")
+            .Validate(o => o.RefreshSeconds is >= 1 and <= 3600, "Cluster:RefreshSeconds must be between 1 and 3600.")
             .Validate(o => o.NodeName is null || o.NodeName.Length <= 100, "Cluster:NodeName must be at most 100 characters.")
             .ValidateOnStart();
         services.AddSingleton<SchedulerCheckIn>();
@@ -16,6 +17,7 @@ public static class ClusterFeature
             // Quartz's clustered store: its scheduler-state table lists the nodes and carries this node's heartbeat.
             services.AddSingleton<IClusterNodes, QuartzClusterNodes>();
             services.AddHostedService<QuartzCheckInWatcher>();
+            services.AddClusterNotices();
         }
         else
         {

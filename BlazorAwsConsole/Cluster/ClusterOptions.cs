@@ -11,5 +11,11 @@ public sealed class ClusterOptions
     /// <summary>Seconds between this node's scheduler check-ins (a Quartz job that records when it ran).</summary>
     public int CheckInSeconds { get; set; } = 5;
 
+    /// <summary>
+    /// PostgreSQL: seconds between re-reads of this node's in-memory views from the database, the safety net
+    /// behind the other nodes' notices (a lost notice delays a change by at most this).
+    /// </summary>
+    public int RefreshSeconds { get; set; } = 60;
+
     public string EffectiveNodeName => string.IsNullOrWhiteSpace(NodeName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : NodeName.Trim();
 }

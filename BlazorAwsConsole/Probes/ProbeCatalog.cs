@@ -22,6 +22,19 @@ public sealed class ProbeCatalog
 
     public void Remove(int id) => _tests.TryRemove(id, out _);
 
+    /// <summary>
+    /// The test as stored now, put into (or, when gone, removed from) the catalog: for a run of a test this node
+    /// does not know yet (made on another node of a cluster whose notice has not arrived).
+    /// </summary>
+    public async Task<SyntheticTest?> ReadAsync(IDbContextFactory<ConsoleDbContext> contexts, int id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var test = await db.SyntheticTests.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        if (test is null) Remove(id);
+        else Put(test);
+        return test;
+    }
+
     public async Task LoadAsync(IDbContextFactory<ConsoleDbContext> contexts, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -91,14 +92,19 @@ public sealed class ProbeScheduler(ISchedulerFactory schedulers, ProbeCatalog ca
     }
 }
 
-/// <summary>Hands a due test to the engine; does no work itself, so Quartz's threads are never held by a probe.</summary>
-public sealed class ProbeRunJob(ProbeEngine engine) : IJob
+/// <summary>
+/// Hands a due test to the engine; does no work itself, so Quartz's threads are never held by a probe. In a cluster
+/// a trigger may fire on a node that has not heard of its test yet (made on another node a moment ago): the test is
+/// read from the database then, one query, instead of the run being dropped.
+/// </summary>
+public sealed class ProbeRunJob(ProbeEngine engine, ProbeCatalog catalog, IDbContextFactory<Infrastructure.ConsoleDbContext> contexts) : IJob
 {
     public const string TestIdKey = "testId";
 
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        engine.TryEnqueue(new ProbeRequest(context.MergedJobDataMap.GetInt(TestIdKey), context.ScheduledFireTimeUtc));
-        return ValueTask.CompletedTask;
+        var testId = context.MergedJobDataMap.GetInt(TestIdKey);
+        if (catalog.Find(testId) is null) await catalog.ReadAsync(contexts, testId, cancellationToken);
+        engine.TryEnqueue(new ProbeRequest(testId, context.ScheduledFireTimeUtc));
     }
 }

@@ -1,0 +1,99 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BlazorAwsConsole.Fleet;
+
+namespace BlazorAwsConsole.Cluster;
+
+/// <summary>
+/// What one node tells the others through PostgreSQL NOTIFY: "these rows changed, re-read them". It names rows,
+/// never carries them, except the fleet's region poll statuses, which live only in each node's memory.
+/// </summary>
+/// <param name="From">The sending node (its name and a per-start id, so a node ignores its own notices).</param>
+/// <param name="Kind">One of <see cref="NoticeKinds"/>.</param>
+/// <param name="Ids">Row ids: tests, probe results, alerts, or the fleet's change records.</param>
+/// <param name="Keys">Instance ids (fleet).</param>
+/// <param name="Regions">The fleet's region poll statuses as the sender now has them.</param>
+/// <param name="All">Too many to name: re-read everything of this kind.</param>
+public sealed record ClusterNotice(
+    string From,
+    string Kind,
+    IReadOnlyList<long>? Ids = null,
+    IReadOnlyList<string>? Keys = null,
+    IReadOnlyList<RegionSyncStatus>? Regions = null,
+    bool All = false)
+{
+    /// <summary>The one channel every node listens on (NOTIFY is per database, so one cluster per database).</summary>
+    public const string Channel = "console_changes";
+
+    /// <summary>PostgreSQL refuses payloads of 8,000 bytes or more; this leaves room.</summary>
+    public const int MaxPayloadBytes = 7_500;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
+    };
+
+    public string ToPayload() => JsonSerializer.Serialize(this, Json);
+
+    public static ClusterNotice? Parse(string payload)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ClusterNotice>(payload, Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>This notice as payloads that each fit: the longest list is halved until every part does.</summary>
+    public IEnumerable<string> ToPayloads()
+    {
+        var payload = ToPayload();
+        if (Encoding.UTF8.GetByteCount(payload) <= MaxPayloadBytes)
+        {
+            yield return payload;
+            yield break;
+        }
+        int ids = Ids?.Count ?? 0, keys = Keys?.Count ?? 0, regions = Regions?.Count ?? 0;
+        var halves = ids >= keys && ids >= regions && ids > 1
+                ? (this with { Ids = [.. Ids!.Take(ids / 2)] }, Empty with { Ids = [.. Ids!.Skip(ids / 2)] })
+            : keys >= regions && keys > 1
+                ? (this with { Keys = [.. Keys!.Take(keys / 2)] }, Empty with { Keys = [.. Keys!.Skip(keys / 2)] })
+            : regions > 1
+                ? (this with { Regions = [.. Regions!.Take(regions / 2)] }, Empty with { Regions = [.. Regions!.Skip(regions / 2)] })
+            : ((ClusterNotice, ClusterNotice)?)null;
+        if (halves is null)
+        {
+            // One region whose error text alone is too long: its status travels with a shortened error.
+            yield return (this with { Regions = Regions?.Select(Shorten).ToList() }).ToPayload();
+            yield break;
+        }
+        var (first, second) = halves.Value;
+        foreach (var part in first.ToPayloads().Concat(second.ToPayloads())) yield return part;
+    }
+
+    /// <summary>The same sender and kind, naming nothing yet.</summary>
+    private ClusterNotice Empty => new(From, Kind);
+
+    private static RegionSyncStatus Shorten(RegionSyncStatus status) =>
+        status with { LastError = status.LastError?[..Math.Min(status.LastError.Length, 500)], Progress = null };
+}
+
+/// <summary>The kinds of rows a notice names, one per in-memory view.</summary>
+public static class NoticeKinds
+{
+    /// <summary>Synthetic tests (the probe catalog).</summary>
+    public const string Tests = "tests";
+    /// <summary>Instances, change records and region poll statuses (the fleet snapshot).</summary>
+    public const string Fleet = "fleet";
+    /// <summary>Stored probe results (the probe status board).</summary>
+    public const string Results = "results";
+    /// <summary>Alerts opened, acknowledged or resolved (the alert board).</summary>
+    public const string Alerts = "alerts";
+    /// <summary>Alert rules created, edited or deleted (the alert engine's rules): without it another node's engine
+    /// would resolve this node's alerts of a new rule as "rule deleted".</summary>
+    public const string AlertRules = "alert-rules";
+}

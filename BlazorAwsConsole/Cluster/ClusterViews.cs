@@ -1,0 +1,174 @@
+using BlazorAwsConsole.Alerts;
+using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Probes;
+using Microsoft.EntityFrameworkCore;
+
+namespace BlazorAwsConsole.Cluster;
+
+/// <summary>
+/// The receiving half of "live across nodes": re-reads from the database what another node's notice names into
+/// this node's in-memory views (probe catalog, fleet snapshot, probe status board, alert board), then publishes
+/// the usual LiveFeed event, marked as relayed, so this node's open pages redraw and the outbox does not echo it.
+/// </summary>
+public sealed class ClusterViews(
+    IDbContextFactory<ConsoleDbContext> contexts,
+    ProbeCatalog catalog,
+    ProbeStatusBoard probeBoard,
+    FleetSnapshot snapshot,
+    FleetSyncService fleet,
+    AlertBoard alertBoard,
+    AlertEngine alerts,
+    LiveFeed feed,
+    RelayedEvents relayed,
+    TimeProvider time)
+{
+    public async Task ApplyAsync(ClusterNotice notice, CancellationToken cancellationToken)
+    {
+        switch (notice.Kind)
+        {
+            case NoticeKinds.Tests when notice.All: await ReloadTestsAsync(cancellationToken); break;
+            case NoticeKinds.Tests: await ReadTestsAsync(notice.Ids ?? [], cancellationToken); break;
+            case NoticeKinds.Results when notice.All: await ReloadResultsAsync(cancellationToken); break;
+            case NoticeKinds.Results: await ReadResultsAsync(notice.Ids ?? [], cancellationToken); break;
+            case NoticeKinds.Alerts when notice.All: await ReloadAlertsAsync(cancellationToken); break;
+            case NoticeKinds.Alerts: await ReadAlertsAsync(notice.Ids ?? [], cancellationToken); break;
+            case NoticeKinds.Fleet: await ReadFleetAsync(notice, cancellationToken); break;
+            case NoticeKinds.AlertRules:
+                await alerts.RulesChangedAsync(cancellationToken);
+                foreach (var id in notice.Ids ?? []) feed.Publish(relayed.Mark(new AlertRulesChanged((int)id)));
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Re-reads every view (the safety net for a lost notice, and after the listening connection was lost).
+    /// The status board's 24 h figures aggregate a day of results, so they are re-read only when
+    /// <paramref name="withResults"/> (after a reconnect), not on every timer tick.
+    /// </summary>
+    public async Task ReloadAllAsync(bool withResults, CancellationToken cancellationToken)
+    {
+        await ReloadTestsAsync(cancellationToken);
+        await ReloadFleetAsync(cancellationToken);
+        feed.Publish(relayed.Mark(new FleetChanged([], [])));
+        await ReloadAlertsAsync(cancellationToken);
+        await alerts.RulesChangedAsync(cancellationToken);
+        if (withResults) await ReloadResultsAsync(cancellationToken);
+    }
+
+    private async Task ReadTestsAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var wanted = ids.Select(id => (int)id).ToList();
+        var found = await db.SyntheticTests.AsNoTracking().Where(t => wanted.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
+        foreach (var id in wanted)
+        {
+            if (found.TryGetValue(id, out var test)) catalog.Put(test);
+            else Forget(id);
+            feed.Publish(relayed.Mark(new SyntheticTestChanged(id, Deleted: test is null)));
+        }
+    }
+
+    /// <summary>Every test, without emptying the catalog on the way (a run fired meanwhile must still find its test).</summary>
+    private async Task ReloadTestsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var stored = await db.SyntheticTests.AsNoTracking().ToDictionaryAsync(t => t.Id, cancellationToken);
+        foreach (var test in stored.Values)
+        {
+            var known = catalog.Find(test.Id);
+            catalog.Put(test);
+            if (known is null || known.UpdatedAt != test.UpdatedAt) feed.Publish(relayed.Mark(new SyntheticTestChanged(test.Id, Deleted: false)));
+        }
+        foreach (var gone in catalog.Tests.Where(t => !stored.ContainsKey(t.Id)).Select(t => t.Id).ToList())
+        {
+            Forget(gone);
+            feed.Publish(relayed.Mark(new SyntheticTestChanged(gone, Deleted: true)));
+        }
+    }
+
+    private void Forget(int testId)
+    {
+        catalog.Remove(testId);
+        probeBoard.Forget(testId);
+    }
+
+    private async Task ReadResultsAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var results = await db.ProbeResults.AsNoTracking().Where(r => ids.Contains(r.Id)).OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        if (results.Count == 0) return;
+        probeBoard.Record(results);
+        feed.Publish(relayed.Mark(new ProbeResultsStored(results)));
+    }
+
+    private async Task ReloadResultsAsync(CancellationToken cancellationToken)
+    {
+        await probeBoard.LoadAsync(contexts, cancellationToken);
+        feed.Publish(relayed.Mark(new ProbeResultsStored([])));
+    }
+
+    private async Task ReadAlertsAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var changed = await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToListAsync(cancellationToken);
+        foreach (var alert in changed) alertBoard.Set(alert);
+        if (changed.Count > 0) feed.Publish(relayed.Mark(new AlertsChanged(changed)));
+    }
+
+    /// <summary>The open alerts as stored; only the ones that differ from the board are announced.</summary>
+    private async Task ReloadAlertsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var open = await db.Alerts.AsNoTracking().Where(a => a.Status != AlertStatus.Resolved).ToListAsync(cancellationToken);
+        var before = alertBoard.Open.ToDictionary(a => a.Id);
+        var changed = open.Where(a => !before.TryGetValue(a.Id, out var known) || known.Status != a.Status).ToList();
+        var closedIds = before.Keys.Except(open.Select(a => a.Id)).ToList();
+        changed.AddRange(await db.Alerts.AsNoTracking().Where(a => closedIds.Contains(a.Id)).ToListAsync(cancellationToken));
+        alertBoard.Load(open);
+        if (changed.Count > 0) feed.Publish(relayed.Mark(new AlertsChanged(changed)));
+    }
+
+    private async Task ReadFleetAsync(ClusterNotice notice, CancellationToken cancellationToken)
+    {
+        if (notice.All) await ReloadFleetAsync(cancellationToken);
+        else if (notice.Keys is { Count: > 0 } keys)
+        {
+            // Between this node's own fleet writes, never during one, so a newer local write is not undone.
+            await fleet.ExclusiveAsync(async () =>
+            {
+                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                var found = await db.Instances.AsNoTracking().Where(i => keys.Contains(i.InstanceId)).ToListAsync(cancellationToken);
+                snapshot.Apply(found, keys.Except(found.Select(i => i.InstanceId), StringComparer.Ordinal));
+            }, cancellationToken);
+        }
+        foreach (var status in notice.Regions ?? [])
+        {
+            // A region removed here meanwhile stays removed.
+            if (snapshot.Region(status.Code) is not null) snapshot.SetRegion(status);
+        }
+        List<InstanceChange> changes = [];
+        if (notice.Ids is { Count: > 0 } ids)
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            changes = await db.InstanceChanges.AsNoTracking().Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id).ToListAsync(cancellationToken);
+        }
+        var regions = notice.Regions?.Select(r => r.Code).ToList() ?? [];
+        feed.Publish(relayed.Mark(new FleetChanged(changes, regions)));
+        // A page showing one instance redraws on its own changes or on a change naming none: after a whole
+        // re-read the changes are not all named, so say "something changed" too.
+        if (notice.All && changes.Count > 0) feed.Publish(relayed.Mark(new FleetChanged([], regions)));
+    }
+
+    /// <summary>Every instance and the watched regions; poll statuses this node has are kept (they are not stored).</summary>
+    private Task ReloadFleetAsync(CancellationToken cancellationToken) => fleet.ExclusiveAsync(async () =>
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var regions = await db.Regions.AsNoTracking().Where(r => r.Enabled).ToListAsync(cancellationToken);
+        var instances = await db.Instances.AsNoTracking().ToListAsync(cancellationToken);
+        snapshot.Load(instances);
+        var now = time.GetUtcNow().UtcDateTime;
+        snapshot.SetRegions(regions.Select(r => snapshot.Region(r.Code)
+            ?? new RegionSyncStatus(r.Code, r.Name, null, null, null, 0, now, instances.Count(i => i.Region == r.Code))));
+    }, cancellationToken);
+}

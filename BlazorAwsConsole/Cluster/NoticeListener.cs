@@ -1,0 +1,132 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace BlazorAwsConsole.Cluster;
+
+/// <summary>
+/// Listens on the cluster's channel over one dedicated, long-lived connection and hands every other node's notice
+/// to <see cref="ClusterViews"/>, one at a time, in arrival order. A dropped connection is opened again with a
+/// growing delay (up to <see cref="MaxBackoff"/>); notices sent meanwhile are lost, so after a reconnect every
+/// view is re-read. Every Cluster:RefreshSeconds the views are re-read anyway: a notice is a hint, and a lost
+/// one only delays a change.
+/// </summary>
+public sealed class NoticeListener(ClusterViews views, NoticeOrigin origin, IConfiguration configuration, IOptions<ClusterOptions> options,
+    TimeProvider time, ILogger<NoticeListener> logger) : BackgroundService
+{
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly Channel<ClusterNotice> _received = Channel.CreateUnbounded<ClusterNotice>(new() { SingleReader = true });
+    private long _applied;
+    private long _connections;
+
+    /// <summary>Other nodes' notices applied since start (tests read it).</summary>
+    public long Applied => Interlocked.Read(ref _applied);
+
+    /// <summary>Times the listening connection was opened (tests read it: a reconnect makes it 2).</summary>
+    public long Connections => Interlocked.Read(ref _connections);
+
+    /// <summary>The backend process id of the listening connection (tests end it to prove the reconnect); 0 when not connected.</summary>
+    public int ListeningProcessId { get; private set; }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(ListenAsync(stoppingToken), ApplyAsync(stoppingToken), RefreshAsync(stoppingToken));
+
+    private async Task ListenAsync(CancellationToken stoppingToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString("Console"))
+        {
+            // A connection that died quietly (a network cut, no FIN) is noticed by the keepalive query, not never.
+            KeepAlive = 15,
+            Pooling = false,
+            ApplicationName = "console-notices",
+        };
+        var backoff = TimeSpan.FromSeconds(1);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await ListenOnceAsync(builder.ConnectionString, () => backoff = TimeSpan.FromSeconds(1), stoppingToken);
+                }
+                catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+                {
+                    ListeningProcessId = 0;
+                    logger.LogWarning("Lost the connection that listens for other nodes' changes ({Error}); trying again in {Seconds} s", error.Message, backoff.TotalSeconds);
+                }
+                await Task.Delay(backoff, time, stoppingToken);
+                backoff = TimeSpan.FromTicks(Math.Min(MaxBackoff.Ticks, backoff.Ticks * 2));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _received.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Opens the connection, listens, and waits for notices until the connection fails (it throws then).</summary>
+    private async Task ListenOnceAsync(string connectionString, Action listening, CancellationToken stoppingToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(stoppingToken);
+        connection.Notification += (_, e) =>
+        {
+            if (ClusterNotice.Parse(e.Payload) is { } notice && notice.From != origin.Name) _received.Writer.TryWrite(notice);
+        };
+        await using (var listen = new NpgsqlCommand($"LISTEN {ClusterNotice.Channel}", connection))
+        {
+            await listen.ExecuteNonQueryAsync(stoppingToken);
+        }
+        ListeningProcessId = connection.ProcessID;
+        listening();
+        if (Interlocked.Increment(ref _connections) > 1)
+        {
+            logger.LogInformation("Listening for other nodes' changes again; re-reading every view");
+            _received.Writer.TryWrite(Reconnected);
+        }
+        while (true) await connection.WaitAsync(stoppingToken);
+    }
+
+    // Not sent by anyone: queued by this node itself, so a re-read runs in turn with the notices, never beside one.
+    private static readonly ClusterNotice Reconnected = new("", "reconnected");
+    private static readonly ClusterNotice Refresh = new("", "refresh");
+
+    private async Task ApplyAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var notice in _received.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            try
+            {
+                if (ReferenceEquals(notice, Reconnected)) await views.ReloadAllAsync(withResults: true, stoppingToken);
+                else if (ReferenceEquals(notice, Refresh)) await views.ReloadAllAsync(withResults: false, stoppingToken);
+                else await views.ApplyAsync(notice, stoppingToken);
+                Interlocked.Increment(ref _applied);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
+            {
+                // The database is away for a moment: the timer's re-read catches up.
+                logger.LogWarning(error, "Could not apply a {Kind} notice from {Node}", notice.Kind, notice.From);
+            }
+        }
+    }
+
+    private async Task RefreshAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RefreshSeconds), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) _received.Writer.TryWrite(Refresh);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}

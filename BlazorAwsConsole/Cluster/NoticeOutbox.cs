@@ -1,0 +1,161 @@
+using BlazorAwsConsole.Alerts;
+using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Probes;
+using Npgsql;
+
+namespace BlazorAwsConsole.Cluster;
+
+/// <summary>
+/// The sending half of "live across nodes": listens to this node's LiveFeed for the changes other nodes' views
+/// hold (tests, fleet, probe results, alerts, alert rules), gathers what they name for <see cref="FlushInterval"/>, and tells
+/// the other nodes with one NOTIFY per kind (split when a payload would be too big; "everything of this kind"
+/// past <see cref="MaxNamed"/>). Events this node relayed from another are not sent back. A NOTIFY that fails
+/// (the database is away) is sent again with the next flush.
+/// </summary>
+public sealed class NoticeOutbox(LiveFeed feed, RelayedEvents relayed, FleetSnapshot snapshot, NoticeOrigin origin,
+    IConfiguration configuration, ILogger<NoticeOutbox> logger) : BackgroundService
+{
+    /// <summary>How long changes are gathered into one notice: short against the 1 s a page may take, long enough to batch a busy second.</summary>
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>More rows of one kind than this in one flush are sent as "re-read everything of this kind".</summary>
+    public const int MaxNamed = 2_000;
+
+    /// <summary>The subscriptions' queues: a busy second of results must not be dropped before it is gathered.</summary>
+    private const int QueueCapacity = 10_000;
+
+    private readonly Lock _lock = new();
+    private Pending _pending = new();
+    private readonly List<IDisposable> _subscriptions = [];
+
+    /// <summary>Notices sent since start (tests read it).</summary>
+    public long Sent { get; private set; }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscriptions.Add(feed.Subscribe<SyntheticTestChanged>(change => Gather(change, p => p.Tests.Add(change.TestId)), QueueCapacity));
+        _subscriptions.Add(feed.Subscribe<ProbeResultsStored>(stored => Gather(stored, p => p.Results.UnionWith(stored.Results.Select(r => r.Id))), QueueCapacity));
+        _subscriptions.Add(feed.Subscribe<AlertsChanged>(changed => Gather(changed, p => p.Alerts.UnionWith(changed.Changed.Select(a => a.Id))), QueueCapacity));
+        _subscriptions.Add(feed.Subscribe<AlertRulesChanged>(changed => Gather(changed, p => p.Rules.Add(changed.RuleId)), QueueCapacity));
+        _subscriptions.Add(feed.Subscribe<FleetChanged>(changed => Gather(changed, p =>
+        {
+            p.Instances.UnionWith(changed.Changes.Select(c => c.InstanceId));
+            p.Changes.UnionWith(changed.Changes.Select(c => c.Id));
+            p.Regions.UnionWith(changed.Regions);
+            // Nothing named: the regions themselves were edited (Settings), so the others re-read the whole fleet.
+            if (changed.Changes.Count == 0 && changed.Regions.Count == 0) p.WholeFleet = true;
+        }), QueueCapacity));
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var subscription in _subscriptions) subscription.Dispose();
+        await base.StopAsync(cancellationToken);
+        // What was gathered since the last flush still goes out.
+        await FlushAsync(CancellationToken.None);
+    }
+
+    private Task Gather(object change, Action<Pending> add)
+    {
+        if (relayed.IsRelayed(change)) return Task.CompletedTask;
+        lock (_lock) add(_pending);
+        return Task.CompletedTask;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(FlushInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await FlushAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        Pending taken;
+        lock (_lock)
+        {
+            if (_pending.IsEmpty) return;
+            taken = _pending;
+            _pending = new Pending();
+        }
+        var payloads = Notices(taken).SelectMany(n => n.ToPayloads()).ToList();
+        try
+        {
+            await using var connection = new NpgsqlConnection(configuration.GetConnectionString("Console"));
+            await connection.OpenAsync(cancellationToken);
+            await using var batch = new NpgsqlBatch(connection);
+            foreach (var payload in payloads)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify($1, $2)")
+                {
+                    Parameters = { new() { Value = ClusterNotice.Channel }, new() { Value = payload } },
+                });
+            }
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            Sent += payloads.Count;
+        }
+        catch (Exception error) when (error is NpgsqlException or TimeoutException || error is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // Kept for the next flush; the others' refresh timer covers it if the database stays away.
+            logger.LogWarning("Could not tell the other nodes about {Count} notice(s): {Error}", payloads.Count, error.Message);
+            lock (_lock) _pending.Merge(taken);
+        }
+    }
+
+    private IEnumerable<ClusterNotice> Notices(Pending pending)
+    {
+        var from = origin.Name;
+        if (pending.Tests.Count > 0) yield return Named(new ClusterNotice(from, NoticeKinds.Tests), pending.Tests);
+        if (pending.Results.Count > 0) yield return Named(new ClusterNotice(from, NoticeKinds.Results), pending.Results);
+        // Rules before alerts: an alert of a new rule must not reach an engine that does not know the rule yet.
+        if (pending.Rules.Count > 0) yield return Named(new ClusterNotice(from, NoticeKinds.AlertRules), pending.Rules);
+        if (pending.Alerts.Count > 0) yield return Named(new ClusterNotice(from, NoticeKinds.Alerts), pending.Alerts);
+        if (pending.Instances.Count > 0 || pending.Changes.Count > 0 || pending.Regions.Count > 0 || pending.WholeFleet)
+        {
+            // Poll statuses live only in memory: they travel as this node has them now.
+            var regions = pending.Regions.Select(snapshot.Region).OfType<RegionSyncStatus>().ToList();
+            var whole = pending.WholeFleet || pending.Instances.Count > MaxNamed;
+            yield return new ClusterNotice(from, NoticeKinds.Fleet,
+                Ids: pending.Changes.Count is > 0 and <= MaxNamed ? [.. pending.Changes] : null,
+                Keys: whole || pending.Instances.Count == 0 ? null : [.. pending.Instances],
+                Regions: regions.Count > 0 ? regions : null,
+                All: whole);
+        }
+    }
+
+    private static ClusterNotice Named(ClusterNotice notice, IReadOnlyCollection<long> ids) =>
+        ids.Count > MaxNamed ? notice with { All = true } : notice with { Ids = [.. ids.Order()] };
+
+    private sealed class Pending
+    {
+        public readonly HashSet<long> Tests = [];
+        public readonly HashSet<long> Results = [];
+        public readonly HashSet<long> Alerts = [];
+        public readonly HashSet<long> Rules = [];
+        public readonly HashSet<string> Instances = new(StringComparer.Ordinal);
+        public readonly HashSet<long> Changes = [];
+        public readonly HashSet<string> Regions = new(StringComparer.Ordinal);
+        public bool WholeFleet;
+
+        public bool IsEmpty => Tests.Count + Results.Count + Alerts.Count + Rules.Count + Instances.Count + Changes.Count + Regions.Count == 0 && !WholeFleet;
+
+        public void Merge(Pending other)
+        {
+            Tests.UnionWith(other.Tests);
+            Results.UnionWith(other.Results);
+            Alerts.UnionWith(other.Alerts);
+            Rules.UnionWith(other.Rules);
+            Instances.UnionWith(other.Instances);
+            Changes.UnionWith(other.Changes);
+            Regions.UnionWith(other.Regions);
+            WholeFleet |= other.WholeFleet;
+        }
+    }
+}
