@@ -1,92 +1,46 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 
 namespace BlazorAwsConsole.Probes.Runners;
 
 /// <summary>
-/// Sends one HTTP/1.1 request of a probe on a connection of its own. The handler is made for this one
-/// request: its ConnectCallback resolves the name and connects (timing DNS and connect, and applying
-/// <see cref="TargetGuard"/> to the address it connects to), does TLS itself (timing the handshake and
-/// reading the certificate), and hands the handler a plain stream that notes the first response byte.
-/// So an https:// URL goes to the handler as http:// with the Host header set, and no timing can come
-/// from another probe's connection, however many run at once.
+/// Sends one HTTP/1.1 request of a probe on a connection of its own, as curl does: resolves and
+/// connects (<see cref="TcpDialer"/>, timing DNS and connect and applying <see cref="TargetGuard"/>
+/// to the address connected to), does TLS for https:// (timing the handshake and reading the
+/// certificate), writes the request with <c>Connection: close</c> and reads the response head,
+/// noting the first response byte. Written on the socket directly rather than through HttpClient:
+/// a handler, its pool and the request and header objects made for every probe cost more CPU than
+/// the rest of the probe, and the phase timings are then those of this connection by construction.
 /// </summary>
 internal static class HttpOneRequest
 {
-    private const string UserAgent = "BlazorAwsConsole-probe/1.0";
-
-    public static async Task<(HttpResponseMessage Response, HttpMessageInvoker Invoker)> SendAsync(
-        Uri url, HttpMethod method, ProbeSpec spec, string? body, HttpExchange exchange, CancellationToken cancellationToken)
+    public static async Task<HttpAnswer> SendAsync(Uri url, string method, ProbeSpec spec, string? body, HttpExchange exchange, CancellationToken token)
     {
+        var request = HttpRequestText.Build(url, method, spec.Headers, body);
         var host = url.IdnHost.Trim('[', ']');
-        var port = url.Port;
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            UseCookies = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            ConnectTimeout = Timeout.InfiniteTimeSpan,
-            ConnectCallback = async (_, token) =>
-            {
-                var dialed = await TcpDialer.DialAsync(host, port, spec.LinkLocalAllowList, token);
-                exchange.ResolvedAt = dialed.ResolvedAt;
-                exchange.ConnectedAt = dialed.ConnectedAt;
-                Stream stream = new NetworkStream(dialed.Socket, ownsSocket: true);
-                if (exchange.UsesTls)
-                {
-                    try
-                    {
-                        stream = await HandshakeAsync(stream, host, spec.VerifyTls, exchange, token);
-                    }
-                    catch
-                    {
-                        await stream.DisposeAsync();
-                        throw;
-                    }
-                    exchange.TlsDoneAt = Stopwatch.GetTimestamp();
-                }
-                return new FirstByteStream(stream, exchange);
-            },
-        };
-        var invoker = new HttpMessageInvoker(handler, disposeHandler: true);
+        var dialed = await TcpDialer.DialAsync(host, url.Port, spec.LinkLocalAllowList, token);
+        exchange.ResolvedAt = dialed.ResolvedAt;
+        exchange.ConnectedAt = dialed.ConnectedAt;
+        Stream stream = new NetworkStream(dialed.Socket, ownsSocket: true);
+        HttpResponseReader? reader = null;
         try
         {
-            var plain = new UriBuilder(url) { Scheme = Uri.UriSchemeHttp, Port = port }.Uri;
-            using var request = new HttpRequestMessage(method, plain)
+            if (exchange.UsesTls)
             {
-                Version = HttpVersion.Version11,
-                VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            };
-            var hostName = url.HostNameType == UriHostNameType.IPv6 ? $"[{host}]" : url.IdnHost;
-            request.Headers.Host = url.IsDefaultPort ? hostName : $"{hostName}:{port}";
-            request.Headers.ConnectionClose = true;
-            if (body is not null) request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
-            var userAgentGiven = false;
-            foreach (var (name, value) in spec.Headers)
-            {
-                userAgentGiven |= name.Equals("User-Agent", StringComparison.OrdinalIgnoreCase);
-                if (name.Equals("Host", StringComparison.OrdinalIgnoreCase)) request.Headers.Host = value;
-                else if (request.Headers.TryAddWithoutValidation(name, value)) { }
-                else
-                {
-                    request.Content ??= new ByteArrayContent([]);
-                    if (!request.Content.Headers.TryAddWithoutValidation(name, value))
-                        throw new HttpProbeException($"header '{name}' cannot be sent");
-                }
+                stream = await HandshakeAsync(stream, host, spec.VerifyTls, exchange, token);
+                exchange.TlsDoneAt = Stopwatch.GetTimestamp();
             }
-            if (!userAgentGiven) request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-
-            var response = await invoker.SendAsync(request, cancellationToken);
-            return (response, invoker);
+            await stream.WriteAsync(request, token);
+            reader = new HttpResponseReader(stream, exchange);
+            var head = await reader.ReadHeadAsync(token);
+            return new HttpAnswer(stream, reader, head);
         }
         catch
         {
-            invoker.Dispose();
+            reader?.Dispose();
+            await stream.DisposeAsync();
             throw;
         }
     }
@@ -134,3 +88,18 @@ internal static class HttpOneRequest
 
 /// <summary>A probe that cannot be sent as written (a header that cannot be set); the message says why.</summary>
 internal sealed class HttpProbeException(string message) : Exception(message);
+
+/// <summary>A response whose head has been read; its body is still on the connection. Disposing closes the connection.</summary>
+internal sealed class HttpAnswer(Stream connection, HttpResponseReader reader, HttpResponseHead head) : IAsyncDisposable
+{
+    public HttpResponseHead Head => head;
+
+    public Task<long> ReadBodyAsync(bool headRequest, Action<ReadOnlySpan<byte>>? keep, CancellationToken token) =>
+        reader.ReadBodyAsync(head, headRequest, keep, token);
+
+    public async ValueTask DisposeAsync()
+    {
+        reader.Dispose();
+        await connection.DisposeAsync();
+    }
+}

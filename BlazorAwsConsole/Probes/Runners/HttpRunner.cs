@@ -1,13 +1,11 @@
-using System.Buffers;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
 namespace BlazorAwsConsole.Probes.Runners;
 
 /// <summary>
-/// HTTP check: one request per hop on a fresh connection (<see cref="HttpOneRequest"/>), redirects
+/// HTTP check: one HTTP/1.1 request per hop on a fresh connection (<see cref="HttpOneRequest"/>), redirects
 /// followed here (so they are counted and each hop is guarded), the body read to the end (the first
 /// <see cref="AssertedBodyLimit"/> bytes kept for the body checks, the rest only counted), then the
 /// checks in order: status, certificate expiry, body contains, body regex, body must not contain, JSON assertions.
@@ -61,8 +59,7 @@ public sealed class HttpRunner(TimeProvider time) : IProbeRunner
         timeout.CancelAfter(spec.Timeout);
         var body = spec.Body;
         var exchange = new HttpExchange { StartedAt = start, UsesTls = url.Scheme == Uri.UriSchemeHttps };
-        HttpResponseMessage? response = null;
-        HttpMessageInvoker? invoker = null;
+        HttpAnswer? answer = null;
         try
         {
             while (true)
@@ -70,27 +67,33 @@ public sealed class HttpRunner(TimeProvider time) : IProbeRunner
                 exchange = new HttpExchange { StartedAt = Stopwatch.GetTimestamp(), UsesTls = url.Scheme == Uri.UriSchemeHttps };
                 // Until this hop answers, the result is about this URL (a redirect's failing target, say).
                 details = details with { StatusCode = null, FinalUrl = url.AbsoluteUri };
-                (response, invoker) = await HttpOneRequest.SendAsync(url, method, spec, body, exchange, timeout.Token);
-                details = details with { StatusCode = (int)response.StatusCode, CertificateExpiresAt = exchange.CertificateExpiresAt ?? details.CertificateExpiresAt };
-                if (!spec.FollowRedirects || RedirectTarget(url, response) is not { } next) break;
+                answer = await HttpOneRequest.SendAsync(url, method.Method, spec, body, exchange, timeout.Token);
+                var status = answer.Head.StatusCode;
+                details = details with { StatusCode = status, CertificateExpiresAt = exchange.CertificateExpiresAt ?? details.CertificateExpiresAt };
+                if (!spec.FollowRedirects || RedirectTarget(url, answer.Head) is not { } next) break;
                 if (details.Redirects >= spec.MaxRedirects)
                 {
                     details = Timed(details, exchange, start);
-                    return Done(false, $"more than {spec.MaxRedirects} redirect{(spec.MaxRedirects == 1 ? "" : "s")} (HTTP {(int)response.StatusCode} to {next})", "redirects");
+                    return Done(false, $"more than {spec.MaxRedirects} redirect{(spec.MaxRedirects == 1 ? "" : "s")} (HTTP {status} to {next})", "redirects");
                 }
-                if (RedirectChangesToGet((int)response.StatusCode, method))
+                if (RedirectChangesToGet(status, method))
                 {
                     method = HttpMethod.Get;
                     body = null;
                 }
                 details = details with { Redirects = details.Redirects + 1 };
-                Release(ref response, ref invoker);
+                await answer.DisposeAsync();
+                answer = null;
                 url = next;
             }
 
-            var (size, kept) = await ReadBodyAsync(response, method, NeedsBody(spec), timeout.Token);
+            var kept = NeedsBody(spec) ? new MemoryStream() : null;
+            var size = await answer.ReadBodyAsync(method == HttpMethod.Head, kept is null ? null : bytes =>
+            {
+                if (kept.Length < AssertedBodyLimit) kept.Write(bytes[..(int)Math.Min(bytes.Length, AssertedBodyLimit - kept.Length)]);
+            }, timeout.Token);
             details = Timed(details with { ResponseBytes = size }, exchange, start);
-            var (ok, reason, failed) = Check(spec, expected, details, kept is null ? null : DecodeBody(kept, response));
+            var (ok, reason, failed) = Check(spec, expected, details, kept is null ? null : DecodeBody(kept, answer.Head.ContentType));
             return Done(ok, reason, failed);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -102,23 +105,15 @@ public sealed class HttpRunner(TimeProvider time) : IProbeRunner
         {
             return Done(false, ex.Message);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        catch (Exception ex) when (ex is IOException or SocketException or DialRefusedException or System.Security.Authentication.AuthenticationException)
         {
             details = Timed(details, exchange, start);
             return Done(false, ReasonOf(ex, exchange, url));
         }
         finally
         {
-            Release(ref response, ref invoker);
+            if (answer is not null) await answer.DisposeAsync();
         }
-    }
-
-    private static void Release(ref HttpResponseMessage? response, ref HttpMessageInvoker? invoker)
-    {
-        response?.Dispose();
-        invoker?.Dispose();
-        response = null;
-        invoker = null;
     }
 
     private static HttpDetails Timed(HttpDetails details, HttpExchange exchange, long probeStart)
@@ -136,11 +131,11 @@ public sealed class HttpRunner(TimeProvider time) : IProbeRunner
         };
     }
 
-    private static Uri? RedirectTarget(Uri current, HttpResponseMessage response)
+    private static Uri? RedirectTarget(Uri current, HttpResponseHead head)
     {
-        var status = (int)response.StatusCode;
-        if (status is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } location) return null;
-        var next = location.IsAbsoluteUri ? location : new Uri(current, location);
+        if (head.StatusCode is not (301 or 302 or 303 or 307 or 308) || string.IsNullOrWhiteSpace(head.Location)) return null;
+        // Resolved against the current URL: an absolute Location replaces it, "/path" or "path" is relative to it.
+        if (!Uri.TryCreate(current, head.Location.Trim(), out var next)) return null;
         return next.Scheme == Uri.UriSchemeHttp || next.Scheme == Uri.UriSchemeHttps ? next : null;
     }
 
@@ -151,42 +146,31 @@ public sealed class HttpRunner(TimeProvider time) : IProbeRunner
     private static bool NeedsBody(ProbeSpec spec) =>
         !string.IsNullOrEmpty(spec.BodyContains) || !string.IsNullOrEmpty(spec.BodyMatchesRegex) || !string.IsNullOrEmpty(spec.BodyMustNotContain) || spec.JsonAssertions.Count > 0;
 
-    private static async Task<(long Size, MemoryStream? Kept)> ReadBodyAsync(HttpResponseMessage response, HttpMethod method, bool keep, CancellationToken token)
-    {
-        if (method == HttpMethod.Head) return (0, keep ? new MemoryStream() : null);
-        var kept = keep ? new MemoryStream() : null;
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
-        {
-            await using var body = await response.Content.ReadAsStreamAsync(token);
-            long size = 0;
-            int read;
-            while ((read = await body.ReadAsync(buffer, token)) > 0)
-            {
-                if (kept is not null && kept.Length < AssertedBodyLimit)
-                    kept.Write(buffer, 0, (int)Math.Min(read, AssertedBodyLimit - kept.Length));
-                size += read;
-            }
-            return (size, kept);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static string DecodeBody(MemoryStream kept, HttpResponseMessage response)
+    private static string DecodeBody(MemoryStream kept, string? contentType)
     {
         var encoding = Encoding.UTF8;
-        if (response.Content.Headers.ContentType?.CharSet is { Length: > 0 } charset)
+        if (Charset(contentType) is { Length: > 0 } charset)
         {
             try
             {
-                encoding = Encoding.GetEncoding(charset.Trim('"'));
+                encoding = Encoding.GetEncoding(charset);
             }
             catch (ArgumentException) { }
         }
         return encoding.GetString(kept.GetBuffer(), 0, (int)kept.Length);
+    }
+
+    /// <summary>The charset parameter of a Content-Type ("text/html; charset=\"utf-8\"" → utf-8), or null.</summary>
+    internal static string? Charset(string? contentType)
+    {
+        if (contentType is null) return null;
+        foreach (var parameter in contentType.Split(';').Skip(1))
+        {
+            var equals = parameter.IndexOf('=');
+            if (equals > 0 && parameter[..equals].Trim().Equals("charset", StringComparison.OrdinalIgnoreCase))
+                return parameter[(equals + 1)..].Trim().Trim('"');
+        }
+        return null;
     }
 
     private (bool Ok, string Reason, string? Failed) Check(ProbeSpec spec, StatusCodeRanges expected, HttpDetails d, string? body)
@@ -240,6 +224,8 @@ public sealed class HttpRunner(TimeProvider time) : IProbeRunner
             {
                 case DialRefusedException refused:
                     return refused.Message;
+                case HttpProtocolException malformed:
+                    return $"{url.Authority} sent a malformed HTTP response: {malformed.Message}";
                 case SocketException socket when exchange.ConnectedAt == 0:
                     return socket.SocketErrorCode switch
                     {

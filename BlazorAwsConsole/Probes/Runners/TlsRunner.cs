@@ -10,8 +10,9 @@ namespace BlazorAwsConsole.Probes.Runners;
 /// TLS certificate test: a fresh TCP connection to the target's port (the link-local guard applies,
 /// as for port checks), a TLS handshake sending the server name as SNI, then the server's leaf
 /// certificate read and judged by <see cref="TlsCheck"/>. The handshake accepts any certificate so
-/// that an untrusted or mismatched one is still reported in full; the platform's own verdict on
-/// chain and name is kept and decides.
+/// that an untrusted or mismatched one is still reported in full; the platform's own verdicts on the
+/// name (from the handshake) and on the chain (built against the machine's roots by
+/// <see cref="ChainVerdicts"/>) are kept and decide.
 /// </summary>
 public sealed class TlsRunner(TimeProvider time) : IProbeRunner
 {
@@ -46,44 +47,47 @@ public sealed class TlsRunner(TimeProvider time) : IProbeRunner
             using var socket = dialed.Socket;
             details = new TlsDetails { ConnectMs = TcpDialer.Ms(dialed.ResolvedAt, dialed.ConnectedAt) };
             phase = "TLS handshake";
-            X509Certificate2? leaf = null;
             var policyErrors = SslPolicyErrors.None;
-            string? chainError = null;
+            ChainVerdict? chainVerdict = null;
+            var sentCertificate = false;
             await using var ssl = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
             var begun = Stopwatch.GetTimestamp();
             await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
                 TargetHost = serverName,
+                // The handshake trusts no root (its chain verdict is ignored): the chain is built here
+                // against the machine's roots (ChainVerdicts), far cheaper than SslStream's build.
+                CertificateChainPolicy = ChainVerdicts.HandshakePolicy(),
                 // Judged after the handshake (TlsCheck), so an untrusted certificate is still read and reported.
                 RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
                 {
-                    if (certificate is not null) leaf = new X509Certificate2(certificate);
                     policyErrors = errors;
-                    chainError = ChainError(chain, errors);
+                    if (certificate is not X509Certificate2 leaf) return true;
+                    sentCertificate = true;
+                    var sent = chain?.ChainPolicy.ExtraStore ?? [];
+                    chainVerdict = spec.TlsVerifyChain ? ChainVerdicts.Verify(leaf, sent) : ChainVerdicts.Reported(leaf, sent, time.GetUtcNow());
                     return true;
                 },
             }, timeout.Token);
             var handshakeMs = TcpDialer.Ms(begun, Stopwatch.GetTimestamp());
-            if (leaf is null) return Done($"{host}:{port} sent no certificate");
+            if (!sentCertificate || ssl.RemoteCertificate is not X509Certificate2 remote) return Done($"{host}:{port} sent no certificate");
             var now = time.GetUtcNow();
-            using (leaf)
+            var notAfter = new DateTimeOffset(remote.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+            details = details with
             {
-                details = details with
-                {
-                    HandshakeMs = handshakeMs,
-                    Subject = leaf.Subject,
-                    Issuer = leaf.Issuer,
-                    NotBefore = new DateTimeOffset(leaf.NotBefore.ToUniversalTime(), TimeSpan.Zero),
-                    NotAfter = new DateTimeOffset(leaf.NotAfter.ToUniversalTime(), TimeSpan.Zero),
-                    DaysLeft = TlsCheck.DaysLeft(new DateTimeOffset(leaf.NotAfter.ToUniversalTime(), TimeSpan.Zero), now),
-                    TlsVersion = TlsCheck.VersionName(ssl.SslProtocol),
-                    CipherSuite = ssl.NegotiatedCipherSuite.ToString(),
-                    ChainValid = (policyErrors & SslPolicyErrors.RemoteCertificateChainErrors) == 0,
-                    ChainError = chainError,
-                    HostnameMatches = (policyErrors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0,
-                    Sans = SubjectAlternativeNames(leaf),
-                };
-            }
+                HandshakeMs = handshakeMs,
+                Subject = remote.Subject,
+                Issuer = remote.Issuer,
+                NotBefore = new DateTimeOffset(remote.NotBefore.ToUniversalTime(), TimeSpan.Zero),
+                NotAfter = notAfter,
+                DaysLeft = TlsCheck.DaysLeft(notAfter, now),
+                TlsVersion = TlsCheck.VersionName(ssl.SslProtocol),
+                CipherSuite = ssl.NegotiatedCipherSuite.ToString(),
+                ChainValid = chainVerdict!.Valid,
+                ChainError = chainVerdict.Error,
+                HostnameMatches = (policyErrors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0,
+                Sans = SubjectAlternativeNames(remote),
+            };
             var failure = TlsCheck.Failure(spec, details, now);
             return Done(failure, failure is null ? TlsCheck.Success(details) : null);
         }
@@ -113,15 +117,6 @@ public sealed class TlsRunner(TimeProvider time) : IProbeRunner
     {
         while (ex.InnerException is not null) ex = ex.InnerException;
         return ex;
-    }
-
-    /// <summary>The chain's own statuses ("UntrustedRoot: self-signed certificate"); null when the chain is trusted.</summary>
-    private static string? ChainError(X509Chain? chain, SslPolicyErrors errors)
-    {
-        if ((errors & SslPolicyErrors.RemoteCertificateChainErrors) == 0) return null;
-        var statuses = chain?.ChainStatus.Where(s => s.Status != X509ChainStatusFlags.NoError)
-            .Select(s => $"{s.Status}: {s.StatusInformation.Trim()}").Distinct().ToList();
-        return statuses is { Count: > 0 } ? string.Join("; ", statuses) : "the chain could not be built";
     }
 
     internal static List<string> SubjectAlternativeNames(X509Certificate2 certificate)
