@@ -39,11 +39,11 @@ public sealed class ClusterClaimTests(MotoFixture moto, PostgresServer postgres,
             db.CredentialSets.Add(new CredentialSet { Name = "aging", VaultPath = "aws/aging", CreatedAt = DateTime.UtcNow.AddDays(-85), Kind = CredentialKind.KeyPair });
             await db.SaveChangesAsync();
         }
-        await WaitUntilAsync(() => Task.FromResult(receiver.Requests.Count >= 1), TimeSpan.FromSeconds(90), () => "no notification arrived");
+        await Poll.UntilAsync(() => Task.FromResult(receiver.Requests.Count >= 1), TimeSpan.FromSeconds(90), () => "no notification arrived");
 
         // Both engines have since evaluated many times and both delivery loops looked for due rows many times.
         var evaluated = (A: nodeA.Get<AlertEngine>().Evaluations, B: nodeB.Get<AlertEngine>().Evaluations);
-        await WaitUntilAsync(() => Task.FromResult(nodeA.Get<AlertEngine>().Evaluations >= evaluated.A + 8 && nodeB.Get<AlertEngine>().Evaluations >= evaluated.B + 8),
+        await Poll.UntilAsync(() => Task.FromResult(nodeA.Get<AlertEngine>().Evaluations >= evaluated.A + 8 && nodeB.Get<AlertEngine>().Evaluations >= evaluated.B + 8),
             TimeSpan.FromSeconds(120), () => $"evaluations A {nodeA.Get<AlertEngine>().Evaluations}, B {nodeB.Get<AlertEngine>().Evaluations}");
 
         receiver.Requests.Should().ContainSingle("the alert was sent once although two nodes evaluate and deliver");
@@ -88,14 +88,14 @@ public sealed class ClusterClaimTests(MotoFixture moto, PostgresServer postgres,
         }
         var ghostHeld = rows.Where(r => r.ClaimedBy == "node-gone").Select(r => r.Id.ToString()).ToHashSet();
 
-        await WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             await using var db = await ContextAsync(nodeB);
             return await db.NotificationDeliveries.CountAsync(d => d.ChannelId == channel && d.Status == DeliveryStatus.Sent) == rows.Count;
         }, TimeSpan.FromSeconds(120), () => $"{receiver.Requests.Count} of {rows.Count} sent");
         // Several more rounds of both nodes' loops: nothing is sent again.
         var settled = DateTime.UtcNow;
-        await WaitUntilAsync(() => Task.FromResult(DateTime.UtcNow > settled.AddSeconds(6)), TimeSpan.FromSeconds(10), () => "");
+        await Poll.UntilAsync(() => Task.FromResult(DateTime.UtcNow > settled.AddSeconds(6)), TimeSpan.FromSeconds(10), () => "");
 
         var byDelivery = receiver.Requests.GroupBy(r => r.Headers[WebhookSigner.DeliveryHeader]).ToDictionary(g => g.Key, g => g.Count());
         byDelivery.Should().HaveCount(rows.Count);
@@ -162,7 +162,7 @@ public sealed class ClusterClaimTests(MotoFixture moto, PostgresServer postgres,
         await using var nodeB = await ConsoleHost.StartAsync(moto, postgres, [.. settings, "Cluster:NodeName=node-b"]);
 
         var slow = nodeA.Http.PostAsJsonAsync($"/api/instances/{id}/action", new { action = "stop" });
-        await WaitUntilAsync(() => Task.FromResult(proxy.Requests.Any(r => r.Contains("Action=StopInstances"))), TimeSpan.FromSeconds(60), () => "node A never called StopInstances");
+        await Poll.UntilAsync(() => Task.FromResult(proxy.Requests.Any(r => r.Contains("Action=StopInstances"))), TimeSpan.FromSeconds(60), () => "node A never called StopInstances");
 
         var refused = await nodeB.Http.PostAsJsonAsync($"/api/instances/{id}/action", new { action = "reboot" });
         refused.StatusCode.Should().Be(HttpStatusCode.Conflict, await refused.Content.ReadAsStringAsync());
@@ -214,13 +214,4 @@ public sealed class ClusterClaimTests(MotoFixture moto, PostgresServer postgres,
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt32();
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{describe()} after {timeout.TotalSeconds:0} s");
-            await Task.Delay(250);
-        }
-    }
 }

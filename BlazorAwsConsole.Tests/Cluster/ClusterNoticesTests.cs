@@ -40,10 +40,10 @@ public sealed class ClusterNoticesTests(MotoFixture moto, PostgresServer postgre
         response.IsSuccessStatusCode.Should().BeTrue(await response.Content.ReadAsStringAsync());
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
 
-        await WaitUntilAsync(async () => (await ListedNamesAsync(nodeB)).Contains("made-on-a"), TimeSpan.FromSeconds(20), () => "node B does not list the test");
+        await PollAsync(async () => (await ListedNamesAsync(nodeB)).Contains("made-on-a"), TimeSpan.FromSeconds(20), () => "node B does not list the test");
         output.WriteLine($"test made on A listed by B after {clock.Elapsed.TotalMilliseconds:0} ms");
 
-        await WaitUntilAsync(() => target.HitsOf("made-on-a").Count > 0 && nodeB.Get<ProbeStatusBoard>().StatusOf(id).Last is not null
+        await PollAsync(() => target.HitsOf("made-on-a").Count > 0 && nodeB.Get<ProbeStatusBoard>().StatusOf(id).Last is not null
             && nodeA.Get<ProbeStatusBoard>().StatusOf(id).Last is not null, TimeSpan.FromSeconds(60),
             () => $"hits {target.HitsOf("made-on-a").Count}, runs on B {nodeB.Get<ProbeEngine>().Finished}, " +
                   $"board A {nodeA.Get<ProbeStatusBoard>().StatusOf(id).Last?.Id}, board B {nodeB.Get<ProbeStatusBoard>().StatusOf(id).Last?.Id}");
@@ -54,7 +54,7 @@ public sealed class ClusterNoticesTests(MotoFixture moto, PostgresServer postgre
 
         // Deleted on A: gone from B's list too.
         (await nodeA.Http.DeleteAsync($"/api/synthetic/tests/{id}")).EnsureSuccessStatusCode();
-        await WaitUntilAsync(async () => !(await ListedNamesAsync(nodeB)).Contains("made-on-a"), TimeSpan.FromSeconds(20), () => "node B still lists the deleted test");
+        await PollAsync(async () => !(await ListedNamesAsync(nodeB)).Contains("made-on-a"), TimeSpan.FromSeconds(20), () => "node B still lists the deleted test");
         nodeB.Get<ProbeStatusBoard>().StatusOf(id).Last.Should().BeNull();
     }
 
@@ -79,7 +79,7 @@ public sealed class ClusterNoticesTests(MotoFixture moto, PostgresServer postgre
         await nodeA.Get<ProbeScheduler>().RescheduleAsync(test.Id, CancellationToken.None);
         nodeB.Get<ProbeCatalog>().Find(test.Id).Should().BeNull("nothing told node B");
 
-        await WaitUntilAsync(() => target.HitsOf("silent").Count > 0 && nodeB.Get<ProbeEngine>().Finished > 0, TimeSpan.FromSeconds(60), () => $"runs on B: {nodeB.Get<ProbeEngine>().Finished}");
+        await PollAsync(() => target.HitsOf("silent").Count > 0 && nodeB.Get<ProbeEngine>().Finished > 0, TimeSpan.FromSeconds(60), () => $"runs on B: {nodeB.Get<ProbeEngine>().Finished}");
         nodeB.Get<ProbeCatalog>().Find(test.Id)!.Name.Should().Be("silent");
     }
 
@@ -98,21 +98,21 @@ public sealed class ClusterNoticesTests(MotoFixture moto, PostgresServer postgre
 
         // A poll on A finds the instance; B learns it from A's notice (B never polls here).
         await nodeA.SyncAsync();
-        await WaitUntilAsync(() => nodeB.Get<FleetSnapshot>().Find(instance)?.State == "running", TimeSpan.FromSeconds(20), () => "node B does not show the instance running");
+        await PollAsync(() => nodeB.Get<FleetSnapshot>().Find(instance)?.State == "running", TimeSpan.FromSeconds(20), () => "node B does not show the instance running");
         nodeB.Get<FleetSnapshot>().Region("us-east-1")!.LastSyncedAt.Should().NotBeNull("A's poll status travels with its notice");
 
         var clock = Stopwatch.StartNew();
         (await nodeA.Http.PostAsJsonAsync($"/api/instances/{instance}/action", new { action = "stop" })).EnsureSuccessStatusCode();
         var acted = clock.Elapsed;
-        await WaitUntilAsync(() => nodeB.Get<FleetSnapshot>().Find(instance)?.State == "stopped", TimeSpan.FromSeconds(20),
+        await PollAsync(() => nodeB.Get<FleetSnapshot>().Find(instance)?.State == "stopped", TimeSpan.FromSeconds(20),
             () => $"node B shows {nodeB.Get<FleetSnapshot>().Find(instance)?.State}");
         output.WriteLine($"stop through A answered in {acted.TotalMilliseconds:0} ms; B's snapshot showed stopped {(clock.Elapsed - acted).TotalMilliseconds:0} ms later");
 
         Alert? fired = null;
-        await WaitUntilAsync(() => (fired = nodeA.Get<AlertBoard>().Open.FirstOrDefault(a => a.RuleName == "notice stopped")) is not null,
+        await PollAsync(() => (fired = nodeA.Get<AlertBoard>().Open.FirstOrDefault(a => a.RuleName == "notice stopped")) is not null,
             TimeSpan.FromSeconds(30), () => "node A fired no alert");
         var firedAt = Stopwatch.StartNew();
-        await WaitUntilAsync(() => nodeB.Get<AlertBoard>().Open.Any(a => a.Id == fired!.Id), TimeSpan.FromSeconds(20), () => "node B's alert board lacks A's alert");
+        await PollAsync(() => nodeB.Get<AlertBoard>().Open.Any(a => a.Id == fired!.Id), TimeSpan.FromSeconds(20), () => "node B's alert board lacks A's alert");
         output.WriteLine($"alert {fired!.Id} fired on A reached B's board within {firedAt.Elapsed.TotalMilliseconds:0} ms of A's board");
         nodeB.Get<AlertBoard>().Open.Single(a => a.Id == fired.Id).Subject.Should().Contain("notice-web");
         // Still open on both a while later: B's engine knows the rule (a rule unknown there would resolve the alert).
@@ -130,7 +130,7 @@ public sealed class ClusterNoticesTests(MotoFixture moto, PostgresServer postgre
         await using var nodeA = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-a"]);
         await using var nodeB = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-b", "Cluster:RefreshSeconds=2"]);
         await nodeA.SyncAsync();
-        await WaitUntilAsync(() => nodeB.Get<FleetSnapshot>().Find(instance) is not null, TimeSpan.FromSeconds(20), () => "node B lacks the instance");
+        await PollAsync(() => nodeB.Get<FleetSnapshot>().Find(instance) is not null, TimeSpan.FromSeconds(20), () => "node B lacks the instance");
 
         // Written straight to the database: no service, no LiveFeed, no notice (as if the notice was lost).
         var test = new SyntheticTest { Name = "written-directly", Type = ProbeType.Port, Target = "127.0.0.1", Port = 9, FrequencySeconds = 60, Enabled = false };
@@ -144,7 +144,7 @@ public sealed class ClusterNoticesTests(MotoFixture moto, PostgresServer postgre
         var applied = listener.Applied;
 
         // Applied counts a re-read once it finished, a moment after the views changed.
-        await WaitUntilAsync(() => nodeB.Get<ProbeCatalog>().Find(test.Id) is not null && nodeB.Get<FleetSnapshot>().Find(instance)?.State == "stopped"
+        await PollAsync(() => nodeB.Get<ProbeCatalog>().Find(test.Id) is not null && nodeB.Get<FleetSnapshot>().Find(instance)?.State == "stopped"
             && listener.Applied > applied,
             TimeSpan.FromSeconds(30), () => $"catalog {nodeB.Get<ProbeCatalog>().Find(test.Id)?.Name}, state {nodeB.Get<FleetSnapshot>().Find(instance)?.State}, re-reads {listener.Applied - applied}");
         // Node A has no short timer: the change is still unknown there, so B's view came from its own re-read.
@@ -159,7 +159,7 @@ public sealed class ClusterNoticesTests(MotoFixture moto, PostgresServer postgre
         await using var nodeA = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-a"]);
         await using var nodeB = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-b"]);
         var listener = nodeB.Get<NoticeListener>();
-        await WaitUntilAsync(() => listener.ListeningProcessId != 0, TimeSpan.FromSeconds(20), () => "node B is not listening");
+        await PollAsync(() => listener.ListeningProcessId != 0, TimeSpan.FromSeconds(20), () => "node B is not listening");
 
         // The server ends B's listening session, and a test is made on A while B is away: that notice is lost.
         await using (var connection = new NpgsqlConnection(nodeA.Get<IConfiguration>().GetConnectionString("Console")))
@@ -174,7 +174,7 @@ public sealed class ClusterNoticesTests(MotoFixture moto, PostgresServer postgre
         response.IsSuccessStatusCode.Should().BeTrue(await response.Content.ReadAsStringAsync());
 
         // Well inside the 60 s re-read timer: the reconnect's own re-read brings it.
-        await WaitUntilAsync(async () => (await ListedNamesAsync(nodeB)).Contains("made-while-cut"), TimeSpan.FromSeconds(30),
+        await PollAsync(async () => (await ListedNamesAsync(nodeB)).Contains("made-while-cut"), TimeSpan.FromSeconds(30),
             () => $"node B connections {listener.Connections}");
         listener.Connections.Should().BeGreaterThanOrEqualTo(2);
     }
@@ -206,16 +206,8 @@ public sealed class ClusterNoticesTests(MotoFixture moto, PostgresServer postgre
         return [.. body.GetProperty("items").EnumerateArray().Select(t => t.GetProperty("name").GetString())];
     }
 
-    private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe) =>
-        WaitUntilAsync(() => Task.FromResult(condition()), timeout, describe);
+    /// <summary>Every 50 ms: these tests print how long a notice took from one node to the other.</summary>
+    private static Task PollAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe) => Poll.UntilAsync(condition, timeout, describe, everyMs: 50);
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{describe()} after {timeout.TotalSeconds:0} s");
-            await Task.Delay(50);
-        }
-    }
+    private static Task PollAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe) => Poll.UntilAsync(condition, timeout, describe, everyMs: 50);
 }

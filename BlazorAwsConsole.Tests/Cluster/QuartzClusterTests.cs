@@ -60,7 +60,7 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
         node.Single().GetProperty("lastCheckIn").GetDateTimeOffset().Should().BeCloseTo(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
         // The scheduler check reads this node's row in Quartz's scheduler-state table.
         JsonElement check = default;
-        await WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             var ready = await console.Anonymous.GetAsync("/healthz/ready");
             check = (await ready.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("checks").GetProperty("scheduler");
@@ -94,7 +94,7 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
         nodes.Single(n => n.GetProperty("self").GetBoolean()).GetProperty("name").GetString().Should().Be("node-b");
 
         var from = DateTimeOffset.UtcNow;
-        await WaitUntilAsync(() => nodeA.Get<ProbeEngine>().Finished > 0 && nodeB.Get<ProbeEngine>().Finished > 0
+        await Poll.UntilAsync(() => nodeA.Get<ProbeEngine>().Finished > 0 && nodeB.Get<ProbeEngine>().Finished > 0
             && names.All(n => target.HitsOf(n).Count(h => h > from) >= 4), TimeSpan.FromSeconds(150),
             () => $"hits since {from:T}: {string.Join(", ", names.Select(n => target.HitsOf(n).Count(h => h > from)))}; " +
                   $"runs A {nodeA.Get<ProbeEngine>().Finished}, B {nodeB.Get<ProbeEngine>().Finished}");
@@ -119,7 +119,7 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
         var names = await CreateTestsAsync(nodeA, target);
         await using var nodeB = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-b"]);
         await WaitForNodesAsync(nodeB, 2);
-        await WaitUntilAsync(() => nodeA.Get<ProbeEngine>().Finished > 0, TimeSpan.FromSeconds(90), () => "node A ran nothing");
+        await Poll.UntilAsync(() => nodeA.Get<ProbeEngine>().Finished > 0, TimeSpan.FromSeconds(90), () => "node A ran nothing");
 
         // Node A's scheduler stops dead: no standby, no waiting for jobs, whatever it had acquired is left as it was.
         await (await nodeA.Get<ISchedulerFactory>().GetScheduler()).Shutdown(waitForJobsToComplete: false);
@@ -127,7 +127,7 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
         var runsOnB = nodeB.Get<ProbeEngine>().Finished;
 
         // Every test is hit again, now by node B alone, within the cluster's failover time (plus an interval and slack).
-        await WaitUntilAsync(() => names.All(n => target.HitsOf(n).Count(h => h > stopped) >= 2), TimeSpan.FromSeconds(90),
+        await Poll.UntilAsync(() => names.All(n => target.HitsOf(n).Count(h => h > stopped) >= 2), TimeSpan.FromSeconds(90),
             () => $"hits since A stopped: {string.Join(", ", names.Select(n => target.HitsOf(n).Count(h => h > stopped)))}");
         output.WriteLine($"every test hit twice more {(DateTimeOffset.UtcNow - stopped).TotalSeconds:0.0} s after node A stopped");
         nodeB.Get<ProbeEngine>().Finished.Should().BeGreaterThan(runsOnB + Tests, "node B ran node A's share too");
@@ -171,7 +171,7 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
     private static async Task<List<JsonElement>> WaitForNodesAsync(ConsoleHost console, int count)
     {
         List<JsonElement> nodes = [];
-        await WaitUntilAsync(async () =>
+        await Poll.UntilAsync(async () =>
         {
             var body = await console.Http.GetFromJsonAsync<JsonElement>("/api/cluster");
             body.GetProperty("provider").GetString().Should().Be("Postgres");
@@ -181,16 +181,4 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
         return nodes;
     }
 
-    private static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe) =>
-        WaitUntilAsync(() => Task.FromResult(condition()), timeout, describe);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{describe()} after {timeout.TotalSeconds:0} s");
-            await Task.Delay(250);
-        }
-    }
 }

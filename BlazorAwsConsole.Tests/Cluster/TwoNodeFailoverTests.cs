@@ -30,11 +30,11 @@ public sealed class TwoNodeFailoverTests(MotoFixture moto, PostgresServer postgr
         {
             var nodeA = cluster.ClientOf(cluster.NodeA);
             var nodeB = cluster.ClientOf(cluster.NodeB);
-            await TwoNodeCluster.WaitUntilAsync(async () => await ClusterProbes.RunsOnNodeAsync(nodeA, tests) > 0 && await ClusterProbes.RunsOnNodeAsync(nodeB, tests) > 0,
+            await Poll.UntilAsync(async () => await ClusterProbes.RunsOnNodeAsync(nodeA, tests) > 0 && await ClusterProbes.RunsOnNodeAsync(nodeB, tests) > 0,
                 TimeSpan.FromSeconds(90), () => "both nodes running tests");
             // Let both run a full interval side by side, so node A holds its share when it dies.
             var sharing = DateTimeOffset.UtcNow;
-            await TwoNodeCluster.WaitUntilAsync(() => Task.FromResult(tests.All(t => target.HitsOf(t.Name).Any(h => h > sharing))),
+            await Poll.UntilAsync(() => Task.FromResult(tests.All(t => target.HitsOf(t.Name).Any(h => h > sharing))),
                 TimeSpan.FromSeconds(60), () => "every test hit once with both nodes up");
             var runsA = await ClusterProbes.RunsOnNodeAsync(nodeA, tests);
             output.WriteLine($"before the kill: node A ran {runsA:0}, node B {await ClusterProbes.RunsOnNodeAsync(nodeB, tests):0} runs");
@@ -45,7 +45,7 @@ public sealed class TwoNodeFailoverTests(MotoFixture moto, PostgresServer postgr
             // Measured, not only awaited: when each test was first hit after the kill, and when node B first polled.
             var resumed = new Dictionary<string, double>();
             double? polled = null;
-            await TwoNodeCluster.WaitUntilAsync(async () =>
+            await Poll.UntilAsync(async () =>
             {
                 foreach (var test in tests.Where(t => !resumed.ContainsKey(t.Name)))
                 {
@@ -61,10 +61,10 @@ public sealed class TwoNodeFailoverTests(MotoFixture moto, PostgresServer postgr
 
             // Node B keeps running them (hits per test resume, not a single recovered run) and Quartz drops node A.
             var again = DateTimeOffset.UtcNow;
-            await TwoNodeCluster.WaitUntilAsync(() => Task.FromResult(tests.All(t => target.HitsOf(t.Name).Count(h => h > again) >= 2)),
+            await Poll.UntilAsync(() => Task.FromResult(tests.All(t => target.HitsOf(t.Name).Count(h => h > again) >= 2)),
                 TimeSpan.FromSeconds(60), () => "every test hit twice more by node B");
             List<string?> nodes = [];
-            await TwoNodeCluster.WaitUntilAsync(async () =>
+            await Poll.UntilAsync(async () =>
             {
                 var body = await nodeB.GetFromJsonAsync<JsonElement>("/api/cluster");
                 nodes = [.. body.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("name").GetString())];

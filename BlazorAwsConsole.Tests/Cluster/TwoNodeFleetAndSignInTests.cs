@@ -32,7 +32,7 @@ public sealed class TwoNodeFleetAndSignInTests(TwoNodeFleetAndSignInTests.Fixtur
         foreach (var (name, client) in clients)
         {
             List<string> listed = [];
-            await TwoNodeCluster.WaitUntilAsync(async () =>
+            await Poll.UntilAsync(async () =>
             {
                 listed = await InstanceIdsAsync(client);
                 return listed.Count == fixture.Launched.Count;

@@ -28,7 +28,7 @@ public sealed class TwoNodeScheduleTests(MotoFixture moto, PostgresServer postgr
             var nodeA = cluster.ClientOf(cluster.NodeA);
             var nodeB = cluster.ClientOf(cluster.NodeB);
             // Allowing for the start: the window opens once node B, which joined last, has run some of the tests.
-            await TwoNodeCluster.WaitUntilAsync(async () => await ClusterProbes.RunsOnNodeAsync(nodeB, tests) > 0, TimeSpan.FromSeconds(60), () => "node B ran none of the tests");
+            await Poll.UntilAsync(async () => await ClusterProbes.RunsOnNodeAsync(nodeB, tests) > 0, TimeSpan.FromSeconds(60), () => "node B ran none of the tests");
             var from = DateTimeOffset.UtcNow;
             var (runsA, runsB) = (await ClusterProbes.RunsOnNodeAsync(nodeA, tests), await ClusterProbes.RunsOnNodeAsync(nodeB, tests));
             // The window itself is the scenario: two minutes of the cluster running, then what the target saw.

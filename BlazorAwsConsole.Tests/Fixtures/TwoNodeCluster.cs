@@ -161,17 +161,6 @@ public sealed class TwoNodeCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Polls <paramref name="condition"/> every 250 ms until it holds; past <paramref name="timeout"/> fails with <paramref name="describe"/>.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{describe()} after {timeout.TotalSeconds:0} s");
-            await Task.Delay(250);
-        }
-    }
-
     private HttpClient ClientFor(Uri address)
     {
         var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
