@@ -45,6 +45,8 @@ public abstract class ComponentContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<FleetSyncService>();
         Services.AddSingleton<AuditLog>();
         Services.AddScoped<CircuitAddress>();
+        Services.AddSingleton(Options.Create(new BlazorAwsConsole.Cluster.ClusterOptions()));
+        Services.AddSingleton<InstanceActionLocks>();
         Services.AddSingleton<InstanceActionService>();
         Services.AddSingleton<FleetQueries>();
         Services.AddScoped<InstanceActionRunner>();
