@@ -58,10 +58,12 @@ public sealed class DegradedAlertTests : IAsyncLifetime
     private async Task SetTargetAsync(int testId, string target) =>
         (await _console.Http.PutAsJsonAsync($"/api/synthetic/tests/{testId}", new { target })).EnsureSuccessStatusCode();
 
+    // A slow run takes 1.5 s against a limit of 1 s, and a quick run must come in under that limit on a loaded machine
+    // too (with 300 ms and 100 ms, a loopback answer once took longer than 100 ms in a full run and stayed degraded).
     [Fact]
     public async Task A_test_degraded_for_n_minutes_fires_and_an_up_run_resolves_it()
     {
-        var test = await CreateAsync("/api/synthetic/tests", new { name = "sluggish", type = "http", target = _targets.HttpUrl("/slow/300"), degradedAboveMs = 100, enabled = false });
+        var test = await CreateAsync("/api/synthetic/tests", new { name = "sluggish", type = "http", target = _targets.HttpUrl("/slow/1500"), degradedAboveMs = 1000, enabled = false });
         var rule = await CreateAsync("/api/alert-rules", new { name = "sluggish api", condition = "testDegraded", testId = test, forMinutes = 2, severity = "warning" });
 
         await RunAsync(test);
@@ -70,7 +72,7 @@ public sealed class DegradedAlertTests : IAsyncLifetime
         await RunAsync(test);
         var alerts = await AlertsOfRuleAsync(rule);
         alerts.Should().ContainSingle(a => a.Status == AlertStatus.Firing);
-        alerts[0].Summary.Should().Contain("degraded for 2 min").And.Contain("slower than 100 ms");
+        alerts[0].Summary.Should().Contain("degraded for 2 min").And.Contain("slower than 1000 ms");
         alerts[0].Link.Should().Be($"/synthetic/{test}");
         _notifier.Sent.Should().ContainSingle(n => n.Status == "firing" && n.AlertId == alerts[0].Id);
 
@@ -82,7 +84,7 @@ public sealed class DegradedAlertTests : IAsyncLifetime
     [Fact]
     public async Task A_failing_run_is_down_not_degraded_so_it_ends_the_spell()
     {
-        var test = await CreateAsync("/api/synthetic/tests", new { name = "breaks", type = "http", target = _targets.HttpUrl("/slow/300"), degradedAboveMs = 100, enabled = false });
+        var test = await CreateAsync("/api/synthetic/tests", new { name = "breaks", type = "http", target = _targets.HttpUrl("/slow/1500"), degradedAboveMs = 1000, enabled = false });
         var rule = await CreateAsync("/api/alert-rules", new { name = "breaks degraded", condition = "testDegraded", testId = test, forMinutes = 1 });
 
         await RunAsync(test);

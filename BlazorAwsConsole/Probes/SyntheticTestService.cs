@@ -92,14 +92,7 @@ public sealed class SyntheticTestService(
     /// made or changed on another node a moment ago: a run asked for by a person runs what they see, not what
     /// this node's catalog last heard. Null (and dropped from the catalog) when it no longer exists.
     /// </summary>
-    public async Task<SyntheticTest?> FindCurrentAsync(int id, CancellationToken cancellationToken)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var test = await db.SyntheticTests.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
-        if (test is null) catalog.Remove(id);
-        else catalog.Put(test);
-        return test;
-    }
+    public Task<SyntheticTest?> FindCurrentAsync(int id, CancellationToken cancellationToken) => catalog.ReadAsync(contexts, id, cancellationToken);
 
     /// <summary>Runs a test just read by <see cref="FindCurrentAsync"/>; null when it is already running.</summary>
     public async Task<ProbeResult?> RunNowAsync(SyntheticTest test, Caller caller, CancellationToken cancellationToken)
