@@ -38,17 +38,7 @@ public sealed class ConsoleProcess : IAsyncDisposable
     public static ConsoleProcess Start(string name, IEnumerable<string> settings)
     {
         var port = MotoFixture.FreePort();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "BlazorAwsConsole.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        foreach (var setting in settings) start.ArgumentList.Add("--" + setting);
+        var start = ConsoleCli.StartInfo(["--urls", $"http://127.0.0.1:{port}", .. settings.Select(setting => "--" + setting)]);
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         return new ConsoleProcess(name, process, new Uri($"http://127.0.0.1:{port}/"));
     }
