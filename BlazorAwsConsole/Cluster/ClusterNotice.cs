@@ -11,8 +11,8 @@ namespace BlazorAwsConsole.Cluster;
 /// </summary>
 /// <param name="From">The sending node (its name and a per-start id, so a node ignores its own notices).</param>
 /// <param name="Kind">One of <see cref="NoticeKinds"/>.</param>
-/// <param name="Ids">Row ids: tests, probe results, alerts, or the fleet's change records.</param>
-/// <param name="Keys">Instance ids (fleet).</param>
+/// <param name="Ids">Row ids: tests, probe results, alerts, alert rules, templates, channels, deliveries, or the fleet's change records.</param>
+/// <param name="Keys">Instance ids (fleet) or credential set names.</param>
 /// <param name="Regions">The fleet's region poll statuses as the sender now has them.</param>
 /// <param name="All">Too many to name: re-read everything of this kind.</param>
 public sealed record ClusterNotice(
@@ -96,4 +96,16 @@ public static class NoticeKinds
     /// <summary>Alert rules created, edited or deleted (the alert engine's rules): without it another node's engine
     /// would resolve this node's alerts of a new rule as "rule deleted".</summary>
     public const string AlertRules = "alert-rules";
+    /// <summary>Jump-server templates created, edited or deleted (ids; the templates page re-reads them).</summary>
+    public const string Templates = "templates";
+    /// <summary>Notification channels added, edited or deleted (ids).</summary>
+    public const string Channels = "channels";
+    /// <summary>Notification delivery attempts recorded (delivery ids).</summary>
+    public const string Deliveries = "deliveries";
+    /// <summary>Channels whose failing flag flipped (ids; the flag and error are read from the database).</summary>
+    public const string ChannelHealth = "channel-health";
+    /// <summary>Credential sets added, rotated or deleted (names in Keys; never a key): the credential directory.</summary>
+    public const string Credentials = "credentials";
+    /// <summary>Vault's status changed on the sender: the others ask Vault themselves (it is nobody's row).</summary>
+    public const string Vault = "vault";
 }

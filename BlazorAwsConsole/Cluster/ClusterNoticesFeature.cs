@@ -7,6 +7,7 @@ public static class ClusterNoticesFeature
     {
         services.AddSingleton<NoticeOrigin>();
         services.AddSingleton<RelayedEvents>();
+        services.AddSingleton<SettingsViews>();
         services.AddSingleton<ClusterViews>();
         services.AddSingleton<NoticeOutbox>();
         services.AddHostedService(provider => provider.GetRequiredService<NoticeOutbox>());

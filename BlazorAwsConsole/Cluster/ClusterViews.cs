@@ -1,5 +1,6 @@
 using BlazorAwsConsole.Alerts;
 using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Fleet.Events;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Probes;
 using Microsoft.EntityFrameworkCore;
@@ -8,8 +9,9 @@ namespace BlazorAwsConsole.Cluster;
 
 /// <summary>
 /// The receiving half of "live across nodes": re-reads from the database what another node's notice names into
-/// this node's in-memory views (probe catalog, fleet snapshot, probe status board, alert board), then publishes
-/// the usual LiveFeed event, marked as relayed, so this node's open pages redraw and the outbox does not echo it.
+/// this node's in-memory views (probe catalog, fleet snapshot, probe status board, alert board; the settings-like
+/// kinds through <see cref="SettingsViews"/>), then publishes the usual LiveFeed event, marked as relayed, so this
+/// node's open pages redraw and the outbox does not echo it.
 /// </summary>
 public sealed class ClusterViews(
     IDbContextFactory<ConsoleDbContext> contexts,
@@ -19,6 +21,8 @@ public sealed class ClusterViews(
     FleetSyncService fleet,
     AlertBoard alertBoard,
     AlertEngine alerts,
+    SettingsViews settings,
+    EventQueueSupervisor eventQueues,
     LiveFeed feed,
     RelayedEvents relayed,
     TimeProvider time)
@@ -38,6 +42,7 @@ public sealed class ClusterViews(
                 await alerts.RulesChangedAsync(cancellationToken);
                 foreach (var id in notice.Ids ?? []) feed.Publish(relayed.Mark(new AlertRulesChanged((int)id)));
                 break;
+            case var kind when SettingsViews.Handles(kind): await settings.ApplyAsync(notice, cancellationToken); break;
         }
     }
 
@@ -53,6 +58,7 @@ public sealed class ClusterViews(
         feed.Publish(relayed.Mark(new FleetChanged([], [])));
         await ReloadAlertsAsync(cancellationToken);
         await alerts.RulesChangedAsync(cancellationToken);
+        await settings.RefreshAsync(cancellationToken);
         if (withResults) await ReloadResultsAsync(cancellationToken);
     }
 
@@ -131,7 +137,14 @@ public sealed class ClusterViews(
 
     private async Task ReadFleetAsync(ClusterNotice notice, CancellationToken cancellationToken)
     {
-        if (notice.All) await ReloadFleetAsync(cancellationToken);
+        if (notice.All)
+        {
+            await ReloadFleetAsync(cancellationToken);
+            // Regions edited on the sender's settings page: a removed region also left its credential set, and its
+            // event queue may have come or gone. (A huge poll also says "all": both re-reads are cheap then too.)
+            await settings.ReadCredentialsAsync(null, cancellationToken);
+            await eventQueues.ReconcileAsync(cancellationToken);
+        }
         else if (notice.Keys is { Count: > 0 } keys)
         {
             // Between this node's own fleet writes, never during one, so a newer local write is not undone.

@@ -1,14 +1,19 @@
 using BlazorAwsConsole.Alerts;
+using BlazorAwsConsole.Alerts.Channels;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.JumpServers;
 using BlazorAwsConsole.Probes;
+using BlazorAwsConsole.Secrets;
 using Npgsql;
 
 namespace BlazorAwsConsole.Cluster;
 
 /// <summary>
-/// The sending half of "live across nodes": listens to this node's LiveFeed for the changes other nodes' views
-/// hold (tests, fleet, probe results, alerts, alert rules), gathers what they name for <see cref="FlushInterval"/>, and tells
+/// The sending half of "live across nodes": listens to this node's LiveFeed for every change an open page or
+/// another node's view reacts to (tests, fleet, probe results, alerts, alert rules, templates, channels, deliveries,
+/// channel health, credential sets, Vault's status), gathers what they name (ids and names only: never a secret,
+/// never the changed data) for <see cref="FlushInterval"/>, and tells
 /// the other nodes with one NOTIFY per kind (split when a payload would be too big; "everything of this kind"
 /// past <see cref="MaxNamed"/>). Events this node relayed from another are not sent back. A NOTIFY that fails
 /// (the database is away) is sent again with the next flush.
@@ -46,6 +51,13 @@ public sealed class NoticeOutbox(LiveFeed feed, RelayedEvents relayed, FleetSnap
             // Nothing named: the regions themselves were edited (Settings), so the others re-read the whole fleet.
             if (changed.Changes.Count == 0 && changed.Regions.Count == 0) p.WholeFleet = true;
         }), QueueCapacity));
+        Name<TemplatesChanged>(NoticeKinds.Templates, changed => changed.TemplateId);
+        Name<NotificationChannelsChanged>(NoticeKinds.Channels, changed => changed.ChannelId);
+        Name<NotificationDeliveryRecorded>(NoticeKinds.Deliveries, recorded => recorded.DeliveryId);
+        Name<ChannelHealthChanged>(NoticeKinds.ChannelHealth, changed => changed.ChannelId);
+        _subscriptions.Add(feed.Subscribe<CredentialsChanged>(changed => Gather(changed, p => p.Credentials.Add(changed.Name)), QueueCapacity));
+        // Only that it changed: the reason is this node's view of Vault, and the others ask Vault themselves.
+        _subscriptions.Add(feed.Subscribe<VaultStatusChanged>(changed => Gather(changed, p => p.Vault = true), QueueCapacity));
         return base.StartAsync(cancellationToken);
     }
 
@@ -56,6 +68,10 @@ public sealed class NoticeOutbox(LiveFeed feed, RelayedEvents relayed, FleetSnap
         // What was gathered since the last flush still goes out.
         await FlushAsync(CancellationToken.None);
     }
+
+    /// <summary>Relays <typeparamref name="TEvent"/> as a notice of <paramref name="kind"/> naming the row <paramref name="id"/> gives.</summary>
+    private void Name<TEvent>(string kind, Func<TEvent, long> id) where TEvent : notnull =>
+        _subscriptions.Add(feed.Subscribe<TEvent>(change => Gather(change, p => p.Named(kind).Add(id(change))), QueueCapacity));
 
     private Task Gather(object change, Action<Pending> add)
     {
@@ -117,6 +133,14 @@ public sealed class NoticeOutbox(LiveFeed feed, RelayedEvents relayed, FleetSnap
         // Rules before alerts: an alert of a new rule must not reach an engine that does not know the rule yet.
         if (pending.Rules.Count > 0) yield return Named(new ClusterNotice(from, NoticeKinds.AlertRules), pending.Rules);
         if (pending.Alerts.Count > 0) yield return Named(new ClusterNotice(from, NoticeKinds.Alerts), pending.Alerts);
+        foreach (var (kind, ids) in pending.Other.Where(o => o.Value.Count > 0)) yield return Named(new ClusterNotice(from, kind), ids);
+        if (pending.Credentials.Count > 0)
+        {
+            yield return pending.Credentials.Count > MaxNamed
+                ? new ClusterNotice(from, NoticeKinds.Credentials, All: true)
+                : new ClusterNotice(from, NoticeKinds.Credentials, Keys: [.. pending.Credentials.Order(StringComparer.Ordinal)]);
+        }
+        if (pending.Vault) yield return new ClusterNotice(from, NoticeKinds.Vault);
         if (pending.Instances.Count > 0 || pending.Changes.Count > 0 || pending.Regions.Count > 0 || pending.WholeFleet)
         {
             // Poll statuses live only in memory: they travel as this node has them now.
@@ -143,8 +167,15 @@ public sealed class NoticeOutbox(LiveFeed feed, RelayedEvents relayed, FleetSnap
         public readonly HashSet<long> Changes = [];
         public readonly HashSet<string> Regions = new(StringComparer.Ordinal);
         public bool WholeFleet;
+        /// <summary>The kinds that name only row ids (templates, channels, deliveries, channel health).</summary>
+        public readonly Dictionary<string, HashSet<long>> Other = new(StringComparer.Ordinal);
+        public readonly HashSet<string> Credentials = new(StringComparer.Ordinal);
+        public bool Vault;
 
-        public bool IsEmpty => Tests.Count + Results.Count + Alerts.Count + Rules.Count + Instances.Count + Changes.Count + Regions.Count == 0 && !WholeFleet;
+        public HashSet<long> Named(string kind) => Other.TryGetValue(kind, out var ids) ? ids : Other[kind] = [];
+
+        public bool IsEmpty => Tests.Count + Results.Count + Alerts.Count + Rules.Count + Instances.Count + Changes.Count + Regions.Count
+            + Other.Values.Sum(ids => ids.Count) + Credentials.Count == 0 && !WholeFleet && !Vault;
 
         public void Merge(Pending other)
         {
@@ -156,6 +187,9 @@ public sealed class NoticeOutbox(LiveFeed feed, RelayedEvents relayed, FleetSnap
             Changes.UnionWith(other.Changes);
             Regions.UnionWith(other.Regions);
             WholeFleet |= other.WholeFleet;
+            foreach (var (kind, ids) in other.Other) Named(kind).UnionWith(ids);
+            Credentials.UnionWith(other.Credentials);
+            Vault |= other.Vault;
         }
     }
 }
