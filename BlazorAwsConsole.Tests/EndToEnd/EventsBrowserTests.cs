@@ -27,7 +27,7 @@ public sealed class EventsBrowserTests(BrowserFixture browser) : IAsyncLifetime
         _web = await Ec2Fleet.LaunchAsync(_moto.Ec2(Region), "e2e-events-web");
         // The scheduled poll runs once at start-up, then not again for an hour.
         _console = await ConsoleHost.StartAsync(_moto, "Fleet:PollOnSchedule=true", "Fleet:PollIntervalSeconds=3600", "Fleet:EventWaitSeconds=2");
-        await WaitUntil(() => _console.Get<FleetSnapshot>().Find(_web) is not null, TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(() => _console.Get<FleetSnapshot>().Find(_web) is not null, TimeSpan.FromSeconds(30), () => "the snapshot lacks the web instance", everyMs: 100);
     }
 
     public async Task DisposeAsync()
@@ -78,7 +78,8 @@ public sealed class EventsBrowserTests(BrowserFixture browser) : IAsyncLifetime
 
         await sqs.SendMessageAsync(_queueUrl, "not JSON at all");
         await _events.PutStateChangeAsync("i-0123456789abcdef0", "stopped");
-        await WaitUntil(() => _console.Get<EventQueueBoard>().For(Region)?.MessagesRejected >= 2, TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(() => _console.Get<EventQueueBoard>().For(Region)?.MessagesRejected >= 2, TimeSpan.FromSeconds(30),
+            () => $"{_console.Get<EventQueueBoard>().For(Region)?.MessagesRejected} message(s) rejected", everyMs: 100);
         await Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("running");
 
         await Ec2Fleet.StopAsync(_moto.Ec2(Region), _web);
@@ -86,15 +87,5 @@ public sealed class EventsBrowserTests(BrowserFixture browser) : IAsyncLifetime
 
         await Expect(page.GetByTestId("instance-state")).ToHaveTextAsync("stopped");
         await Expect(page.Locator("tr.change-row[data-kind=state]")).ToContainTextAsync("event");
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in time");
-            await Task.Delay(100);
-        }
     }
 }

@@ -22,7 +22,7 @@ public sealed class FleetPageBrowserTests(BrowserFixture browser) : IAsyncLifeti
         _api = await Ec2Fleet.LaunchAsync(_moto.Ec2("eu-west-1"), "e2e-api", ("env", "staging"));
         _batch = await Ec2Fleet.LaunchAsync(_moto.Ec2("us-west-2"), "e2e-batch", ("env", "dev"));
         _console = await ConsoleHost.StartAsync(_moto, "Fleet:PollOnSchedule=true", $"Fleet:PollIntervalSeconds={PollSeconds}");
-        await WaitUntil(() => _console.Get<FleetSnapshot>().Count >= 3, TimeSpan.FromSeconds(30));
+        await Poll.UntilAsync(() => _console.Get<FleetSnapshot>().Count >= 3, TimeSpan.FromSeconds(30), () => $"the snapshot has {_console.Get<FleetSnapshot>().Count} instance(s)", everyMs: 100);
     }
 
     public async Task DisposeAsync()
@@ -121,7 +121,7 @@ public sealed class FleetPageBrowserTests(BrowserFixture browser) : IAsyncLifeti
         {
             pages.Add(await browser.OpenAsync(_console, path));
         }
-        await WaitUntil(() => feed.SubscriberCount >= before + 3, TimeSpan.FromSeconds(10));
+        await Poll.UntilAsync(() => feed.SubscriberCount >= before + 3, TimeSpan.FromSeconds(10), () => $"{feed.SubscriberCount - before} new subscriber(s)", everyMs: 100);
 
         // Leaving the page ends its circuit (Blazor sends a disconnect as the page unloads).
         foreach (var page in pages)
@@ -130,16 +130,6 @@ public sealed class FleetPageBrowserTests(BrowserFixture browser) : IAsyncLifeti
             await page.Context.CloseAsync();
         }
 
-        await WaitUntil(() => feed.SubscriberCount == before, TimeSpan.FromSeconds(20));
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met in time");
-            await Task.Delay(100);
-        }
+        await Poll.UntilAsync(() => feed.SubscriberCount == before, TimeSpan.FromSeconds(20), () => $"{feed.SubscriberCount - before} subscriber(s) left behind", everyMs: 100);
     }
 }

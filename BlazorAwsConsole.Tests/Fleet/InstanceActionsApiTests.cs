@@ -175,12 +175,8 @@ public sealed class InstanceActionsApiTests(MotoFixture moto) : IClassFixture<Mo
         await console.SyncAsync();
 
         var slow = console.Http.PostAsJsonAsync($"/api/instances/{id}/action", new { action = "stop" });
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!proxy.Requests.Any(r => r.Contains("Action=StopInstances")))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the stop never reached EC2");
-            await Task.Delay(100);
-        }
+        await Poll.UntilAsync(() => proxy.Requests.Any(r => r.Contains("Action=StopInstances")), TimeSpan.FromSeconds(30),
+            () => "the stop never reached EC2", everyMs: 100);
         var refused = await console.Http.PostAsJsonAsync($"/api/instances/{id}/action", new { action = "terminate" });
 
         refused.StatusCode.Should().Be(HttpStatusCode.Conflict);

@@ -48,7 +48,8 @@ public sealed class SlowEndpointTests(MotoFixture moto) : IClassFixture<MotoFixt
         snapshot.Instances.Where(i => i.Region == "us-west-2").Select(i => i.InstanceId).Should().BeEquivalentTo(ids);
         snapshot.Region("us-west-2")!.Progress.Should().BeNull("the read is over");
         snapshot.Region("us-west-2")!.IsStale.Should().BeFalse();
-        await WaitUntilAsync(() => { lock (shown) return shown.Any(p => p.Contains("of ~60 instances (pages of 15 after 3 timeouts)")); });
+        await Poll.UntilAsync(() => { lock (shown) return shown.Any(p => p.Contains("of ~60 instances (pages of 15 after 3 timeouts)")); },
+            TimeSpan.FromSeconds(30), () => "the progress of the paged read was not shown", everyMs: 50);
 
         // The region keeps its smaller pages: the next poll asks 15 at once and misses no deadline.
         var next = (await console.SyncAsync()).Regions.Single(r => r.Region == "us-west-2");
@@ -128,15 +129,5 @@ public sealed class SlowEndpointTests(MotoFixture moto) : IClassFixture<MotoFixt
             ids.AddRange(launched.Reservation.Instances.Select(x => x.InstanceId));
         }
         return ids;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met within 30 s");
-            await Task.Delay(50);
-        }
     }
 }

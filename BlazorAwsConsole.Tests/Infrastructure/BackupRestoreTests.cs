@@ -44,11 +44,11 @@ public sealed class BackupRestoreTests(MotoFixture moto) : IClassFixture<MotoFix
                 Interlocked.Increment(ref writes);
             }
         });
-        await WaitUntilAsync(() => Volatile.Read(ref writes) >= 2);
+        await Poll.UntilAsync(() => Volatile.Read(ref writes) >= 2, TimeSpan.FromSeconds(60), () => "the console did not keep writing", everyMs: 50);
 
         var backup = await ConsoleCli.RunAsync("backup", backupPath, Database(databasePath));
         var writesDuringBackup = Volatile.Read(ref writes);
-        await WaitUntilAsync(() => Volatile.Read(ref writes) >= writesDuringBackup + 2);
+        await Poll.UntilAsync(() => Volatile.Read(ref writes) >= writesDuringBackup + 2, TimeSpan.FromSeconds(60), () => "the console did not keep writing", everyMs: 50);
 
         backup.ExitCode.Should().Be(0, backup.Stderr);
         backup.Stdout.Should().Contain("Backed up").And.Contain(backupPath);
@@ -165,15 +165,5 @@ public sealed class BackupRestoreTests(MotoFixture moto) : IClassFixture<MotoFix
             dump[table] = rows;
         }
         return dump;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the console did not keep writing");
-            await Task.Delay(50);
-        }
     }
 }

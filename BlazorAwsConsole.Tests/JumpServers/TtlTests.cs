@@ -105,12 +105,8 @@ public sealed class TtlTests(MotoFixture moto) : IClassFixture<MotoFixture>
 
         _clock.Advance(TimeSpan.FromMinutes(31));
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (await Ec2Fleet.StateAsync(moto.Ec2(Region), jump) != "stopped")
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, "the job runs every 5 s");
-            await Task.Delay(250);
-        }
+        await Poll.UntilAsync(async () => await Ec2Fleet.StateAsync(moto.Ec2(Region), jump) == "stopped", TimeSpan.FromSeconds(30),
+            () => "the job runs every 5 s, yet the jump server is not stopped", everyMs: 250);
     }
 
     private Task<ConsoleHost> StartAsync(params string[] settings) =>

@@ -42,15 +42,9 @@ public sealed class SchedulingTests : IAsyncLifetime
         return await db.ProbeResults.AsNoTracking().Where(r => r.TestId == testId).OrderBy(r => r.Id).ToListAsync();
     }
 
-    private static async Task WaitForResultsAsync(ConsoleHost console, int testId, int count, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while ((await ResultsAsync(console, testId)).Count < count)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"test {testId} had fewer than {count} results after {within}");
-            await Task.Delay(200);
-        }
-    }
+    private static Task WaitForResultsAsync(ConsoleHost console, int testId, int count, TimeSpan within) =>
+        Poll.UntilAsync(async () => (await ResultsAsync(console, testId)).Count >= count, within,
+            () => $"test {testId} had fewer than {count} results", everyMs: 200);
 
     [Fact]
     public async Task An_enabled_test_runs_at_its_frequency_and_each_run_records_how_late_it_started()

@@ -34,15 +34,8 @@ internal static class ChannelConsole
     }
 
     /// <summary>Polls until the condition holds (no fixed sleeps); the timeout is a generous "it finished" bound.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string because, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out after {seconds} s waiting until {because}");
-            await Task.Delay(50);
-        }
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string because, int seconds = 30) =>
+        Poll.UntilAsync(condition, TimeSpan.FromSeconds(seconds), () => $"timed out waiting until {because}", everyMs: 50);
 
     public static Task WaitUntilAsync(Func<bool> condition, string because, int seconds = 30) =>
         WaitUntilAsync(() => Task.FromResult(condition()), because, seconds);

@@ -47,7 +47,8 @@ public sealed class A11yConsole : IAsyncLifetime
         await Templates.CreateAsync(Console, await Templates.ValidAsync(_moto, "us-east-1", TemplateName));
         await RunAsync(FailingTestId);
         await RunAsync(passing);
-        await WaitUntilAsync(async () => (await Console.Http.GetFromJsonAsync<JsonElement>("/api/alerts?status=open")).GetProperty("total").GetInt32() > 0);
+        await Poll.UntilAsync(async () => (await Console.Http.GetFromJsonAsync<JsonElement>("/api/alerts?status=open")).GetProperty("total").GetInt32() > 0,
+            TimeSpan.FromSeconds(60), () => "the console opened no alert", everyMs: 200);
     }
 
     /// <summary>A browser page signed in as Admin, one per theme, kept for the class (signing in per check would dominate its time).</summary>
@@ -89,16 +90,6 @@ public sealed class A11yConsole : IAsyncLifetime
     {
         var run = await Console.Http.PostAsync($"/api/synthetic/tests/{test}/run", null);
         run.StatusCode.Should().Be(HttpStatusCode.OK, await run.Content.ReadAsStringAsync());
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the console did not reach the state in 60 s");
-            await Task.Delay(200);
-        }
     }
 
     public async Task DisposeAsync()

@@ -217,13 +217,6 @@ public sealed class EventQueueTests(EventQueueConsole fixture) : IClassFixture<E
         .Where(c => c.GetProperty("kind").GetString() == "awsnotice")
         .Select(c => (c.GetProperty("field").GetString()!, c.GetProperty("newValue").GetString()!)).ToList();
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string because, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Not in {seconds} s: {because}");
-            await Task.Delay(100);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string because, int seconds = 30) =>
+        Poll.UntilAsync(condition, TimeSpan.FromSeconds(seconds), () => $"timed out waiting until {because}", everyMs: 100);
 }
