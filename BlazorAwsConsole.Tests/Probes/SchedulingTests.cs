@@ -84,10 +84,14 @@ public sealed class SchedulingTests : IAsyncLifetime
         (await ResultsAsync(console, id)).Last().Success.Should().BeTrue();
 
         (await console.Http.PutAsJsonAsync($"/api/synthetic/tests/{id}", new { target = _targets.HttpUrl("/status/500") })).EnsureSuccessStatusCode();
-        await WaitForResultsAsync(console, id, 2, TimeSpan.FromSeconds(5));
-        var latest = (await ResultsAsync(console, id)).Last();
-        latest.Success.Should().BeFalse();
-        latest.Http!.StatusCode.Should().Be(500);
+        var editedAt = DateTime.UtcNow;
+        // A scheduled run already under way when the edit landed may still store the old target's answer: the first run
+        // started after the edit is the one that must use the new target.
+        await Poll.UntilAsync(async () => (await ResultsAsync(console, id)).Any(r => r.StartedAt >= editedAt), TimeSpan.FromSeconds(15),
+            () => $"test {id} had no run started after the edit", everyMs: 200);
+        var next = (await ResultsAsync(console, id)).Where(r => r.StartedAt >= editedAt).OrderBy(r => r.StartedAt).First();
+        next.Success.Should().BeFalse();
+        next.Http!.StatusCode.Should().Be(500);
     }
 
     [Fact]
