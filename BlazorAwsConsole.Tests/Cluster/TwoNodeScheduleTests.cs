@@ -22,7 +22,7 @@ public sealed class TwoNodeScheduleTests(MotoFixture moto, PostgresServer postgr
         await using var target = await HitCountingTarget.StartAsync();
         List<ClusterProbes.Made> tests = [];
         await using var cluster = await TwoNodeCluster.StartAsync(moto, postgres,
-            async nodeA => tests = await ClusterProbes.CreateHttpTestsAsync(nodeA, target, Tests, IntervalSeconds, "schedule"));
+            async nodeA => tests = await ClusterProbes.CreateHttpTestsAsync(nodeA, target, Tests, IntervalSeconds, "schedule"), "Logging:LogLevel:Quartz=Information");
         await cluster.RunAsync(output, async () =>
         {
             var nodeA = cluster.ClientOf(cluster.NodeA);
@@ -68,6 +68,22 @@ public sealed class TwoNodeScheduleTests(MotoFixture moto, PostgresServer postgr
                 $"{shortGaps} hits within half an interval of the previous one (a late run followed by an on-time one); " +
                 $"start lag p50 {ClusterProbes.Percentile(lags, 50) * 1000:0} ms, p99 {ClusterProbes.Percentile(lags, 99) * 1000:0} ms, max {lags.Max() * 1000:0} ms");
 
+            // DIAG
+            var late = new List<string>();
+            foreach (var test in tests)
+            {
+                var runs = await ClusterProbes.StoredRunsAsync(nodeB, test.Id, from, to);
+                foreach (var r in runs.Where(r => (r.StartedAt - r.ScheduledFor).TotalSeconds > 1))
+                    late.Add($"{r.ScheduledFor:HH:mm:ss.fff} {test.Name} started {r.StartedAt:HH:mm:ss.fff} lag {(r.StartedAt - r.ScheduledFor).TotalSeconds:0.000}");
+                var hits = target.HitsOf(test.Name).Where(h => h >= from && h <= to).ToList();
+                if (ClusterProbes.Gaps(hits).Any(g => g > 11 || g < 9)) late.Add($"   {test.Name} hits {string.Join(" ", hits.Select(h => h.ToString("HH:mm:ss.fff")))}");
+            }
+            late.Sort(StringComparer.Ordinal);
+            output.WriteLine($"late runs: {late.Count(l => !l.StartsWith(' '))}");
+            late.ForEach(output.WriteLine);
+            foreach (var node in new[] { cluster.NodeA, cluster.NodeB })
+                foreach (var line in node.Output.Split('\n').Where(l => l.Contains("Quartz") || l.Contains("Cluster") || l.Contains("arn") || l.Contains("fail")))
+                    output.WriteLine(node.Name + ": " + line);
             problems.Should().BeEmpty();
             shareA.Should().BeGreaterThan(0, "node A ran some of the tests");
             shareB.Should().BeGreaterThan(0, "node B ran some of the tests");
