@@ -52,7 +52,9 @@ public sealed class TwoNodeScheduleTests(MotoFixture moto, PostgresServer postgr
                 gaps.AddRange(testGaps);
                 shortGaps += testGaps.Count(g => g <= IntervalSeconds / 2.0);
                 lags.AddRange(runs.Select(r => (r.StartedAt - r.ScheduledFor).TotalSeconds));
-                // On schedule: one run per interval reached the target, none missed, none extra.
+                // On schedule: one run per interval reached the target, none missed, none extra. Not yet "every interval
+                // has its hit": Quartz 4.7.3 starts ~2 % of runs one interval late (SchedulerSetup says why), each followed
+                // at once by the on-time run, so a gap of two intervals is counted and printed, not failed.
                 if (hits.Count < due - 1 || hits.Count > due + 1) problems.Add($"{test.Name} hit {hits.Count} times in {Window.TotalSeconds:0} s ({due} due): gaps {Show(testGaps)}");
                 // Never twice within one interval: no scheduled fire time ran twice (one trigger fired by both nodes).
                 foreach (var (first, second) in ClusterProbes.SameFireTime(runs, IntervalSeconds))
@@ -66,7 +68,8 @@ public sealed class TwoNodeScheduleTests(MotoFixture moto, PostgresServer postgr
                 $"runs by node A {shareA:0}, node B {shareB:0}; interval between hits of one test p01 {ClusterProbes.Percentile(gaps, 1):0.00} s, " +
                 $"p50 {ClusterProbes.Percentile(gaps, 50):0.00} s, p99 {ClusterProbes.Percentile(gaps, 99):0.00} s, max {gaps.Max():0.00} s; " +
                 $"{shortGaps} hits within half an interval of the previous one (a late run followed by an on-time one); " +
-                $"start lag p50 {ClusterProbes.Percentile(lags, 50) * 1000:0} ms, p99 {ClusterProbes.Percentile(lags, 99) * 1000:0} ms, max {lags.Max() * 1000:0} ms");
+                $"start lag p50 {ClusterProbes.Percentile(lags, 50) * 1000:0} ms, p99 {ClusterProbes.Percentile(lags, 99) * 1000:0} ms, max {lags.Max() * 1000:0} ms; " +
+                $"{lags.Count(l => l > IntervalSeconds / 2.0)} of {lags.Count} stored runs ({100.0 * lags.Count(l => l > IntervalSeconds / 2.0) / lags.Count:0.00} %) started more than half an interval late");
 
             problems.Should().BeEmpty();
             shareA.Should().BeGreaterThan(0, "node A ran some of the tests");

@@ -27,12 +27,23 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         var name = $"{role.ToLowerInvariant()}-{Guid.NewGuid():n}"[..20];
         var password = await console.AddUserAsync(name, role);
+        var page = await OpenAsync(console.BaseAddress, path, name, password);
+        console.CloseBeforeStop(() => page.Context.CloseAsync());
+        return page;
+    }
+
+    /// <summary>
+    /// A new browser (its own cookies) signed in as an existing user to the console at <paramref name="baseAddress"/>
+    /// (a console process, or nginx in front of several), on the path, its circuit live. The caller closes
+    /// <c>page.Context</c> before the console stops.
+    /// </summary>
+    public async Task<IPage> OpenAsync(Uri baseAddress, string path, string user, string password)
+    {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
-        console.CloseBeforeStop(() => context.CloseAsync());
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(console.BaseAddress, path).ToString());
+        await page.GotoAsync(new Uri(baseAddress, path).ToString());
         // Unauthenticated, the console sends us to its sign-in page and back to the path afterwards.
-        await page.GetByTestId("signin-user").FillAsync(name);
+        await page.GetByTestId("signin-user").FillAsync(user);
         await page.GetByTestId("signin-password").FillAsync(password);
         await page.GetByTestId("signin-submit").ClickAsync();
         // Act only once the circuit is live; before that the page is prerendered HTML that ignores input.

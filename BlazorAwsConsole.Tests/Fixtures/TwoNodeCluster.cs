@@ -12,12 +12,15 @@ namespace BlazorAwsConsole.Tests.Fixtures;
 /// starts; <see cref="Http"/> goes through nginx, <see cref="ClientOf"/> to one node directly.
 /// </summary>
 /// <remarks>
-/// To add a scenario: <c>await using var cluster = await TwoNodeCluster.StartAsync(moto, postgres, ...)</c>, then
-/// act through <see cref="NodeA"/>/<see cref="NodeB"/>/<see cref="Nginx"/> and look at the other node. A browser
-/// on node B (live updates across nodes) opens <c>ClientOf(NodeB)</c>'s address with BrowserFixture after signing in
-/// (see TwoNodeFleetAndSignInTests for a user); an alert delivered once needs only extra settings
-/// (<paramref name="settings"/> of <see cref="StartAsync"/>, e.g. a HookReceiver as the webhook) and a count at the
-/// receiver. Wrap a test's body in <see cref="RunAsync"/> so the nodes' output lands in the test output on failure.
+/// A cluster takes a minute or more to start on a loaded machine: a scenario that leaves the cluster as it found it
+/// (its own instances, rules and channels) goes into TwoNodeSharedClusterTests, which shares one cluster between its
+/// scenarios; one that changes the cluster for good (kills a node, loads it with tests) starts its own with
+/// <c>await using var cluster = await TwoNodeCluster.StartAsync(moto, postgres, ...)</c>, then acts through
+/// <see cref="NodeA"/>/<see cref="NodeB"/>/<see cref="Nginx"/> and looks at the other node. A browser on one node
+/// opens <c>node.BaseAddress</c> with BrowserFixture's <c>OpenAsync(address, path, user, password)</c> after a user is
+/// made through the API, and PageWatch measures a live change there. Extra settings for both nodes go in
+/// <paramref name="settings"/> of <see cref="StartAsync"/>. Wrap a test's body in <see cref="RunAsync"/> so the nodes'
+/// output lands in the test output on failure.
 /// </remarks>
 public sealed class TwoNodeCluster : IAsyncDisposable
 {
