@@ -46,9 +46,8 @@ public sealed class TwoNodeCluster : IAsyncDisposable
     public HttpClient Http { get; private set; } = null!;
 
     /// <summary>
-    /// Starts the cluster. <paramref name="beforeNodeB"/> runs with an Admin client on node A before node B starts:
-    /// a node's probe catalog learns of tests made on another node only when it starts (until cross-node notices
-    /// are merged), so tests that node B must run are made there.
+    /// Starts the cluster. <paramref name="beforeNodeB"/> runs with an Admin client on node A before node B starts, so
+    /// what it makes is in the database when node B first reads it (not only relayed to B by a cluster notice).
     /// </summary>
     /// <param name="settings">Extra "Key=Value" settings for both nodes (they win over the defaults).</param>
     public static async Task<TwoNodeCluster> StartAsync(MotoFixture moto, PostgresServer postgres, Func<HttpClient, Task>? beforeNodeB = null, params string[] settings)
