@@ -42,12 +42,15 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
             new { name = "flaky api failing", condition = "testFailures", testId = test, consecutiveFailures = 3, severity = "critical" }));
         for (var run = 0; run < 3; run++) await RunAsync(nodeB, test, success: false);
 
-        Alert? alert = null;
-        await Poll.UntilAsync(async () => (alert = (await AlertsOfRuleAsync(nodeA, rule)).FirstOrDefault()) is not null, TimeSpan.FromSeconds(60),
+        // Notified a moment after the alert is stored: wait for the notification.
+        await Poll.UntilAsync(() => notifierA.Sent.Concat(notifierB.Sent).Any(n => n.Status == "firing"), TimeSpan.FromSeconds(60),
             () => $"no alert; evaluations A {nodeA.Get<AlertEngine>().Evaluations}, B {nodeB.Get<AlertEngine>().Evaluations}");
-        alert!.Status.Should().Be(AlertStatus.Firing);
+        var alert = (await AlertsOfRuleAsync(nodeA, rule)).Single();
+        alert.Status.Should().Be(AlertStatus.Firing);
         alert.Summary.Should().Contain("failed 3 times in a row");
-        nodeB.Get<AlertEngine>().Evaluations.Should().Be(0, "node B fired no trigger, so node A judged");
+        // The node that opens an alert is the one that notifies: A, from B's runs.
+        notifierA.Sent.Should().ContainSingle(n => n.AlertId == alert.Id && n.Status == "firing");
+        notifierB.Sent.Should().BeEmpty("node B fired no trigger since before the rule existed");
         nodeA.Get<ProbeEngine>().Finished.Should().Be(0, "node A ran no test: the failures it judged were B's");
         // B shows the alert A opened (from A's notice).
         await Poll.UntilAsync(() => nodeB.Get<AlertBoard>().OpenFor(rule, $"test:{test}")?.Id == alert.Id, TimeSpan.FromSeconds(20), () => "node B's board lacks the alert");
@@ -58,7 +61,7 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
         (await nodeA.Http.PutAsJsonAsync($"/api/synthetic/tests/{test}",
             new { name = "flaky-api", type = "http", target = target.Url("health"), frequencySeconds = 3600, enabled = false })).EnsureSuccessStatusCode();
         await RunAsync(nodeA, test, success: true);
-        await Poll.UntilAsync(async () => (await AlertsOfRuleAsync(nodeB, rule)).Single().Status == AlertStatus.Resolved, TimeSpan.FromSeconds(60),
+        await Poll.UntilAsync(() => notifierA.Sent.Concat(notifierB.Sent).Any(n => n.Status == "resolved"), TimeSpan.FromSeconds(60),
             () => $"not resolved; evaluations A {nodeA.Get<AlertEngine>().Evaluations}, B {nodeB.Get<AlertEngine>().Evaluations}");
 
         // Both nodes judging again for a while: nothing opens or resolves a second time.
@@ -70,8 +73,8 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
         alerts.Should().ContainSingle().Which.Status.Should().Be(AlertStatus.Resolved);
         var sent = notifierA.Sent.Concat(notifierB.Sent).Where(n => n.AlertId == alert.Id).ToList();
         sent.Select(n => n.Status).Should().BeEquivalentTo(["firing", "resolved"], "opened once by A, resolved once by B");
-        notifierA.Sent.Should().ContainSingle(n => n.AlertId == alert.Id && n.Status == "firing");
-        notifierB.Sent.Should().ContainSingle(n => n.AlertId == alert.Id && n.Status == "resolved");
+        notifierA.Sent.Should().ContainSingle(n => n.AlertId == alert.Id).Which.Status.Should().Be("firing");
+        notifierB.Sent.Should().ContainSingle(n => n.AlertId == alert.Id).Which.Status.Should().Be("resolved");
         output.WriteLine($"evaluations: node A {nodeA.Get<AlertEngine>().Evaluations}, node B {nodeB.Get<AlertEngine>().Evaluations}");
     }
 
@@ -96,13 +99,13 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
         await StoreAsync(nodeA, Enumerable.Range(0, 21).Select(i => Result(test, now.AddSeconds(-600 + 30 * i), 900)));
         await StoreAsync(nodeA, Enumerable.Range(0, 21).Select(i => Result(other, now.AddSeconds(-600 + 30 * i), i < 14 ? 20 : 900)));
 
-        Alert? alert = null;
-        await Poll.UntilAsync(async () => (alert = (await AlertsOfRuleAsync(nodeA, rule)).FirstOrDefault()) is not null, TimeSpan.FromSeconds(60), () => "no alert opened");
-        alert!.SubjectKey.Should().Be($"test:{test}");
+        await Poll.UntilAsync(() => notifier.Sent.Any(n => n.Status == "firing"), TimeSpan.FromSeconds(60), () => "no alert opened");
+        var alert = (await AlertsOfRuleAsync(nodeA, rule)).Single();
+        alert.SubjectKey.Should().Be($"test:{test}");
         alert.Summary.Should().Contain("slower than 500 ms for 5 min");
 
         await StoreAsync(nodeA, [Result(test, DateTime.UtcNow, 20)]);
-        await Poll.UntilAsync(async () => (await AlertsOfRuleAsync(nodeB, rule)).All(a => a.Status == AlertStatus.Resolved), TimeSpan.FromSeconds(60), () => "not resolved");
+        await Poll.UntilAsync(() => notifier.Sent.Any(n => n.AlertId == alert.Id && n.Status == "resolved"), TimeSpan.FromSeconds(60), () => "not resolved");
         var evaluated = nodeA.Get<AlertEngine>().Evaluations + nodeB.Get<AlertEngine>().Evaluations;
         await Poll.UntilAsync(() => nodeA.Get<AlertEngine>().Evaluations + nodeB.Get<AlertEngine>().Evaluations >= evaluated + 5, TimeSpan.FromSeconds(120), () => "no more evaluations");
 
