@@ -36,6 +36,7 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
 
         // B runs the test (run now) and A alone fires Quartz triggers: A's engine has seen none of these runs itself.
         await schedulerB.Standby();
+        var standingBy = await SettledAsync(judging: nodeA, standing: nodeB);
         var test = await CreatedIdAsync(await nodeB.Http.PostAsJsonAsync("/api/synthetic/tests",
             new { name = "flaky-api", type = "http", target = ConsoleHost.DeadEndpoint() + "/health", frequencySeconds = 3600, enabled = false }));
         var rule = await CreatedIdAsync(await nodeB.Http.PostAsJsonAsync("/api/alert-rules",
@@ -48,9 +49,10 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
         var alert = (await AlertsOfRuleAsync(nodeA, rule)).Single();
         alert.Status.Should().Be(AlertStatus.Firing);
         alert.Summary.Should().Contain("failed 3 times in a row");
+        nodeB.Get<AlertEngine>().Evaluations.Should().Be(standingBy, "node B fired no trigger, so node A judged");
         // The node that opens an alert is the one that notifies: A, from B's runs.
         notifierA.Sent.Should().ContainSingle(n => n.AlertId == alert.Id && n.Status == "firing");
-        notifierB.Sent.Should().BeEmpty("node B fired no trigger since before the rule existed");
+        notifierB.Sent.Should().BeEmpty();
         nodeA.Get<ProbeEngine>().Finished.Should().Be(0, "node A ran no test: the failures it judged were B's");
         // B shows the alert A opened (from A's notice).
         await Poll.UntilAsync(() => nodeB.Get<AlertBoard>().OpenFor(rule, $"test:{test}")?.Id == alert.Id, TimeSpan.FromSeconds(20), () => "node B's board lacks the alert");
@@ -58,11 +60,14 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
         // Now the other way round: A runs the test and passes, B alone judges.
         await schedulerA.Standby();
         await schedulerB.Start();
+        standingBy = await SettledAsync(judging: nodeB, standing: nodeA);
         (await nodeA.Http.PutAsJsonAsync($"/api/synthetic/tests/{test}",
             new { name = "flaky-api", type = "http", target = target.Url("health"), frequencySeconds = 3600, enabled = false })).EnsureSuccessStatusCode();
         await RunAsync(nodeA, test, success: true);
         await Poll.UntilAsync(() => notifierA.Sent.Concat(notifierB.Sent).Any(n => n.Status == "resolved"), TimeSpan.FromSeconds(60),
             () => $"not resolved; evaluations A {nodeA.Get<AlertEngine>().Evaluations}, B {nodeB.Get<AlertEngine>().Evaluations}");
+
+        nodeA.Get<AlertEngine>().Evaluations.Should().Be(standingBy, "node A fired no trigger, so node B judged");
 
         // Both nodes judging again for a while: nothing opens or resolves a second time.
         await schedulerA.Start();
@@ -146,6 +151,18 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
         lines.Should().Contain(l => l.Contains("alerts.alert-evaluation") && l.Contains("every 3 s"));
         lines.Should().HaveCount(2, "the other declared triggers have the same interval on every node");
         output.WriteLine(string.Join('\n', lines));
+    }
+
+    /// <summary>
+    /// After <paramref name="standing"/>'s scheduler went to standby: a trigger it acquired just before (Quartz takes
+    /// the triggers due soon ahead of time) still fires there, so wait until the other node has evaluated a few times
+    /// on its own. Returns the standing node's evaluations, which stay as they are from then on.
+    /// </summary>
+    private static async Task<long> SettledAsync(ConsoleHost judging, ConsoleHost standing)
+    {
+        var from = judging.Get<AlertEngine>().Evaluations;
+        await Poll.UntilAsync(() => judging.Get<AlertEngine>().Evaluations >= from + 3, TimeSpan.FromSeconds(60), () => "the judging node does not evaluate");
+        return standing.Get<AlertEngine>().Evaluations;
     }
 
     private static string[] Cluster(TestDatabase shared) => [.. shared.Settings, $"Quartz:SchedulerName=alerts-{Guid.NewGuid():n}"];
