@@ -22,7 +22,7 @@ namespace BlazorAwsConsole.Tests.Cluster;
 public sealed class ClusterClaimTests(MotoFixture moto, PostgresServer postgres, ITestOutputHelper output) : IClassFixture<MotoFixture>
 {
     [Fact]
-    public async Task A_firing_alert_opens_once_and_its_webhook_is_delivered_once_with_two_nodes_evaluating()
+    public async Task A_firing_alert_opens_once_and_its_webhook_is_delivered_once_with_two_nodes_running()
     {
         await using var receiver = await HookReceiver.StartAsync();
         await using var shared = await postgres.CreateAsync();
@@ -30,7 +30,7 @@ public sealed class ClusterClaimTests(MotoFixture moto, PostgresServer postgres,
         await using var nodeA = await ConsoleHost.StartAsync(moto, postgres, [.. fast, "Cluster:NodeName=node-a"]);
         var channel = await AddChannelAsync(nodeA, receiver);
         var rule = await CreatedIdAsync(await nodeA.Http.PostAsJsonAsync("/api/alert-rules", new { name = "old keys", condition = "credentialAge", daysBeforeLimit = 10 }));
-        // Node B starts after the rule exists, so both engines evaluate it.
+        // Node B starts after the rule exists, so whichever node the evaluation job fires on knows it.
         await using var nodeB = await ConsoleHost.StartAsync(moto, postgres, [.. fast, "Cluster:NodeName=node-b"]);
 
         // The condition starts holding for both nodes at once: an old key is in the shared database.
@@ -41,9 +41,11 @@ public sealed class ClusterClaimTests(MotoFixture moto, PostgresServer postgres,
         }
         await Poll.UntilAsync(() => Task.FromResult(receiver.Requests.Count >= 1), TimeSpan.FromSeconds(90), () => "no notification arrived");
 
-        // Both engines have since evaluated many times and both delivery loops looked for due rows many times.
-        var evaluated = (A: nodeA.Get<AlertEngine>().Evaluations, B: nodeB.Get<AlertEngine>().Evaluations);
-        await Poll.UntilAsync(() => Task.FromResult(nodeA.Get<AlertEngine>().Evaluations >= evaluated.A + 8 && nodeB.Get<AlertEngine>().Evaluations >= evaluated.B + 8),
+        // The cluster has since evaluated many times (one node at a time, on whichever node the job fired) and both
+        // delivery loops looked for due rows many times.
+        long Evaluations() => nodeA.Get<AlertEngine>().Evaluations + nodeB.Get<AlertEngine>().Evaluations;
+        var evaluated = Evaluations();
+        await Poll.UntilAsync(() => Task.FromResult(Evaluations() >= evaluated + 8),
             TimeSpan.FromSeconds(120), () => $"evaluations A {nodeA.Get<AlertEngine>().Evaluations}, B {nodeB.Get<AlertEngine>().Evaluations}");
 
         receiver.Requests.Should().ContainSingle("the alert was sent once although two nodes evaluate and deliver");

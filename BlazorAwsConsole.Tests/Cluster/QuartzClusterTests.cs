@@ -137,7 +137,10 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
         output.WriteLine($"node A's row gone {(DateTimeOffset.UtcNow - stopped).TotalSeconds:0.0} s after it stopped");
     }
 
-    /// <summary>Every trigger in the store with the time it was scheduled from (a reset would move it).</summary>
+    /// <summary>
+    /// Every trigger in the store with the time it was scheduled from (a reset would move it); not the one-shot
+    /// "evaluate alerts now", which any node asks for again whenever it stores results (it is an ask, not a schedule).
+    /// </summary>
     private static async Task<Dictionary<TriggerKey, DateTimeOffset>> StartTimesAsync(IScheduler scheduler)
     {
         var times = new Dictionary<TriggerKey, DateTimeOffset>();
@@ -145,6 +148,7 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
         {
             foreach (var key in await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.GroupEquals(group)))
             {
+                if (key.Equals(BlazorAwsConsole.Alerts.AlertEvaluationJob.NowKey)) continue;
                 if (await scheduler.GetTrigger(key) is { } trigger) times[key] = trigger.StartTimeUtc;
             }
         }

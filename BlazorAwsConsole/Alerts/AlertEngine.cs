@@ -15,7 +15,9 @@ namespace BlazorAwsConsole.Alerts;
 /// acknowledgements go through it too, so an ack and a resolve never race. Every node runs one, and the
 /// database keeps them from doubling up: an alert opens once per rule and subject (a unique index on open
 /// alerts: the node whose insert loses adopts the winner's alert), and a resolve or an acknowledgement is a
-/// conditional update, so each change is made, and notified, by one node.
+/// conditional update, so each change is made, and notified, by one node. On PostgreSQL the evaluation itself is
+/// the cluster's <see cref="AlertEvaluationJob"/> (one node at a time), working from the rules and open alerts as
+/// stored, and this engine's loop only asks for a run when this node stores results or sees the fleet change.
 /// </summary>
 public sealed class AlertEngine(
     IDbContextFactory<ConsoleDbContext> contexts,
@@ -26,7 +28,8 @@ public sealed class AlertEngine(
     ProbeResultWriter results,
     IOptionsMonitor<AlertOptions> options,
     TimeProvider time,
-    ILogger<AlertEngine> logger) : BackgroundService
+    ILogger<AlertEngine> logger,
+    ClusteredAlertEvaluation? clustered = null) : BackgroundService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SemaphoreSlim _wake = new(0, 1);
@@ -53,7 +56,7 @@ public sealed class AlertEngine(
             _rules = await db.AlertRules.AsNoTracking().ToListAsync(cancellationToken);
         }
         results.BatchStored += OnResults;
-        _subscriptions.Add(feed.Subscribe<FleetChanged>(_ => { Wake(); return Task.CompletedTask; }));
+        _subscriptions.Add(feed.Subscribe<FleetChanged>(clustered is null ? _ => { Wake(); return Task.CompletedTask; } : OnClusterFleetChangedAsync));
         await base.StartAsync(cancellationToken);
     }
 
@@ -64,8 +67,26 @@ public sealed class AlertEngine(
         await base.StopAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Cluster: every node follows the fleet (its own polls and the changes other nodes tell), so whichever node
+    /// evaluates next knows since when an instance has been impaired or that it left.
+    /// </summary>
+    private async Task OnClusterFleetChangedAsync(FleetChanged _)
+    {
+        await _gate.WaitAsync();
+        try { evaluator.TrackFleet(); }
+        finally { _gate.Release(); }
+        Wake();
+    }
+
     private void OnResults(IReadOnlyList<ProbeResult> stored)
     {
+        // Cluster: the evaluator reads the spells from the stored results of every node; nothing to remember here.
+        if (clustered is not null)
+        {
+            Wake();
+            return;
+        }
         var rules = _rules;
         _gate.Wait();
         try { evaluator.Observe(stored, rules.Where(r => r.Enabled).ToList()); }
@@ -75,6 +96,11 @@ public sealed class AlertEngine(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (clustered is not null)
+        {
+            await RequestEvaluationsAsync(clustered, stoppingToken);
+            return;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -92,6 +118,28 @@ public sealed class AlertEngine(
             catch (OperationCanceledException)
             {
                 return;
+            }
+        }
+    }
+
+    /// <summary>Cluster: each wake becomes one ask for the cluster's evaluation job (asks made while one is on its way are one).</summary>
+    private async Task RequestEvaluationsAsync(ClusteredAlertEvaluation cluster, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _wake.WaitAsync(stoppingToken);
+                await cluster.RequestAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
+            {
+                // The database is away for a moment: the repeating trigger still evaluates once it is back.
+                logger.LogWarning(error, "Could not ask the cluster for an alert evaluation");
             }
         }
     }
@@ -114,31 +162,40 @@ public sealed class AlertEngine(
             evaluator.TrackFleet();
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             var windows = await db.MaintenanceWindows.AsNoTracking().Where(w => w.StartsAt <= now && w.EndsAt > now).ToListAsync(cancellationToken);
+            // Cluster: judged from the shared truth, not from what this node's notices have told it so far.
+            if (clustered is not null) _rules = await db.AlertRules.AsNoTracking().ToListAsync(cancellationToken);
+            var open = new OpenAlerts(clustered is null ? board.Open
+                : await db.Alerts.AsNoTracking().Where(a => a.Status != AlertStatus.Resolved).ToListAsync(cancellationToken));
+            var seen = new List<long>();
             var rules = _rules;
             foreach (var rule in rules.Where(r => r.Enabled))
             {
                 var findings = (await evaluator.EvaluateAsync(rule, cancellationToken)).DistinctBy(f => f.SubjectKey).ToDictionary(f => f.SubjectKey);
                 foreach (var finding in findings.Values)
                 {
-                    if (board.OpenFor(rule.Id, finding.SubjectKey) is { } open)
+                    if (open.For(rule.Id, finding.SubjectKey) is { } already)
                     {
-                        open.LastSeenAt = now;
+                        already.LastSeenAt = now;
+                        seen.Add(already.Id);
                         continue;
                     }
                     if (windows.Any(w => Silences(w, rule, finding))) continue;
-                    changed.Add(await OpenAsync(db, rule, finding, now, cancellationToken) ?? board.OpenFor(rule.Id, finding.SubjectKey)!);
+                    var opened = await OpenAsync(db, rule, finding, now, cancellationToken) ?? board.OpenFor(rule.Id, finding.SubjectKey)!;
+                    open.Set(opened);
+                    changed.Add(opened);
                 }
-                foreach (var open in board.Open.Where(a => a.RuleId == rule.Id && !findings.ContainsKey(a.SubjectKey)).ToList())
+                foreach (var stale in open.All.Where(a => a.RuleId == rule.Id && !findings.ContainsKey(a.SubjectKey)).ToList())
                 {
-                    if (open.Flapping && now - open.LastSeenAt < TimeSpan.FromMinutes(options.CurrentValue.FlapQuietMinutes)) continue;
-                    changed.Add(await ResolveAsync(db, open, now, "condition cleared", cancellationToken));
+                    if (stale.Flapping && now - stale.LastSeenAt < TimeSpan.FromMinutes(options.CurrentValue.FlapQuietMinutes)) continue;
+                    changed.Add(open.Set(await ResolveAsync(db, stale, now, "condition cleared", cancellationToken)));
                 }
             }
             // Alerts of rules that were deleted or disabled resolve: nothing watches their condition any more.
-            foreach (var orphan in board.Open.Where(a => rules.All(r => r.Id != a.RuleId || !r.Enabled)).ToList())
+            foreach (var orphan in open.All.Where(a => rules.All(r => r.Id != a.RuleId || !r.Enabled)).ToList())
             {
-                changed.Add(await ResolveAsync(db, orphan, now, "rule deleted or disabled", cancellationToken));
+                changed.Add(open.Set(await ResolveAsync(db, orphan, now, "rule deleted or disabled", cancellationToken)));
             }
+            if (clustered is not null) await RecordSeenAsync(db, seen, now);
             Evaluations++;
         }
         finally
@@ -221,6 +278,43 @@ public sealed class AlertEngine(
         logger.LogWarning("Alert {AlertId} firing: {Rule} — {Summary}", alert.Id, rule.Name, alert.Summary);
         Notify(alert, null);
         return alert;
+    }
+
+    /// <summary>
+    /// Cluster: when an open alert's condition last held is stored, so the node judging next holds a flapping alert
+    /// as long as the one before would have (this node's board shows it too).
+    /// </summary>
+    private async Task RecordSeenAsync(ConsoleDbContext db, List<long> seen, DateTime now)
+    {
+        if (seen.Count == 0) return;
+        await db.Alerts.Where(a => seen.Contains(a.Id) && a.Status != AlertStatus.Resolved)
+            .ExecuteUpdateAsync(set => set.SetProperty(a => a.LastSeenAt, now), CancellationToken.None);
+        foreach (var id in seen)
+        {
+            if (board.Open.FirstOrDefault(a => a.Id == id) is { } shown) shown.LastSeenAt = now;
+        }
+    }
+
+    /// <summary>The open alerts one evaluation works on, by rule and subject (the board's, or on a cluster the stored ones).</summary>
+    private sealed class OpenAlerts
+    {
+        private readonly Dictionary<(int Rule, string Subject), Alert> _open = [];
+
+        public OpenAlerts(IEnumerable<Alert> open)
+        {
+            foreach (var alert in open) Set(alert);
+        }
+
+        public IEnumerable<Alert> All => _open.Values;
+
+        public Alert? For(int ruleId, string subjectKey) => _open.GetValueOrDefault((ruleId, subjectKey));
+
+        public Alert Set(Alert alert)
+        {
+            if (alert.IsOpen) _open[(alert.RuleId, alert.SubjectKey)] = alert;
+            else _open.Remove((alert.RuleId, alert.SubjectKey));
+            return alert;
+        }
     }
 
     private async Task<Alert?> OpenedElsewhereAsync(ConsoleDbContext db, Alert refused)

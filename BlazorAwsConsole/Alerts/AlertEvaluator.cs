@@ -16,6 +16,8 @@ public sealed record Finding(string SubjectKey, string Subject, string? Link, st
 /// Works out, for one rule, which subjects its condition holds for right now, from the live state
 /// (fleet snapshot, test status board) and, for windows of history, the database. Keeps the little
 /// memory some conditions need: since when a test has been slow, which instances left the fleet.
+/// On a cluster (PostgreSQL) the node that evaluates may not be the one that ran the tests, so "slow" and
+/// "degraded for N minutes" are read from the results every node stored instead of from this node's memory.
 /// </summary>
 public sealed class AlertEvaluator(
     FleetSnapshot fleet,
@@ -24,7 +26,8 @@ public sealed class AlertEvaluator(
     IDbContextFactory<ConsoleDbContext> contexts,
     IOptionsMonitor<AlertOptions> options,
     IOptions<SecretsOptions> secrets,
-    TimeProvider time)
+    TimeProvider time,
+    ClusteredAlertEvaluation? clustered = null)
 {
     private readonly Dictionary<string, (string Name, string Region, Dictionary<string, string> Tags)> _seen = [];
     private readonly Dictionary<string, (DateTime At, string Name, string Region, Dictionary<string, string> Tags)> _gone = [];
@@ -100,6 +103,11 @@ public sealed class AlertEvaluator(
                     .Select(i => new Finding($"instance:{i.InstanceId}", Label(i.InstanceId, i.Name), $"/instances/{i.InstanceId}",
                         $"{Label(i.InstanceId, i.Name)} in {i.Region} is {i.State}", i.Tags))
                     .ToList();
+            case AlertCondition.InstanceDisappeared when clustered is not null:
+                return (await GoneAsync(now, cancellationToken)).Where(g => Matches(rule, g.Key, g.Value.Tags))
+                    .Select(g => new Finding($"instance:{g.Key}", Label(g.Key, g.Value.Name), $"/instances/{g.Key}",
+                        $"{Label(g.Key, g.Value.Name)} in {g.Value.Region} left the fleet at {g.Value.At:HH:mm:ss} UTC", g.Value.Tags))
+                    .ToList();
             case AlertCondition.InstanceDisappeared:
                 return _gone.Where(g => Matches(rule, g.Key, g.Value.Tags))
                     .Select(g => new Finding($"instance:{g.Key}", Label(g.Key, g.Value.Name), $"/instances/{g.Key}",
@@ -110,6 +118,16 @@ public sealed class AlertEvaluator(
                     .Select(t => (Test: t, Status: board.StatusOf(t.Id)))
                     .Where(x => x.Status.ConsecutiveFailures >= rule.ConsecutiveFailures)
                     .Select(x => TestFinding(x.Test, $"failed {x.Status.ConsecutiveFailures} times in a row: {x.Status.Last?.Reason}"))
+                    .ToList();
+            case AlertCondition.TestSlow when clustered is not null:
+                var threshold = rule.ThresholdMs ?? 0;
+                return (await StoredSpellsAsync(rule, r => new Run { TestId = r.TestId, StartedAt = r.StartedAt,
+                        Breaks = r.Success && r.ResponseTimeMs != null && r.ResponseTimeMs <= threshold }, now, cancellationToken))
+                    .Select(t => TestFinding(t, $"slower than {rule.ThresholdMs:0.#} ms for {rule.ForMinutes} min (last {board.StatusOf(t.Id).Last?.ResponseTimeMs:0.#} ms)"))
+                    .ToList();
+            case AlertCondition.TestDegraded when clustered is not null:
+                return (await StoredSpellsAsync(rule, r => new Run { TestId = r.TestId, StartedAt = r.StartedAt, Breaks = !r.Success || !r.Degraded }, now, cancellationToken))
+                    .Select(t => TestFinding(t, $"degraded for {rule.ForMinutes} min: {board.StatusOf(t.Id).Last?.Reason}"))
                     .ToList();
             case AlertCondition.TestSlow:
                 return tests.Tests.Where(t => Matches(rule, t))
@@ -157,6 +175,45 @@ public sealed class AlertEvaluator(
         }
     }
 
+    /// <summary>One stored run as a spell sees it: whether it ends the spell (an up run for "degraded", a fast one for "slow").</summary>
+    private sealed class Run
+    {
+        public int TestId { get; init; }
+        public DateTime StartedAt { get; init; }
+        public bool Breaks { get; init; }
+    }
+
+    /// <summary>
+    /// The tests in the rule's scope whose spell has lasted N minutes, from the stored results: the last run at or
+    /// before N minutes ago was in the spell, and no run since ended it (the same as "every run since the spell
+    /// began was in it, and it began N minutes ago or more"). Runs are looked for from two intervals of the
+    /// slowest test in scope before that, so a test that runs hourly still has its run before the window.
+    /// </summary>
+    private async Task<List<SyntheticTest>> StoredSpellsAsync(AlertRule rule, System.Linq.Expressions.Expression<Func<ProbeResult, Run>> run,
+        DateTime now, CancellationToken cancellationToken)
+    {
+        var inScope = tests.Tests.Where(t => Matches(rule, t)).ToDictionary(t => t.Id);
+        if (inScope.Count == 0) return [];
+        var cutoff = now.AddMinutes(-(rule.ForMinutes ?? 0));
+        var from = cutoff - TimeSpan.FromSeconds(2 * inScope.Values.Max(t => t.FrequencySeconds)) - TimeSpan.FromMinutes(1);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var results = db.ProbeResults.AsNoTracking().Where(r => r.StartedAt > from && r.StartedAt <= now);
+        if (rule.TestId is { } only) results = results.Where(r => r.TestId == only);
+        var spells = await results.Select(run)
+            .GroupBy(r => r.TestId)
+            .Select(g => new
+            {
+                TestId = g.Key,
+                LastBeforeCutoff = g.Max(r => r.StartedAt <= cutoff ? (DateTime?)r.StartedAt : null),
+                LastBreak = g.Max(r => r.Breaks ? (DateTime?)r.StartedAt : null),
+            })
+            .ToListAsync(cancellationToken);
+        return spells
+            .Where(s => s.LastBeforeCutoff is { } before && (s.LastBreak is not { } broke || broke < before) && inScope.ContainsKey(s.TestId))
+            .Select(s => inScope[s.TestId])
+            .ToList();
+    }
+
     private async Task<List<Finding>> SuccessRateFindingsAsync(AlertRule rule, DateTime now, CancellationToken cancellationToken)
     {
         var from = now.AddMinutes(-(rule.WindowMinutes ?? 60));
@@ -195,6 +252,26 @@ public sealed class AlertEvaluator(
                 $"{Label(x.Latest.InstanceId, x.Latest.InstanceName)} in {x.Latest.Region}: {x.Latest.NewValue} (at {x.Latest.At:HH:mm:ss} UTC"
                 + (x.Count > 1 ? $"; {x.Count} notices in {rule.WindowMinutes} min)" : ")"), x.Tags))
             .ToList();
+    }
+
+    /// <summary>
+    /// Cluster: the instances that left the fleet within Alerts:DisappearedHours as the change log has them (a node
+    /// started since then knows them too), with the tags this node saw them with when it did.
+    /// </summary>
+    private async Task<Dictionary<string, (DateTime At, string Name, string Region, Dictionary<string, string> Tags)>> GoneAsync(DateTime now, CancellationToken cancellationToken)
+    {
+        var since = now.AddHours(-options.CurrentValue.DisappearedHours);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var left = await db.InstanceChanges.AsNoTracking()
+            .Where(c => c.Kind == ChangeKind.Disappeared && c.At >= since)
+            .OrderByDescending(c => c.At)
+            .ToListAsync(cancellationToken);
+        var gone = new Dictionary<string, (DateTime At, string Name, string Region, Dictionary<string, string> Tags)>(_gone);
+        foreach (var change in left.DistinctBy(c => c.InstanceId).Where(c => fleet.Find(c.InstanceId) is null))
+        {
+            gone[change.InstanceId] = (change.At, change.InstanceName, change.Region, _gone.TryGetValue(change.InstanceId, out var known) ? known.Tags : []);
+        }
+        return gone;
     }
 
     /// <summary>An instance's tags from the fleet, or from what was last seen of it if it left; none if never seen.</summary>

@@ -1,3 +1,6 @@
+using BlazorAwsConsole.Cluster;
+using BlazorAwsConsole.Infrastructure;
+
 namespace BlazorAwsConsole.Alerts;
 
 public static class AlertsFeature
@@ -12,6 +15,13 @@ public static class AlertsFeature
         services.AddSingleton<AlertService>();
         services.AddSingleton<AlertEngine>();
         services.AddHostedService(provider => provider.GetRequiredService<AlertEngine>());
+        if (InfrastructureFeature.ProviderOf(builder.Configuration) == DatabaseProvider.Postgres)
+        {
+            // The clustered store runs the evaluation on one node at a time; every node's engine only asks for runs.
+            services.AddSingleton<ClusteredAlertEvaluation>();
+            var settings = builder.Configuration.GetSection(AlertOptions.Section).Get<AlertOptions>() ?? new();
+            services.AddRepeatingJob<AlertEvaluationJob>(AlertEvaluationJob.Key, AlertEvaluationJob.EveryKey, TimeSpan.FromSeconds(settings.EvaluateSeconds), durable: true);
+        }
         return builder;
     }
 }

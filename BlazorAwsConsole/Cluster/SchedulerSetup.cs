@@ -63,6 +63,8 @@ public static class SchedulerSetup
             // A declared job or trigger already in the database (put there by the first node) is left as it is:
             // a node starting must not reset the cluster's schedule. (Declared triggers carry fixed keys for this.)
             builder.Services.Configure<QuartzOptions>(options => options.Scheduling.IgnoreDuplicates = true);
+            // ...unless this node is configured with another interval: then its own replaces the stored one.
+            builder.Services.AddHostedService<DeclaredTriggerSync>();
         }
         builder.Services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
         return builder;

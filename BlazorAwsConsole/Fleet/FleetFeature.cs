@@ -1,3 +1,4 @@
+using BlazorAwsConsole.Cluster;
 using BlazorAwsConsole.Infrastructure;
 using Quartz;
 
@@ -28,16 +29,8 @@ public static class FleetFeature
         var settings = builder.Configuration.GetSection(FleetOptions.Section).Get<FleetOptions>() ?? new();
         var interval = settings.PollInterval(builder.Configuration.GetSection(AwsOptions.Section).Get<AwsOptions>()?.Mode ?? AwsMode.Sandbox);
         if (!settings.PollOnSchedule) return builder;
-        builder.Services.AddQuartz(quartz =>
-        {
-            quartz.AddJob<FleetSyncJob>(job => job.WithIdentity(FleetSyncJob.Key));
-            quartz.AddTrigger(trigger => trigger
-                // A fixed key: on a clustered store every node declares it and the first one's stays.
-                .WithIdentity("fleet-sync", "fleet")
-                .ForJob(FleetSyncJob.Key)
-                .StartNow()
-                .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
-        });
+        // A fixed key: on a clustered store every node declares it and the first one's stays (or a node configured otherwise replaces it).
+        builder.Services.AddRepeatingJob<FleetSyncJob>(FleetSyncJob.Key, new TriggerKey("fleet-sync", "fleet"), interval);
         return builder;
     }
 }

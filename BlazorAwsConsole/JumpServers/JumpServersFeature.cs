@@ -1,3 +1,4 @@
+using BlazorAwsConsole.Cluster;
 using Quartz;
 
 namespace BlazorAwsConsole.JumpServers;
@@ -18,17 +19,8 @@ public static class JumpServersFeature
         // Quartz triggers are built before options can be resolved, so read the same settings directly.
         var settings = builder.Configuration.GetSection(JumpServerOptions.Section).Get<JumpServerOptions>() ?? new();
         if (!settings.EnforceTtlOnSchedule) return builder;
-        builder.Services.AddQuartz(quartz =>
-        {
-            quartz.AddJob<TtlJob>(job => job.WithIdentity(TtlJob.Key));
-            quartz.AddTrigger(trigger => trigger
-                // A fixed key: on a clustered store every node declares it and the first one's stays.
-                .WithIdentity("jump-server-ttl", "jump-servers")
-                .ForJob(TtlJob.Key)
-                .StartNow()
-                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(settings.TtlCheckIntervalSeconds)).RepeatForever()
-                    .WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
-        });
+        // A fixed key: on a clustered store every node declares it and the first one's stays (or a node configured otherwise replaces it).
+        builder.Services.AddRepeatingJob<TtlJob>(TtlJob.Key, new TriggerKey("jump-server-ttl", "jump-servers"), TimeSpan.FromSeconds(settings.TtlCheckIntervalSeconds));
         return builder;
     }
 }

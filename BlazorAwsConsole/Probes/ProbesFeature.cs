@@ -1,5 +1,6 @@
 using BlazorAwsConsole.Probes.Runners;
 using BlazorAwsConsole.Probes.Ssm;
+using BlazorAwsConsole.Cluster;
 using Quartz;
 
 namespace BlazorAwsConsole.Probes;
@@ -31,15 +32,10 @@ public static class ProbesFeature
         services.AddQuartz(quartz =>
         {
             quartz.AddJob<ProbeRunJob>(job => job.WithIdentity(ProbeScheduler.JobKey).StoreDurably());
-            if (!settings.RunOnSchedule) return;
-            quartz.AddJob<ProbeRollupJob>(job => job.WithIdentity(ProbeRollupJob.Key));
-            quartz.AddTrigger(trigger => trigger
-                // A fixed key: on a clustered store every node declares it and the first one's stays.
-                .WithIdentity("probe-rollup", "probe-rollups")
-                .ForJob(ProbeRollupJob.Key)
-                .StartAt(DateTimeOffset.UtcNow.AddMinutes(1))
-                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(10)).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
         });
+        if (!settings.RunOnSchedule) return builder;
+        // A fixed key: on a clustered store every node declares it and the first one's stays (or a node configured otherwise replaces it).
+        services.AddRepeatingJob<ProbeRollupJob>(ProbeRollupJob.Key, new TriggerKey("probe-rollup", "probe-rollups"), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1));
         return builder;
     }
 }
