@@ -11,6 +11,7 @@ internal static class ProbesBenchmark
 {
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan WarmUpPerType = TimeSpan.FromSeconds(3);
 
     public static async Task<int> RunAsync(string[] args, CancellationToken token)
     {
@@ -36,6 +37,14 @@ internal static class ProbesBenchmark
                 await using (var console = await ProbeConsole.StartAsync(Path.Combine(workDir.FullName, "throughput.db"), EngineThroughput.Settings, token))
                 {
                     var engine = new EngineThroughput(console);
+                    // Untimed: every type once through the console first, so no row carries start-up and JIT work.
+                    Console.WriteLine($"warm-up: each type for {WarmUpPerType.TotalSeconds:0} s through the console ({EngineThroughput.WarmUpTestsPerType:N0} tests each), untimed ...");
+                    foreach (var kind in ProbeKind.All(nginx, dns))
+                    {
+                        var warm = await engine.WarmUpAsync(kind, WarmUpPerType, token);
+                        Console.WriteLine($"  warm-up {kind.Label}: {warm.ProbesPerSecond:N0}/s, {warm.CpuMicrosecondsPerProbe:N0} µs CPU/probe (not counted)");
+                    }
+                    Console.WriteLine("warm-up done: the rows below are timed after it");
                     foreach (var kind in ProbeKind.All(nginx, dns))
                     {
                         Console.WriteLine($"{kind.Label}: console engine ({EngineThroughput.TestsPerType:N0} tests, {EngineThroughput.MaxConcurrency} workers, {WarmUp.TotalSeconds:0} s warm-up + {Duration.TotalSeconds:0} s) ...");

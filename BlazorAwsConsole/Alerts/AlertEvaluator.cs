@@ -132,19 +132,19 @@ public sealed class AlertEvaluator(
             case AlertCondition.TestSlow:
                 return tests.Tests.Where(t => Matches(rule, t))
                     .Where(t => _slowSince.TryGetValue((rule.Id, t.Id), out var since) && now - since >= TimeSpan.FromMinutes(rule.ForMinutes ?? 0))
-                    .Select(t => TestFinding(t, $"slower than {rule.ThresholdMs:0.#} ms for {rule.ForMinutes} min (last {board.StatusOf(t.Id).Last?.ResponseTimeMs:0.#} ms)"))
+                    .Select(t => TestFinding(t, $"slower than {rule.ThresholdMs:0.#} ms for {rule.ForMinutes} min (last {board.LastOf(t.Id)?.ResponseTimeMs:0.#} ms)"))
                     .ToList();
             case AlertCondition.TestDegraded:
                 return tests.Tests.Where(t => Matches(rule, t))
                     .Where(t => _degradedSince.TryGetValue((rule.Id, t.Id), out var since) && now - since >= TimeSpan.FromMinutes(rule.ForMinutes ?? 0))
-                    .Select(t => TestFinding(t, $"degraded for {rule.ForMinutes} min: {board.StatusOf(t.Id).Last?.Reason}"))
+                    .Select(t => TestFinding(t, $"degraded for {rule.ForMinutes} min: {board.LastOf(t.Id)?.Reason}"))
                     .ToList();
             case AlertCondition.TestSuccessRate:
                 return await SuccessRateFindingsAsync(rule, now, cancellationToken);
             case AlertCondition.RouteChanged:
                 return tests.Tests.Where(t => t.Type == ProbeType.Traceroute && Matches(rule, t))
-                    .Where(t => board.StatusOf(t.Id).Last?.Traceroute?.RouteChanged == true)
-                    .Select(t => TestFinding(t, $"route changed: {string.Join(" → ", ProbeStatusBoard.RouteOf(board.StatusOf(t.Id).Last!.Traceroute!))}"))
+                    .Where(t => board.LastOf(t.Id)?.Traceroute?.RouteChanged == true)
+                    .Select(t => TestFinding(t, $"route changed: {string.Join(" → ", ProbeStatusBoard.RouteOf(board.LastOf(t.Id)!.Traceroute!))}"))
                     .ToList();
             case AlertCondition.RegionStale:
                 return fleet.Regions

@@ -7,7 +7,8 @@ namespace BlazorAwsConsole.Probes;
 
 /// <summary>
 /// Stores results in batches (one transaction per batch of up to Probes:WriteBatchSize, or what
-/// arrived within Probes:WriteBatchMilliseconds; on PostgreSQL one binary COPY, see <see cref="ProbeResultCopy"/>), then updates the status board and publishes
+/// arrived within Probes:WriteBatchMilliseconds; on PostgreSQL one binary COPY, see <see cref="ProbeResultCopy"/>; on SQLite
+/// one prepared INSERT, see <see cref="ProbeResultInsert"/>), then updates the status board and publishes
 /// <see cref="ProbeResultsStored"/>. A batch that fails to save is retried until it is stored:
 /// a result is never dropped, and the workers wait (backpressure) rather than lose one.
 /// </summary>
@@ -21,6 +22,7 @@ public sealed class ProbeResultWriter : BackgroundService
     private readonly IOptionsMonitor<ProbeOptions> _options;
     private readonly ILogger<ProbeResultWriter> _logger;
     private readonly ProbeResultCopy _copy = new();
+    private readonly ProbeResultInsert _insert = new();
     private long _stored;
 
     public ProbeResultWriter(IDbContextFactory<ConsoleDbContext> contexts, ProbeStatusBoard board, LiveFeed feed,
@@ -92,9 +94,7 @@ public sealed class ProbeResultWriter : BackgroundService
                     await _copy.WriteAsync(db, [.. batch.Select(b => b.Result)], CancellationToken.None);
                     break;
                 }
-                db.ChangeTracker.AutoDetectChangesEnabled = false;
-                db.ProbeResults.AddRange(batch.Select(b => b.Result));
-                await db.SaveChangesAsync(CancellationToken.None);
+                await _insert.WriteAsync(db, [.. batch.Select(b => b.Result)], CancellationToken.None);
                 break;
             }
             catch (Exception error) when (error is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)

@@ -26,12 +26,26 @@ public sealed class ProbeStatusBoard(TimeProvider time)
     public ProbeStatus StatusOf(int testId)
     {
         if (!_entries.TryGetValue(testId, out var entry)) return new ProbeStatus(null, 0, 0, []);
+        var since = ProbeRollups.HourOf(time.GetUtcNow().UtcDateTime).AddHours(-23);
+        // Plain loops, no LINQ lists: the list and the dashboard ask this for every test (50,000 per render, issue 13).
         lock (entry)
         {
-            var since = ProbeRollups.HourOf(time.GetUtcNow().UtcDateTime).AddHours(-23);
-            var hours = entry.Hours.Where(h => h.Key >= since).Select(h => h.Value).ToList();
-            return new ProbeStatus(entry.Last, hours.Sum(h => h.Runs), hours.Sum(h => h.Failures), entry.Recent.ToList(), entry.ConsecutiveFailures);
+            int runs = 0, failures = 0;
+            foreach (var (hour, counts) in entry.Hours)
+            {
+                if (hour < since) continue;
+                runs += counts.Runs;
+                failures += counts.Failures;
+            }
+            return new ProbeStatus(entry.Last, runs, failures, entry.Recent.ToArray(), entry.ConsecutiveFailures);
         }
+    }
+
+    /// <summary>The test's last result, or null: for callers that need only that (no copy of the hours or the sparkline).</summary>
+    public ProbeResult? LastOf(int testId)
+    {
+        if (!_entries.TryGetValue(testId, out var entry)) return null;
+        lock (entry) return entry.Last;
     }
 
     /// <summary>True when the trace's route differs from the previous run's (both must have answered hops).</summary>

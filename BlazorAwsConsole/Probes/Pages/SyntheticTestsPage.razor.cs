@@ -46,7 +46,7 @@ public sealed partial class SyntheticTestsPage : IDisposable
                 || t.Tags.Any(tag => $"{tag.Key}={tag.Value}".Contains(_search, StringComparison.OrdinalIgnoreCase)))
             .OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase).ThenBy(t => t.Id)
             .ToList();
-        var last = all.Select(t => Board.StatusOf(t.Id).Last).Where(r => r is not null).ToList();
+        var last = all.Select(t => Board.LastOf(t.Id)).Where(r => r is not null).ToList();
         _passing = last.Count(r => r!.Status == ProbeHealth.Up);
         _degraded = last.Count(r => r!.Status == ProbeHealth.Degraded);
         _failing = last.Count(r => !r!.Success);
