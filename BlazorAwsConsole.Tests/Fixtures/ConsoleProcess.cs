@@ -7,6 +7,7 @@ namespace BlazorAwsConsole.Tests.Fixtures;
 /// The console's real executable (`dotnet BlazorAwsConsole.dll --urls http://127.0.0.1:PORT --Key=Value ...`) as
 /// a process of its own, as an operator runs a node: its output kept (the last lines) for a failing test's message,
 /// <see cref="Kill"/> for a node that dies (SIGKILL, nothing cleaned up), killed too when disposed.
+/// Linked into BlazorAwsConsole.Benchmarks as well (the cluster soak's nodes), so it uses no test framework.
 /// </summary>
 public sealed class ConsoleProcess : IAsyncDisposable
 {
@@ -37,7 +38,7 @@ public sealed class ConsoleProcess : IAsyncDisposable
     /// <summary>Starts the console on a free loopback port with <paramref name="settings"/> ("Key=Value", given as --Key=Value).</summary>
     public static ConsoleProcess Start(string name, IEnumerable<string> settings)
     {
-        var port = MotoFixture.FreePort();
+        var port = LoopbackPort.Free();
         var start = ConsoleCli.StartInfo(["--urls", $"http://127.0.0.1:{port}", .. settings.Select(setting => "--" + setting)]);
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         return new ConsoleProcess(name, process, new Uri($"http://127.0.0.1:{port}/"));
