@@ -1,5 +1,4 @@
 using BlazorAwsConsole.Tests.Fixtures;
-using Microsoft.Extensions.Configuration;
 
 namespace BlazorAwsConsole.Benchmarks.Cluster;
 
@@ -17,15 +16,14 @@ internal static class ClusterSoak
 
     public static async Task<List<SoakColumn>> RunAsync(int tests, int minutes, CancellationToken cancellationToken)
     {
-        // The nodes run in Sandbox mode against a moto of the benchmark's own, which nothing polls here (fleet polls
-        // off): it is there because a Sandbox node checks moto at start-up and /healthz/ready asks every region.
-        Console.WriteLine("starting moto (idle: the soak polls no fleet) and the TCP target ...");
-        using var moto = await MotoFleet.StartAsync(cancellationToken);
-        await WarmMotoAsync(moto, cancellationToken);
+        // The soak touches no AWS: fleet polls and the TTL job are off, and Aws mode needs no moto at start-up
+        // (a Sandbox node checks that moto answers within 2 s, which a loaded machine can miss). Ready means the
+        // database and the scheduler are healthy (/healthz/ready's AWS check fails without credentials; it is not asked).
+        Console.WriteLine("starting the TCP target ...");
         using var target = SoakTarget.Start();
         string[] node =
         [
-            $"Aws:ServiceUrl={moto.ServiceUrl}", "Sandbox:StartMoto=false", "Sandbox:SeedDemoFleet=false", "Access:SandboxDemoAdmin=false",
+            "Aws:Mode=Aws", "Sandbox:StartMoto=false", "Sandbox:SeedDemoFleet=false", "Access:SandboxDemoAdmin=false",
             "Fleet:PollOnSchedule=false", "JumpServers:EnforceTtlOnSchedule=false", "Probes:RunOnSchedule=true",
             $"Quartz:SchedulerName=soak-{Guid.NewGuid():n}", "Logging:LogLevel:Default=Warning",
         ];
@@ -82,7 +80,7 @@ internal static class ClusterSoak
             var process = ConsoleProcess.Start(name, [.. node, .. database.Settings, $"Cluster:NodeName={name}"]);
             try
             {
-                await process.WaitReadyAsync(ReadyTimeout).WaitAsync(cancellationToken);
+                await process.WaitReadyAsync(ReadyTimeout, "database", "scheduler").WaitAsync(cancellationToken);
             }
             catch
             {
@@ -93,20 +91,5 @@ internal static class ClusterSoak
             Console.WriteLine($"  {name} ready after {clock.Elapsed.TotalSeconds:N0} s (pid {process.ProcessId})");
             return process;
         }
-    }
-
-    /// <summary>
-    /// Moto builds a region on its first request (seconds on a loaded machine), longer than the readiness check
-    /// waits: ask each region the console watches (appsettings.json's Fleet:Regions) once first, as the tests do.
-    /// </summary>
-    private static async Task WarmMotoAsync(MotoFleet moto, CancellationToken cancellationToken)
-    {
-        var regions = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json")).Build()
-            .GetSection("Fleet:Regions").Get<string[]>() ?? [];
-        await Task.WhenAll(regions.Select(async region =>
-        {
-            using var ec2 = moto.Client(region);
-            await ec2.DescribeAvailabilityZonesAsync(new Amazon.EC2.Model.DescribeAvailabilityZonesRequest(), cancellationToken);
-        }));
     }
 }

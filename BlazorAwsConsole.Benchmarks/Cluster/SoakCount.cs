@@ -6,7 +6,7 @@ namespace BlazorAwsConsole.Benchmarks.Cluster;
 internal readonly record struct StoredRun(int TestId, long ScheduledTicks, double LagMs);
 
 /// <summary>What one soak window shows, counted from the stored results and the target's connections.</summary>
-internal sealed record SoakCounts(long Due, long Fired, long FiredTwice, long Stored, long StoredTwice, double LagP50Ms, double LagP99Ms, double LagMaxMs)
+internal sealed record SoakCounts(long Due, long Fired, long FiredTwice, long Stored, long StoredTwice, double LagP50Ms, double LagP99Ms, double LagMaxMs, long LateOverSecond)
 {
     /// <summary>Due runs with no stored result (a run stored twice counts once).</summary>
     public long Lost => Due - (Stored - StoredTwice);
@@ -50,6 +50,6 @@ internal sealed record SoakCounts(long Due, long Fired, long FiredTwice, long St
         return new SoakCounts(due, fired.Count, fired.Values.Sum(n => n - 1L), inWindow.Count, storedTwice,
             lags.Count == 0 ? double.NaN : ProbeRollups.Percentile(lags, 0.50),
             lags.Count == 0 ? double.NaN : ProbeRollups.Percentile(lags, 0.99),
-            lags.Count == 0 ? double.NaN : lags[^1]);
+            lags.Count == 0 ? double.NaN : lags[^1], lags.LongCount(lag => lag > 1000));
     }
 }

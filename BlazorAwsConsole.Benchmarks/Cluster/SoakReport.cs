@@ -19,6 +19,7 @@ internal static class SoakReport
         Row("duplicated: stored twice (goal 0)", c => Goal($"{c.Counts.StoredTwice:N0}", c.Counts.StoredTwice == 0));
         Row("fired twice (target)", c => $"{c.Counts.FiredTwice:N0}");
         Row("start lag p50 / p99 / max (goal p99 ≤ 1 s)", c => Goal($"{c.Counts.LagP50Ms:N0} / {c.Counts.LagP99Ms:N0} / {c.Counts.LagMaxMs:N0} ms", c.Counts.LagP99Ms <= LagP99GoalMs));
+        Row("runs started over 1 s late", c => $"{c.Counts.LateOverSecond:N0}");
         Row("CPU per node (of the machine)", c => string.Join(", ", c.Nodes.Select(n => $"{n.Node} {n.CpuShare:P1}")));
         Row("CPU of PostgreSQL", c => c.DatabaseCpuShare is { } share ? $"{share:P1}" : "(in the node)");
         Row("load average at start", c => c.LoadAtStart);
