@@ -14,42 +14,30 @@ internal sealed record SoakCounts(long Due, long Fired, long FiredTwice, long St
     /// <summary>
     /// Counts a window of whole intervals, [start, start + n × interval): every test's trigger started before it, so
     /// each test is due exactly n times in it whatever its phase. A stored run belongs to the window by its scheduled
-    /// time; two stored runs of one test less than half an interval apart are one scheduled run stored twice. A
-    /// connection at the target belongs to the scheduled run just before it (its test's grid, known from the test's
-    /// stored runs; its own time when it has none), so fired and stored are counted by the same clock.
+    /// time; two stored runs of one test less than half an interval apart are one scheduled run stored twice. The
+    /// target's connections belong to it by their own time (a run late by most of an interval is still counted, in
+    /// the window it ran in); two connections of one test less than half an interval apart are a test run twice.
     /// </summary>
     public static SoakCounts Of(int tests, TimeSpan interval, DateTime start, TimeSpan window, IReadOnlyList<StoredRun> runs,
         IEnumerable<(int TestId, long AtTicks)> hits)
     {
-        long from = start.Ticks, to = (start + window).Ticks, step = interval.Ticks;
+        long from = start.Ticks, to = (start + window).Ticks, half = interval.Ticks / 2;
         var due = tests * (long)(window / interval);
-        // A test's grid phase (scheduled time modulo the interval), from any of its runs.
-        var phase = new Dictionary<int, long>();
-        foreach (var run in runs) phase.TryAdd(run.TestId, run.ScheduledTicks % step);
-
         var inWindow = runs.Where(r => r.ScheduledTicks >= from && r.ScheduledTicks < to).ToList();
-        long storedTwice = 0;
-        foreach (var test in inWindow.GroupBy(r => r.TestId))
-        {
-            var times = test.Select(r => r.ScheduledTicks).Order().ToArray();
-            for (var i = 1; i < times.Length; i++) if (times[i] - times[i - 1] < step / 2) storedTwice++;
-        }
-
-        // A connection comes after its scheduled time (start lag + connect); a second of slack covers the ms by which
-        // a stored scheduled time (start − lag, two clock reads) can be later than Quartz's.
-        var slack = TimeSpan.TicksPerSecond;
-        var fired = new Dictionary<(int, long), int>();
-        foreach (var (testId, at) in hits)
-        {
-            var scheduled = phase.TryGetValue(testId, out var p) ? p + (at - p + slack) / step * step : at;
-            if (scheduled < from || scheduled >= to) continue;
-            fired[(testId, scheduled)] = fired.GetValueOrDefault((testId, scheduled)) + 1;
-        }
-
+        var fired = hits.Where(h => h.AtTicks >= from && h.AtTicks < to).ToList();
         var lags = inWindow.Select(r => r.LagMs).Order().ToList();
-        return new SoakCounts(due, fired.Count, fired.Values.Sum(n => n - 1L), inWindow.Count, storedTwice,
+        return new SoakCounts(due, fired.Count, CloserThan(fired.Select(h => (h.TestId, h.AtTicks)), half), inWindow.Count,
+            CloserThan(inWindow.Select(r => (r.TestId, r.ScheduledTicks)), half),
             lags.Count == 0 ? double.NaN : ProbeRollups.Percentile(lags, 0.50),
             lags.Count == 0 ? double.NaN : ProbeRollups.Percentile(lags, 0.99),
             lags.Count == 0 ? double.NaN : lags[^1], lags.LongCount(lag => lag > 1000));
     }
+
+    /// <summary>How many times a test's time follows its previous one by less than <paramref name="ticks"/>.</summary>
+    private static long CloserThan(IEnumerable<(int TestId, long Ticks)> times, long ticks) =>
+        times.GroupBy(t => t.TestId).Sum(test =>
+        {
+            var sorted = test.Select(t => t.Ticks).Order().ToArray();
+            return (long)Enumerable.Range(1, Math.Max(0, sorted.Length - 1)).Count(i => sorted[i] - sorted[i - 1] < ticks);
+        });
 }

@@ -54,6 +54,13 @@ internal static class SoakWindow
         var shares = nodes.Select((n, i) => (n.Name, Share(ProcessCpu.Of(n.ProcessId) - nodeCpu[i], wall))).ToList();
         double? databaseShare = postgres is null ? null : Share(ProcessCpu.OfTree(postgres.ServerPid) - databaseCpu, wall);
         var loadAtEnd = LoadAverage();
+        // What the nodes logged (warnings and up: Quartz's cluster recovery, a full probe queue), to read a bad column by.
+        foreach (var node in nodes)
+        {
+            var log = Path.Combine(Path.GetTempPath(), $"cluster-soak-{name.Replace(", ", "-").Replace(' ', '-')}-{node.Name}.log");
+            await File.WriteAllTextAsync(log, node.Output, cancellationToken);
+            Console.WriteLine($"    {node.Name}'s last log lines: {log}");
+        }
 
         await Task.Delay(Settle, cancellationToken);
         var runs = await database.RunsAsync(cancellationToken);
