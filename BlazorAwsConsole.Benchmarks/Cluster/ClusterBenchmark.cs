@@ -1,10 +1,9 @@
-using System.Globalization;
-
 namespace BlazorAwsConsole.Benchmarks.Cluster;
 
 /// <summary>
-/// The <c>cluster</c> mode: the console on PostgreSQL at scale. Today its "results table at scale" part
-/// (<see cref="ResultsAtScale"/>); the scheduler soak on PostgreSQL is not in it yet (see README.md).
+/// The <c>cluster</c> mode: the console on PostgreSQL at scale, in two parts that also run alone (<c>--only</c>): the
+/// scheduler soak (<see cref="ClusterSoak"/>: SQLite one node, PostgreSQL one node, then two) and the results table at
+/// scale (<see cref="ResultsAtScale"/>).
 /// </summary>
 internal static class ClusterBenchmark
 {
@@ -13,31 +12,36 @@ internal static class ClusterBenchmark
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
-        var rows = ResultsAtScale.DefaultRows;
-        for (var i = 0; i < args.Length; i++)
+        if (!ClusterBenchOptions.TryParse(args, out var options))
         {
-            if (args[i] == "--rows" && i + 1 < args.Length && TryParseCount(args[++i], out var parsed) && parsed >= ResultsAtScale.AnchorRows) rows = parsed;
-            else
-            {
-                Console.Error.WriteLine($"usage: cluster [--rows N] (N ≥ 1000000; 5M and 50M are understood; default {ResultsAtScale.DefaultRows:N0})");
-                return 2;
-            }
+            Console.Error.WriteLine(ClusterBenchOptions.Usage);
+            return 2;
         }
-        var load = File.Exists("/proc/loadavg") ? string.Join(' ', (await File.ReadAllTextAsync("/proc/loadavg", cancellationToken)).Split(' ').Take(3)) : "?";
-        Console.WriteLine($"cluster benchmark, results table at scale: {rows:N0} rows over 30 days on PostgreSQL; {Environment.ProcessorCount} cores, load average {load}");
-        var stages = await ResultsAtScale.RunAsync(rows, cancellationToken);
-        Print(stages);
+        if (options.Soak)
+        {
+            Console.WriteLine($"cluster benchmark, scheduler soak: {options.Tests:N0} TCP tests, {options.Minutes} min per column; {Environment.ProcessorCount} cores, load average {SoakWindow.LoadAverage()}");
+            var columns = await ClusterSoak.RunAsync(options.Tests, options.Minutes, cancellationToken);
+            SoakReport.Print(columns, options.Tests, options.Minutes);
+        }
+        if (options.Results)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"cluster benchmark, results table at scale: {options.Rows:N0} rows over 30 days on PostgreSQL; {Environment.ProcessorCount} cores, load average {SoakWindow.LoadAverage()}");
+            var stages = await ResultsAtScale.RunAsync(options.Rows, cancellationToken);
+            Print(stages);
+            Console.WriteLine($"load average at the end: {SoakWindow.LoadAverage()}");
+        }
         return 0;
     }
 
     private static void Print(IReadOnlyList<ResultsAtScale.Stage> stages)
     {
         Console.WriteLine();
-        Console.WriteLine("| size | rows | tests | partitions | load (COPY) of the rows added | rows/s | rollup of every hour | database | results table |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| size | rows | tests | partitions | COPY of the rows added | rows/s | indexes built after | rollup of every hour | database | results table |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var s in stages)
         {
-            Console.WriteLine($"| {Label(s)} | {s.Rows:N0} | {s.Tests:N0} | {s.Partitions} | {s.Loaded:N0} in {s.Load.TotalSeconds:N1} s | {s.Loaded / Math.Max(0.001, s.Load.TotalSeconds):N0} | {s.RollUp.TotalSeconds:N1} s ({s.RolledHours} h) | {Megabytes(s.DatabaseBytes)} | {Megabytes(s.TableBytes)} |");
+            Console.WriteLine($"| {Label(s)} | {s.Rows:N0} | {s.Tests:N0} | {s.Partitions} | {s.Loaded:N0} in {s.Load.TotalSeconds:N1} s | {s.Loaded / Math.Max(0.001, s.Load.TotalSeconds):N0} | {s.IndexBuild.TotalSeconds:N1} s | {s.RollUp.TotalSeconds:N1} s ({s.RolledHours} h) | {Megabytes(s.DatabaseBytes)} | {Megabytes(s.TableBytes)} |");
         }
         Console.WriteLine();
         var anchor = stages[0];
@@ -62,12 +66,4 @@ internal static class ClusterBenchmark
     private static string Label(ResultsAtScale.Stage stage) => $"{stage.Rows / 1e6:0.#} M";
 
     private static string Megabytes(long bytes) => $"{bytes / 1048576.0:N0} MB";
-
-    private static bool TryParseCount(string text, out long count)
-    {
-        var multiplier = text.EndsWith('M') || text.EndsWith('m') ? 1_000_000 : 1;
-        var ok = double.TryParse(multiplier > 1 ? text[..^1] : text.Replace("_", "").Replace(",", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out var value);
-        count = (long)(value * multiplier);
-        return ok;
-    }
 }

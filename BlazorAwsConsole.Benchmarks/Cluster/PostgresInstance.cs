@@ -23,11 +23,15 @@ internal sealed class PostgresInstance : IAsyncDisposable
         Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database, Timeout = 60, CommandTimeout = 3600,
     }.ConnectionString;
 
+    /// <summary>The postmaster's process id (first line of postmaster.pid), for the CPU the server uses.</summary>
+    public int ServerPid => int.Parse(File.ReadLines(Path.Combine(DataFolder, "postmaster.pid")).First());
+
     /// <summary>
     /// Starts the server with what a dedicated database host would set (more shared buffers and WAL than Debian's
-    /// defaults); fsync off because the data is thrown away, which makes the load faster and the queries no different.
+    /// defaults). For a bulk load fsync is off because the data is thrown away, which makes the load faster and the
+    /// queries no different; otherwise (the scheduler soak, whose writes are what it measures) commits are durable.
     /// </summary>
-    public static async Task<PostgresInstance> StartAsync(CancellationToken cancellationToken)
+    public static async Task<PostgresInstance> StartAsync(CancellationToken cancellationToken, bool bulkLoad = true)
     {
         var server = new PostgresInstance(await BinariesAsync(cancellationToken));
         Directory.CreateDirectory(server._folder);
@@ -35,7 +39,8 @@ internal sealed class PostgresInstance : IAsyncDisposable
         await AsPostgresAsync(Path.Combine(server._bin, "initdb"), ["-D", server.DataFolder, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync"], cancellationToken);
         server.Port = ChildProcess.FreeLoopbackPort();
         await AsPostgresAsync(Path.Combine(server._bin, "pg_ctl"), ["-D", server.DataFolder, "-l", Path.Combine(server.DataFolder, "server.log"), "-w", "-t", "120",
-            "-o", $"-p {server.Port} -k {server.DataFolder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c shared_buffers=1GB -c max_wal_size=8GB -c work_mem=32MB", "start"], cancellationToken);
+            "-o", $"-p {server.Port} -k {server.DataFolder} -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=1GB -c max_wal_size=8GB -c work_mem=32MB"
+                + (bulkLoad ? " -c fsync=off -c synchronous_commit=off" : ""), "start"], cancellationToken);
         return server;
     }
 

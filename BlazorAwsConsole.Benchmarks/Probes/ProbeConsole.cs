@@ -72,14 +72,7 @@ internal sealed class ProbeConsole : IAsyncDisposable
     public async Task<IReadOnlyList<SyntheticTest>> AddTestsAsync(IEnumerable<SyntheticTest> tests, CancellationToken cancellationToken)
     {
         var list = tests.ToList();
-        await using (var db = await Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync(cancellationToken))
-        {
-            db.ChangeTracker.AutoDetectChangesEnabled = false;
-            var now = DateTime.UtcNow;
-            foreach (var test in list) test.CreatedAt = test.UpdatedAt = now;
-            db.SyntheticTests.AddRange(list);
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        await TestSeed.StoreAsync(Get<IDbContextFactory<ConsoleDbContext>>(), list, cancellationToken);
         var catalog = Get<ProbeCatalog>();
         foreach (var test in list) catalog.Put(test);
         return list;

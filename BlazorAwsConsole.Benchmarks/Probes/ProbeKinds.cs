@@ -32,8 +32,8 @@ internal sealed record ProbeKind(string Label, ProbeType Type, string BlackboxMo
         }),
     ];
 
-    public static SyntheticTest PortTest(int i, int port, int frequencySeconds = 60) => new()
+    public static SyntheticTest PortTest(int i, int port, int frequencySeconds = 60, string target = "127.0.0.1") => new()
     {
-        Name = $"bench tcp {i}", Type = ProbeType.Port, Target = "127.0.0.1", Port = port, TimeoutSeconds = 5, FrequencySeconds = frequencySeconds,
+        Name = $"bench tcp {i}", Type = ProbeType.Port, Target = target, Port = port, TimeoutSeconds = 5, FrequencySeconds = frequencySeconds,
     };
 }

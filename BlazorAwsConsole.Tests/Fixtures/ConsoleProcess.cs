@@ -7,6 +7,7 @@ namespace BlazorAwsConsole.Tests.Fixtures;
 /// The console's real executable (`dotnet BlazorAwsConsole.dll --urls http://127.0.0.1:PORT --Key=Value ...`) as
 /// a process of its own, as an operator runs a node: its output kept (the last lines) for a failing test's message,
 /// <see cref="Kill"/> for a node that dies (SIGKILL, nothing cleaned up), killed too when disposed.
+/// Linked into BlazorAwsConsole.Benchmarks as well (the cluster soak's nodes), so it uses no test framework.
 /// </summary>
 public sealed class ConsoleProcess : IAsyncDisposable
 {
@@ -37,14 +38,18 @@ public sealed class ConsoleProcess : IAsyncDisposable
     /// <summary>Starts the console on a free loopback port with <paramref name="settings"/> ("Key=Value", given as --Key=Value).</summary>
     public static ConsoleProcess Start(string name, IEnumerable<string> settings)
     {
-        var port = MotoFixture.FreePort();
+        var port = LoopbackPort.Free();
         var start = ConsoleCli.StartInfo(["--urls", $"http://127.0.0.1:{port}", .. settings.Select(setting => "--" + setting)]);
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         return new ConsoleProcess(name, process, new Uri($"http://127.0.0.1:{port}/"));
     }
 
-    /// <summary>Waits until <c>/healthz/ready</c> answers 200: database reachable, AWS answering, this node's scheduler checking in.</summary>
-    public async Task WaitReadyAsync(TimeSpan timeout)
+    /// <summary>
+    /// Waits until <c>/healthz/ready</c> answers 200: database reachable, AWS answering, this node's scheduler checking in;
+    /// or, given <paramref name="checks"/>, until those checks of its answer are Healthy (the benchmarks' soak needs the
+    /// database and the scheduler, not a moto that a loaded machine makes slower than the AWS check's 3 s).
+    /// </summary>
+    public async Task WaitReadyAsync(TimeSpan timeout, params string[] checks)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
         var deadline = DateTime.UtcNow + timeout;
@@ -57,6 +62,7 @@ public sealed class ConsoleProcess : IAsyncDisposable
                 var answer = await http.GetAsync("/healthz/ready");
                 if (answer.IsSuccessStatusCode) return;
                 last = $"{(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}";
+                if (checks.Length > 0 && AllHealthy(last[(last.IndexOf(':') + 2)..], checks)) return;
             }
             catch (HttpRequestException e)
             {
@@ -68,6 +74,20 @@ public sealed class ConsoleProcess : IAsyncDisposable
             }
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"{Name} not ready after {timeout.TotalSeconds:0} s (last: {last})\n{Output}");
             await Task.Delay(1000);
+        }
+    }
+
+    private static bool AllHealthy(string report, string[] checks)
+    {
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(report);
+            return checks.All(name => json.RootElement.TryGetProperty("checks", out var all) && all.TryGetProperty(name, out var check)
+                && check.GetProperty("status").GetString() == "Healthy");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
         }
     }
 

@@ -56,12 +56,7 @@ public sealed class MotoFixture : IAsyncLifetime
         (await http.PostAsync($"{Endpoint}/moto-api/reset", null)).EnsureSuccessStatusCode();
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => LoopbackPort.Free();
 
     public Task DisposeAsync()
     {

@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace BlazorAwsConsole.Benchmarks.Cluster;
+
+/// <summary>The cluster mode's options: which parts to run (each runs alone too), the soak's size and the results table's rows.</summary>
+internal sealed record ClusterBenchOptions(bool Soak, bool Results, int Tests, int Minutes, long Rows)
+{
+    public const string Usage = "usage: cluster [--only soak|results] [--tests N] [--minutes M] [--rows N]  (defaults: both parts, 10000 tests, 5 min, 50M rows; rows ≥ 1000000, 5M and 50M are understood)";
+
+    public static bool TryParse(string[] args, out ClusterBenchOptions options)
+    {
+        options = new ClusterBenchOptions(true, true, ClusterSoak.DefaultTests, 5, ResultsAtScale.DefaultRows);
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (i + 1 >= args.Length) return false;
+            var value = args[i + 1];
+            switch (args[i])
+            {
+                case "--only" when value is "soak" or "results":
+                    options = options with { Soak = value == "soak", Results = value == "results" };
+                    break;
+                case "--tests" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var tests) && tests is >= 1 and <= 200_000:
+                    options = options with { Tests = tests };
+                    break;
+                case "--minutes" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) && minutes is >= 1 and <= 120:
+                    options = options with { Minutes = minutes };
+                    break;
+                case "--rows" when TryParseCount(value, out var rows) && rows >= ResultsAtScale.AnchorRows:
+                    options = options with { Rows = rows };
+                    break;
+                default:
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    private static bool TryParseCount(string text, out long count)
+    {
+        var multiplier = text.EndsWith('M') || text.EndsWith('m') ? 1_000_000 : 1;
+        var ok = double.TryParse(multiplier > 1 ? text[..^1] : text.Replace("_", "").Replace(",", ""), NumberStyles.Float, CultureInfo.InvariantCulture, out var value);
+        count = (long)(value * multiplier);
+        return ok;
+    }
+}
