@@ -31,11 +31,12 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
         string[] cluster = [.. Cluster(shared), "Alerts:EvaluateSeconds=1"];
         await using var nodeA = await ConsoleHost.StartAsync(moto, postgres, Notifying(notifierA), [.. cluster, "Cluster:NodeName=node-a"]);
         await using var nodeB = await ConsoleHost.StartAsync(moto, postgres, Notifying(notifierB), [.. cluster, "Cluster:NodeName=node-b"]);
-        var schedulerA = await nodeA.Get<ISchedulerFactory>().GetScheduler();
-        var schedulerB = await nodeB.Get<ISchedulerFactory>().GetScheduler();
+        var vetoA = await EvaluationVeto.AddToAsync(nodeA);
+        var vetoB = await EvaluationVeto.AddToAsync(nodeB);
 
-        // B runs the test (run now) and A alone fires Quartz triggers: A's engine has seen none of these runs itself.
-        await schedulerB.Standby();
+        // B runs the test (run now) and only A evaluates (B's scheduler goes on, but the evaluation job is vetoed there):
+        // A's engine has seen none of these runs itself.
+        vetoB.On = true;
         var standingBy = await SettledAsync(judging: nodeA, standing: nodeB);
         var test = await CreatedIdAsync(await nodeB.Http.PostAsJsonAsync("/api/synthetic/tests",
             new { name = "flaky-api", type = "http", target = ConsoleHost.DeadEndpoint() + "/health", frequencySeconds = 3600, enabled = false }));
@@ -49,7 +50,7 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
         var alert = (await AlertsOfRuleAsync(nodeA, rule)).Single();
         alert.Status.Should().Be(AlertStatus.Firing);
         alert.Summary.Should().Contain("failed 3 times in a row");
-        nodeB.Get<AlertEngine>().Evaluations.Should().Be(standingBy, "node B fired no trigger, so node A judged");
+        nodeB.Get<AlertEngine>().Evaluations.Should().Be(standingBy, "node B's evaluations were vetoed, so node A judged");
         // The node that opens an alert is the one that notifies: A, from B's runs.
         notifierA.Sent.Should().ContainSingle(n => n.AlertId == alert.Id && n.Status == "firing");
         notifierB.Sent.Should().BeEmpty();
@@ -58,8 +59,8 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
         await Poll.UntilAsync(() => nodeB.Get<AlertBoard>().OpenFor(rule, $"test:{test}")?.Id == alert.Id, TimeSpan.FromSeconds(20), () => "node B's board lacks the alert");
 
         // Now the other way round: A runs the test and passes, B alone judges.
-        await schedulerA.Standby();
-        await schedulerB.Start();
+        vetoA.On = true;
+        vetoB.On = false;
         standingBy = await SettledAsync(judging: nodeB, standing: nodeA);
         (await nodeA.Http.PutAsJsonAsync($"/api/synthetic/tests/{test}",
             new { name = "flaky-api", type = "http", target = target.Url("health"), frequencySeconds = 3600, enabled = false })).EnsureSuccessStatusCode();
@@ -67,10 +68,10 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
         await Poll.UntilAsync(() => notifierA.Sent.Concat(notifierB.Sent).Any(n => n.Status == "resolved"), TimeSpan.FromSeconds(60),
             () => $"not resolved; evaluations A {nodeA.Get<AlertEngine>().Evaluations}, B {nodeB.Get<AlertEngine>().Evaluations}");
 
-        nodeA.Get<AlertEngine>().Evaluations.Should().Be(standingBy, "node A fired no trigger, so node B judged");
+        nodeA.Get<AlertEngine>().Evaluations.Should().Be(standingBy, "node A's evaluations were vetoed, so node B judged");
 
         // Both nodes judging again for a while: nothing opens or resolves a second time.
-        await schedulerA.Start();
+        vetoA.On = false;
         var evaluated = nodeA.Get<AlertEngine>().Evaluations + nodeB.Get<AlertEngine>().Evaluations;
         await Poll.UntilAsync(() => nodeA.Get<AlertEngine>().Evaluations + nodeB.Get<AlertEngine>().Evaluations >= evaluated + 8, TimeSpan.FromSeconds(120),
             () => $"evaluations A {nodeA.Get<AlertEngine>().Evaluations}, B {nodeB.Get<AlertEngine>().Evaluations}");
@@ -154,9 +155,43 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
     }
 
     /// <summary>
-    /// After <paramref name="standing"/>'s scheduler went to standby: a trigger it acquired just before (Quartz takes
-    /// the triggers due soon ahead of time) still fires there, so wait until the other node has evaluated a few times
-    /// on its own. Returns the standing node's evaluations, which stay as they are from then on.
+    /// Keeps one node from running the alert evaluation job while <see cref="On"/>: a trigger that node fires is
+    /// vetoed, so the job runs only on the other. (Quartz's standby is no such switch: a node still fires the triggers
+    /// it acquired before it, which under load was several evaluations.)
+    /// </summary>
+    private sealed class EvaluationVeto : ITriggerListener
+    {
+        public volatile bool On;
+
+        public static async Task<EvaluationVeto> AddToAsync(ConsoleHost node)
+        {
+            var veto = new EvaluationVeto();
+            (await node.Get<ISchedulerFactory>().GetScheduler()).ListenerManager.AddTriggerListener(veto);
+            return veto;
+        }
+
+        public string Name => "test-alert-evaluation-veto";
+
+        public ValueTask<bool> VetoJobExecution(ITrigger trigger, IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(On && AlertEvaluationJob.Key.Equals(trigger.JobKey));
+
+        public ValueTask TriggerFired(ITrigger trigger, IJobExecutionContext context, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask TriggerMisfired(ITrigger trigger, IScheduler scheduler, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask TriggerSkipped(ITrigger trigger, IScheduler scheduler, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+        public ValueTask TriggerComplete(ITrigger trigger, IJobExecutionContext context, SchedulerInstruction triggerInstructionCode, CancellationToken cancellationToken = default) =>
+            ValueTask.CompletedTask;
+
+        public ValueTask TriggerRetriesExhausted(ITrigger trigger, IJobExecutionContext context, JobExecutionException exception, CancellationToken cancellationToken = default) =>
+            ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// After <paramref name="standing"/>'s evaluations were vetoed: one already under way there may still finish, so wait
+    /// until the other node has evaluated a few times on its own. Returns the standing node's evaluations, which stay
+    /// as they are from then on.
     /// </summary>
     private static async Task<long> SettledAsync(ConsoleHost judging, ConsoleHost standing)
     {
