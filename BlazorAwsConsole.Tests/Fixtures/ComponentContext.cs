@@ -25,6 +25,9 @@ public abstract class ComponentContext : BunitContext, IAsyncLifetime
 
     protected ComponentContext()
     {
+        // bUnit's 1 s default is too short when the whole suite loads 2 cores (a live region's first render took
+        // longer in a fresh-clone run); a wait ends as soon as its assertion holds, so a long limit costs nothing.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(15);
         Directory.CreateDirectory(_folder);
         JSInterop.Mode = JSRuntimeMode.Loose;
         var authorization = Authorization = AddAuthorization();
