@@ -37,6 +37,7 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
         // B runs the test (run now) and only A evaluates (B's scheduler goes on, but the evaluation job is vetoed there):
         // A's engine has seen none of these runs itself.
         vetoB.On = true;
+        await (await nodeB.Get<ISchedulerFactory>().GetScheduler()).Standby();
         var standingBy = await SettledAsync(judging: nodeA, standing: nodeB);
         var test = await CreatedIdAsync(await nodeB.Http.PostAsJsonAsync("/api/synthetic/tests",
             new { name = "flaky-api", type = "http", target = ConsoleHost.DeadEndpoint() + "/health", frequencySeconds = 3600, enabled = false }));
@@ -60,7 +61,9 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
 
         // Now the other way round: A runs the test and passes, B alone judges.
         vetoA.On = true;
+        await (await nodeA.Get<ISchedulerFactory>().GetScheduler()).Standby();
         vetoB.On = false;
+        await (await nodeB.Get<ISchedulerFactory>().GetScheduler()).Start();
         standingBy = await SettledAsync(judging: nodeB, standing: nodeA);
         (await nodeA.Http.PutAsJsonAsync($"/api/synthetic/tests/{test}",
             new { name = "flaky-api", type = "http", target = target.Url("health"), frequencySeconds = 3600, enabled = false })).EnsureSuccessStatusCode();
@@ -72,6 +75,7 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
 
         // Both nodes judging again for a while: nothing opens or resolves a second time.
         vetoA.On = false;
+        await (await nodeA.Get<ISchedulerFactory>().GetScheduler()).Start();
         var evaluated = nodeA.Get<AlertEngine>().Evaluations + nodeB.Get<AlertEngine>().Evaluations;
         await Poll.UntilAsync(() => nodeA.Get<AlertEngine>().Evaluations + nodeB.Get<AlertEngine>().Evaluations >= evaluated + 8, TimeSpan.FromSeconds(120),
             () => $"evaluations A {nodeA.Get<AlertEngine>().Evaluations}, B {nodeB.Get<AlertEngine>().Evaluations}");
@@ -156,8 +160,9 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
 
     /// <summary>
     /// Keeps one node from running the alert evaluation job while <see cref="On"/>: a trigger that node fires is
-    /// vetoed, so the job runs only on the other. (Quartz's standby is no such switch: a node still fires the triggers
-    /// it acquired before it, which under load was several evaluations.)
+    /// vetoed. Used with the node's scheduler on standby, so it stops taking the evaluation triggers away from the
+    /// other node (a veto alone let it take them all under load), while a trigger it took just before standby, which
+    /// it still fires, does not run there (standby alone let it run several evaluations under load).
     /// </summary>
     private sealed class EvaluationVeto : ITriggerListener
     {
