@@ -13,15 +13,19 @@ public sealed record RepeatingTrigger(TriggerKey Key, JobKey Job, TimeSpan Inter
         .WithIdentity(Key)
         .ForJob(Job)
         .StartAt(now + FirstRunAfter)
-        .WithSimpleSchedule(s => s.WithInterval(Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount))
+        .WithSimpleSchedule(Schedule)
         .Build();
+
+    /// <summary>The schedule both the declaration and a replacement use: a run that could not fire on time is skipped, not caught up.</summary>
+    public void Schedule(SimpleScheduleBuilder schedule) =>
+        schedule.WithInterval(Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount);
 }
 
 public static class RepeatingTriggers
 {
     /// <summary>
     /// Declares <typeparamref name="TJob"/> with one repeating trigger to Quartz, and remembers the trigger so a
-    /// clustered node can compare it with the stored one. A run that could not fire on time is skipped, not caught up.
+    /// clustered node can compare it with the stored one.
     /// </summary>
     public static IServiceCollection AddRepeatingJob<TJob>(this IServiceCollection services, JobKey job, TriggerKey trigger,
         TimeSpan interval, TimeSpan firstRunAfter = default, bool durable = false) where TJob : IJob
@@ -35,7 +39,7 @@ public static class RepeatingTriggers
                 .WithIdentity(trigger)
                 .ForJob(job)
                 .StartAt(DateTimeOffset.UtcNow + firstRunAfter)
-                .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
+                .WithSimpleSchedule(declared.Schedule));
         });
         return services;
     }
