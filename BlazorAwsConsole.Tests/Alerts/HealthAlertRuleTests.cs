@@ -68,6 +68,31 @@ public sealed class HealthAlertRuleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_impairment_the_change_log_dates_from_before_this_node_judged_counts_from_then()
+    {
+        // As after a restart or a failover to another node: this evaluator has never seen the spell begin, the change log has.
+        var now = _clock.GetUtcNow().UtcDateTime;
+        var instance = ComponentContext.Instance("i-0000000000000ddd4", "impaired-long");
+        instance.StatusChecks = new StatusChecks { System = "impaired", Instance = "ok" };
+        _console.Get<FleetSnapshot>().Apply([instance], []);
+        await using (var db = await _console.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync())
+        {
+            db.InstanceChanges.AddRange(
+                InstanceDiff.Change(instance, ChangeKind.StatusCheck, "status:instance", "ok", "impaired", now.AddMinutes(-40)),
+                InstanceDiff.Change(instance, ChangeKind.StatusCheck, "status:instance", "impaired", "ok", now.AddMinutes(-35)),
+                InstanceDiff.Change(instance, ChangeKind.StatusCheck, "status:system", "ok", "impaired", now.AddMinutes(-20)));
+            await db.SaveChangesAsync();
+        }
+        var rule = await CreateRuleAsync(new { name = "impaired 30 min", condition = "statusCheckImpaired", severity = "critical", forMinutes = 30 });
+
+        (await AlertsOfRuleAsync(rule)).Should().BeEmpty("the system check has been impaired for 20 minutes; the instance check's older spell ended");
+
+        _clock.Advance(TimeSpan.FromMinutes(11));
+
+        (await AlertsOfRuleAsync(rule)).Should().ContainSingle().Which.Summary.Should().Contain("for 31 min");
+    }
+
+    [Fact]
     public async Task An_AWS_notice_fires_a_rule_of_its_kind_within_its_scope_and_clears_after_its_window()
     {
         var ec2 = _moto.Ec2("us-east-1");

@@ -156,10 +156,11 @@ public sealed class AlertEvaluator(
             case AlertCondition.CredentialAge:
                 return await CredentialFindingsAsync(rule, now, cancellationToken);
             case AlertCondition.StatusCheckImpaired:
-                return fleet.Instances.Where(i => Matches(rule, i.InstanceId, i.Tags)
-                        && _impairedSince.TryGetValue(i.InstanceId, out var since) && now - since >= TimeSpan.FromMinutes(rule.ForMinutes ?? 0))
+                var impaired = fleet.Instances.Where(i => Matches(rule, i.InstanceId, i.Tags) && FleetHealth.IsImpaired(i)).ToList();
+                var impairedSince = await ImpairedSinceAsync(impaired, now, cancellationToken);
+                return impaired.Where(i => now - impairedSince[i.InstanceId] >= TimeSpan.FromMinutes(rule.ForMinutes ?? 0))
                     .Select(i => new Finding($"instance:{i.InstanceId}", Label(i.InstanceId, i.Name), $"/instances/{i.InstanceId}",
-                        $"{Label(i.InstanceId, i.Name)} in {i.Region}: status checks {i.StatusChecks!.Summary} for {(int)(now - _impairedSince[i.InstanceId]).TotalMinutes} min "
+                        $"{Label(i.InstanceId, i.Name)} in {i.Region}: status checks {i.StatusChecks!.Summary} for {(int)(now - impairedSince[i.InstanceId]).TotalMinutes} min "
                         + $"(system {i.StatusChecks.System}, instance {i.StatusChecks.Instance}, EBS {i.StatusChecks.Ebs})", i.Tags))
                     .ToList();
             case AlertCondition.ScheduledEvent:
@@ -272,6 +273,31 @@ public sealed class AlertEvaluator(
             gone[change.InstanceId] = (change.At, change.InstanceName, change.Region, _gone.TryGetValue(change.InstanceId, out var known) ? known.Tags : []);
         }
         return gone;
+    }
+
+    /// <summary>
+    /// Since when each impaired instance has been impaired: the earlier of what this evaluator saw and what the change
+    /// log says (when the checks impaired now last turned impaired), so a node that starts judging later (a restart, a
+    /// failover to another node) does not see a long spell as new and resolve its alert. An instance impaired when the
+    /// console first read it has no change record; then only this evaluator's own sighting counts.
+    /// </summary>
+    private async Task<Dictionary<string, DateTime>> ImpairedSinceAsync(IReadOnlyList<Instance> impaired, DateTime now, CancellationToken cancellationToken)
+    {
+        if (impaired.Count == 0) return [];
+        var ids = impaired.Select(i => i.InstanceId).ToList();
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var turnedImpaired = await db.InstanceChanges.AsNoTracking()
+            .Where(c => c.Kind == ChangeKind.StatusCheck && c.NewValue == "impaired" && ids.Contains(c.InstanceId))
+            .GroupBy(c => new { c.InstanceId, c.Field })
+            .Select(g => new { g.Key.InstanceId, g.Key.Field, At = g.Max(c => c.At) })
+            .ToListAsync(cancellationToken);
+        return impaired.ToDictionary(i => i.InstanceId, i =>
+        {
+            var impairedNow = i.StatusChecks!.All.Where(c => c.Value == "impaired").Select(c => "status:" + c.Name).ToHashSet();
+            var logged = turnedImpaired.Where(t => t.InstanceId == i.InstanceId && impairedNow.Contains(t.Field)).Select(t => (DateTime?)t.At).Min();
+            var seen = _impairedSince.TryGetValue(i.InstanceId, out var at) ? at : now;
+            return logged is { } log && log < seen ? log : seen;
+        });
     }
 
     /// <summary>An instance's tags from the fleet, or from what was last seen of it if it left; none if never seen.</summary>
