@@ -9,11 +9,14 @@ namespace BlazorAwsConsole.Benchmarks.Probes;
 /// <summary>What the scheduler did over the soak.</summary>
 internal sealed record SoakFigure(
     int Tests, TimeSpan Wall, long Fired, long Misfired, long Stored, long RowsInDatabase, long SkippedOverlap, long SkippedQueueFull,
-    double LagP50Ms, double LagP99Ms, double LagMaxMs, double CpuShare,
+    double LagP50Ms, double LagP99Ms, double LagMaxMs, double CpuShare, TimeSpan Cpu, string LoadAverage,
     double QuartzLagP99Ms, double QuartzLagMaxMs, double StallP99Ms, double StallMaxMs, TimeSpan GcPauses, int Gen2Collections,
     IReadOnlyList<PageRenderFigure> Renders)
 {
     public long Lost => Fired - Stored - SkippedOverlap - SkippedQueueFull;
+
+    /// <summary>This process's CPU time per fired run: unlike the share of the machine, it hardly moves when other processes load the cores.</summary>
+    public double CpuMicrosecondsPerRun => Fired == 0 ? double.NaN : Cpu.TotalMicroseconds / Fired;
 }
 
 /// <summary>
@@ -43,6 +46,7 @@ internal static class SchedulerSoak
         var process = Process.GetCurrentProcess();
         process.Refresh();
         var cpu0 = process.TotalProcessorTime;
+        var loadBefore = LoadAverage();
         var clock = Stopwatch.StartNew();
         IReadOnlyList<PageRenderFigure> renders = [];
         // One progress line a minute (and at the end when the soak is not whole minutes).
@@ -59,6 +63,7 @@ internal static class SchedulerSoak
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpu0;
         var wall = clock.Elapsed;
+        var loadAfter = LoadAverage();
         var gcPauses = GC.GetTotalPauseDuration() - gcPause0;
         gen2 = GC.CollectionCount(2) - gen2;
         var stalled = stalls.OverrunsMs();
@@ -75,7 +80,7 @@ internal static class SchedulerSoak
         Array.Sort(quartzLags);
         return new SoakFigure(tests, wall, fires.Fired, fires.Misfired, console.Writer.Stored, lags.Length, engine.SkippedOverlap, engine.SkippedQueueFull,
             Percentile(lags, 0.50), Percentile(lags, 0.99), lags.Length == 0 ? double.NaN : lags[^1],
-            cpu / (wall * Environment.ProcessorCount),
+            cpu / (wall * Environment.ProcessorCount), cpu, $"{loadBefore} at the start, {loadAfter} at the end",
             Percentile(quartzLags, 0.99), quartzLags.Length == 0 ? double.NaN : quartzLags[^1],
             Percentile(stalled, 0.99), stalled.Length == 0 ? double.NaN : stalled[^1], gcPauses, gen2, renders);
     }
@@ -87,6 +92,19 @@ internal static class SchedulerSoak
         var lags = await db.ProbeResults.Where(r => r.StartLagMs != null).Select(r => r.StartLagMs!.Value).ToArrayAsync(cancellationToken);
         Array.Sort(lags);
         return lags;
+    }
+
+    /// <summary>The machine's 1-minute load average (Linux), to read the CPU share against; "?" elsewhere.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
     }
 
     private static double Percentile(double[] sorted, double p) =>
