@@ -32,17 +32,6 @@ public static class ProbesFeature
         services.AddQuartz(quartz =>
         {
             quartz.AddJob<ProbeRunJob>(job => job.WithIdentity(ProbeScheduler.JobKey).StoreDurably());
-            if (Infrastructure.InfrastructureFeature.ProviderOf(builder.Configuration) == Infrastructure.DatabaseProvider.Postgres) return;
-            // SQLite (Quartz's in-memory store): take every trigger already due in one round, up to Quartz's thread pool
-            // (its default 10 threads; Quartz refuses a batch larger than the pool),
-            // instead of one round per trigger. At 50,000 tests a minute (issue 13) a round per trigger meant a timed wait,
-            // a timer and a thread wake-up for each of 833 runs a second, the largest part of the soak's CPU. No fire-ahead
-            // window, as on PostgreSQL (SchedulerSetup): a round holds only triggers due by then, so none fires early.
-            quartz.ConfigureScheduler(scheduler =>
-            {
-                scheduler.MaxBatchSize = 10;
-                scheduler.BatchTriggerAcquisitionFireAheadTimeWindow = TimeSpan.FromMilliseconds(5);
-            });
         });
         if (!settings.RunOnSchedule) return builder;
         // A fixed key: on a clustered store every node declares it and the first one's stays (or a node configured otherwise replaces it).
