@@ -32,7 +32,7 @@ internal static class ResultsAtScale
     public static readonly string[] Queries = ["1h raw", "24h raw", "30d rollups", "history page"];
 
     public sealed record Stage(long Rows, int Tests, long Loaded, TimeSpan Load, TimeSpan IndexBuild, TimeSpan RollUp, int RolledHours, long DatabaseBytes, long TableBytes, int Partitions,
-        IReadOnlyDictionary<string, (double P50, double P95)> Timings);
+        IReadOnlyDictionary<string, (double P50, double P95)> Timings, string LoadAverageWhileTimed);
 
     public static async Task<List<Stage>> RunAsync(long rows, CancellationToken cancellationToken)
     {
@@ -71,7 +71,7 @@ internal static class ResultsAtScale
             var load = Stopwatch.StartNew();
             await LoadAsync(connection, loadedTests + 1, tests, start, cancellationToken);
             load.Stop();
-            Console.WriteLine($"  COPY done in {load.Elapsed.TotalSeconds:N1} s; building {indexes.Count} index(es) again ...");
+            Console.WriteLine($"  COPY done in {load.Elapsed.TotalSeconds:N1} s (load average {SoakWindow.LoadAverage()}); building {indexes.Count} index(es) again ...");
             var indexBuild = Stopwatch.StartNew();
             foreach (var definition in indexes) await postgres.ExecuteAsync(Database, definition, cancellationToken);
             indexBuild.Stop();
@@ -81,13 +81,13 @@ internal static class ResultsAtScale
 
             // The rollups of every hour, by the console's job code, from scratch (the new tests' hours too).
             await postgres.ExecuteAsync(Database, "TRUNCATE \"ProbeRollups\"", cancellationToken);
-            Console.WriteLine("rolling up every hour with ProbeRollups ...");
+            Console.WriteLine($"  indexes built in {indexBuild.Elapsed.TotalSeconds:N1} s; rolling up every hour with ProbeRollups (load average {SoakWindow.LoadAverage()}) ...");
             var rollUp = Stopwatch.StartNew();
             var hours = await services.GetRequiredService<ProbeRollups>().RollUpAsync(cancellationToken);
             rollUp.Stop();
             await postgres.ExecuteAsync(Database, "ANALYZE \"ProbeRollups\"", cancellationToken);
 
-            Console.WriteLine("timing the test page's queries ...");
+            Console.WriteLine($"  rolled up {hours} h in {rollUp.Elapsed.TotalSeconds:N1} s; timing the test page's queries (load average {SoakWindow.LoadAverage()}) ...");
             var timings = await TimeQueriesAsync(services.GetRequiredService<ProbeQueries>(), Math.Min(tests, (int)Math.Ceiling((double)AnchorRows / RowsPerTest)), cancellationToken);
             stages.Add(new Stage(
                 await postgres.ScalarAsync<long>(Database, "SELECT count(*) FROM \"ProbeResults\"", cancellationToken),
@@ -95,7 +95,7 @@ internal static class ResultsAtScale
                 await postgres.ScalarAsync<long>(Database, $"SELECT pg_database_size('{Database}')", cancellationToken),
                 await postgres.ScalarAsync<decimal>(Database, "SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('\"ProbeResults\"')", cancellationToken) is var bytes ? (long)bytes : 0,
                 (int)await postgres.ScalarAsync<long>(Database, "SELECT count(*) FROM pg_inherits WHERE inhparent = '\"ProbeResults\"'::regclass", cancellationToken),
-                timings));
+                timings, SoakWindow.LoadAverage()));
             Console.WriteLine($"  {stages[^1].Rows:N0} rows loaded in {load.Elapsed.TotalSeconds:N1} s, rolled up in {rollUp.Elapsed.TotalSeconds:N1} s");
         }
         return stages;
