@@ -91,6 +91,7 @@ internal static class ResultsAtScale
 
             Console.WriteLine($"  rolled up {hours} h in {rollUp.Elapsed.TotalSeconds:N1} s; timing the test page's queries (load average {SoakWindow.LoadAverage()}) ...");
             var timings = await TimeQueriesAsync(services.GetRequiredService<ProbeQueries>(), Math.Min(tests, (int)Math.Ceiling((double)AnchorRows / RowsPerTest)), cancellationToken);
+            await ExplainHourAsync(connection, cancellationToken);
             stages.Add(new Stage(
                 await postgres.ScalarAsync<long>(Database, "SELECT count(*) FROM \"ProbeResults\"", cancellationToken),
                 tests, loaded, load.Elapsed, indexBuild.Elapsed, rollUp.Elapsed, hours,
@@ -186,6 +187,33 @@ internal static class ResultsAtScale
             }
         }
         await import.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The plan of the 1 h raw query (ProbeQueries.TrendAsync's statement for test 1, with parameters as EF sends them),
+    /// with EXPLAIN (ANALYZE, BUFFERS), run right after the timings: where its time goes at this size.
+    /// </summary>
+    private static async Task ExplainHourAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var explain = new NpgsqlCommand("""
+            EXPLAIN (ANALYZE, BUFFERS)
+            SELECT p."StartedAt", p."ResponseTimeMs", p."Success", p."Degraded" FROM "ProbeResults" AS p
+            WHERE p."TestId" = @test AND p."StartedAt" >= @from ORDER BY p."StartedAt"
+            """, connection);
+        explain.Parameters.AddWithValue("test", 1);
+        explain.Parameters.AddWithValue("from", DateTime.UtcNow.AddHours(-1));
+        Console.WriteLine("  EXPLAIN (ANALYZE, BUFFERS) of the 1 h raw query, test 1 (scans of empty partitions left out):");
+        await using var reader = await explain.ExecuteReaderAsync(cancellationToken);
+        var lines = new List<string>();
+        while (await reader.ReadAsync(cancellationToken)) lines.Add(reader.GetString(0));
+        for (var i = 0; i < lines.Count; i++)
+        {
+            // An empty partition's scan is two lines (the scan and its filter).
+            if (lines[i].Contains("Seq Scan", StringComparison.Ordinal) && lines[i].Contains("rows=0 loops=1", StringComparison.Ordinal)) { i++; continue; }
+            Console.WriteLine("    " + lines[i]);
+        }
     }
 
     /// <summary>p50 and p95 in ms of each query, over the anchor's tests in turn (the same tests at every size), after a warm-up.</summary>
