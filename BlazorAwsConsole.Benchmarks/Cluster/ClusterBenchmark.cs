@@ -37,11 +37,11 @@ internal static class ClusterBenchmark
     private static void Print(IReadOnlyList<ResultsAtScale.Stage> stages)
     {
         Console.WriteLine();
-        Console.WriteLine("| size | rows | tests | partitions | COPY of the rows added | rows/s | indexes built after | rollup of every hour | database | results table |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| size | rows | tests | partitions | COPY of the rows added | rows/s | indexes built after | rollup of every hour | database | results table | load average after the queries |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var s in stages)
         {
-            Console.WriteLine($"| {Label(s)} | {s.Rows:N0} | {s.Tests:N0} | {s.Partitions} | {s.Loaded:N0} in {s.Load.TotalSeconds:N1} s | {s.Loaded / Math.Max(0.001, s.Load.TotalSeconds):N0} | {s.IndexBuild.TotalSeconds:N1} s | {s.RollUp.TotalSeconds:N1} s ({s.RolledHours} h) | {Megabytes(s.DatabaseBytes)} | {Megabytes(s.TableBytes)} |");
+            Console.WriteLine($"| {Label(s)} | {s.Rows:N0} | {s.Tests:N0} | {s.Partitions} | {s.Loaded:N0} in {s.Load.TotalSeconds:N1} s | {s.Loaded / Math.Max(0.001, s.Load.TotalSeconds):N0} | {s.IndexBuild.TotalSeconds:N1} s | {s.RollUp.TotalSeconds:N1} s ({s.RolledHours} h) | {Megabytes(s.DatabaseBytes)} | {Megabytes(s.TableBytes)} | {s.LoadAverageWhileTimed} |");
         }
         Console.WriteLine();
         var anchor = stages[0];

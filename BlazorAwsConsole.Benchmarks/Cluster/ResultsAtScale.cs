@@ -32,7 +32,7 @@ internal static class ResultsAtScale
     public static readonly string[] Queries = ["1h raw", "24h raw", "30d rollups", "history page"];
 
     public sealed record Stage(long Rows, int Tests, long Loaded, TimeSpan Load, TimeSpan IndexBuild, TimeSpan RollUp, int RolledHours, long DatabaseBytes, long TableBytes, int Partitions,
-        IReadOnlyDictionary<string, (double P50, double P95)> Timings);
+        IReadOnlyDictionary<string, (double P50, double P95)> Timings, string LoadAverageWhileTimed);
 
     public static async Task<List<Stage>> RunAsync(long rows, CancellationToken cancellationToken)
     {
@@ -71,31 +71,34 @@ internal static class ResultsAtScale
             var load = Stopwatch.StartNew();
             await LoadAsync(connection, loadedTests + 1, tests, start, cancellationToken);
             load.Stop();
-            Console.WriteLine($"  COPY done in {load.Elapsed.TotalSeconds:N1} s; building {indexes.Count} index(es) again ...");
+            Console.WriteLine($"  COPY done in {load.Elapsed.TotalSeconds:N1} s (load average {SoakWindow.LoadAverage()}); building {indexes.Count} index(es) again ...");
             var indexBuild = Stopwatch.StartNew();
             foreach (var definition in indexes) await postgres.ExecuteAsync(Database, definition, cancellationToken);
             indexBuild.Stop();
+            var invalid = await postgres.ScalarAsync<long>(Database, "SELECT count(*) FROM pg_index WHERE indrelid = '\"ProbeResults\"'::regclass AND NOT indisvalid", cancellationToken);
+            if (invalid > 0) throw new InvalidOperationException($"{invalid} index(es) of ProbeResults are not on every partition after the rebuild");
             var loaded = (tests - loadedTests) * RowsPerTest;
             loadedTests = tests;
             await postgres.ExecuteAsync(Database, "ANALYZE \"ProbeResults\"", cancellationToken);
 
             // The rollups of every hour, by the console's job code, from scratch (the new tests' hours too).
             await postgres.ExecuteAsync(Database, "TRUNCATE \"ProbeRollups\"", cancellationToken);
-            Console.WriteLine("rolling up every hour with ProbeRollups ...");
+            Console.WriteLine($"  indexes built in {indexBuild.Elapsed.TotalSeconds:N1} s; rolling up every hour with ProbeRollups (load average {SoakWindow.LoadAverage()}) ...");
             var rollUp = Stopwatch.StartNew();
             var hours = await services.GetRequiredService<ProbeRollups>().RollUpAsync(cancellationToken);
             rollUp.Stop();
             await postgres.ExecuteAsync(Database, "ANALYZE \"ProbeRollups\"", cancellationToken);
 
-            Console.WriteLine("timing the test page's queries ...");
+            Console.WriteLine($"  rolled up {hours} h in {rollUp.Elapsed.TotalSeconds:N1} s; timing the test page's queries (load average {SoakWindow.LoadAverage()}) ...");
             var timings = await TimeQueriesAsync(services.GetRequiredService<ProbeQueries>(), Math.Min(tests, (int)Math.Ceiling((double)AnchorRows / RowsPerTest)), cancellationToken);
+            await ExplainHourAsync(connection, cancellationToken);
             stages.Add(new Stage(
                 await postgres.ScalarAsync<long>(Database, "SELECT count(*) FROM \"ProbeResults\"", cancellationToken),
                 tests, loaded, load.Elapsed, indexBuild.Elapsed, rollUp.Elapsed, hours,
                 await postgres.ScalarAsync<long>(Database, $"SELECT pg_database_size('{Database}')", cancellationToken),
                 await postgres.ScalarAsync<decimal>(Database, "SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('\"ProbeResults\"')", cancellationToken) is var bytes ? (long)bytes : 0,
                 (int)await postgres.ScalarAsync<long>(Database, "SELECT count(*) FROM pg_inherits WHERE inhparent = '\"ProbeResults\"'::regclass", cancellationToken),
-                timings));
+                timings, SoakWindow.LoadAverage()));
             Console.WriteLine($"  {stages[^1].Rows:N0} rows loaded in {load.Elapsed.TotalSeconds:N1} s, rolled up in {rollUp.Elapsed.TotalSeconds:N1} s");
         }
         return stages;
@@ -104,6 +107,7 @@ internal static class ResultsAtScale
     /// <summary>
     /// Drops the results table's secondary indexes (not its key) and returns their definitions to make them again:
     /// on the partitioned parent, so every day partition's copy goes too and comes back with one statement each.
+    /// The caller then checks that every index of the parent is valid again, which it is only once each partition has its copy.
     /// </summary>
     private static async Task<List<string>> DropIndexesAsync(string connectionString, CancellationToken cancellationToken)
     {
@@ -123,7 +127,10 @@ internal static class ResultsAtScale
             await using var drop = new NpgsqlCommand($"DROP INDEX \"{name}\"", connection);
             await drop.ExecuteNonQueryAsync(cancellationToken);
         }
-        return [.. indexes.Select(i => i.Definition)];
+        // pg_indexes spells a partitioned table's index "CREATE INDEX … ON ONLY parent": run as is, that makes an
+        // invalid index on the parent alone and none on the partitions (every query then scans whole partitions).
+        // Without ONLY it is made on every partition and attached, as the console's migration made it.
+        return [.. indexes.Select(i => i.Definition.Replace(" ON ONLY ", " ON ", StringComparison.Ordinal))];
     }
 
     /// <summary>
@@ -180,6 +187,33 @@ internal static class ResultsAtScale
             }
         }
         await import.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The plan of the 1 h raw query (ProbeQueries.TrendAsync's statement for test 1, with parameters as EF sends them),
+    /// with EXPLAIN (ANALYZE, BUFFERS), run right after the timings: where its time goes at this size.
+    /// </summary>
+    private static async Task ExplainHourAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var explain = new NpgsqlCommand("""
+            EXPLAIN (ANALYZE, BUFFERS)
+            SELECT p."StartedAt", p."ResponseTimeMs", p."Success", p."Degraded" FROM "ProbeResults" AS p
+            WHERE p."TestId" = @test AND p."StartedAt" >= @from ORDER BY p."StartedAt"
+            """, connection);
+        explain.Parameters.AddWithValue("test", 1);
+        explain.Parameters.AddWithValue("from", DateTime.UtcNow.AddHours(-1));
+        Console.WriteLine("  EXPLAIN (ANALYZE, BUFFERS) of the 1 h raw query, test 1 (scans of empty partitions left out):");
+        await using var reader = await explain.ExecuteReaderAsync(cancellationToken);
+        var lines = new List<string>();
+        while (await reader.ReadAsync(cancellationToken)) lines.Add(reader.GetString(0));
+        for (var i = 0; i < lines.Count; i++)
+        {
+            // An empty partition's scan is two lines (the scan and its filter).
+            if (lines[i].Contains("Seq Scan", StringComparison.Ordinal) && lines[i].Contains("rows=0 loops=1", StringComparison.Ordinal)) { i++; continue; }
+            Console.WriteLine("    " + lines[i]);
+        }
     }
 
     /// <summary>p50 and p95 in ms of each query, over the anchor's tests in turn (the same tests at every size), after a warm-up.</summary>

@@ -73,6 +73,51 @@ public class RollupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_hour_rolls_up_to_what_Summarize_makes_of_its_raw_results_across_a_day_boundary_and_quiet_hours_get_no_row()
+    {
+        // Hours 20:00–01:00 of a day three days ago (crossing midnight UTC: PostgreSQL rolls up a day per statement),
+        // then nothing for three hours, then one more. Per test and hour 1–100 runs (every nearest rank of a p95),
+        // response times with ties, one in ten runs without a response (failed), some degraded; one hour of test
+        // 46 has no response time at all.
+        var midnight = DateTime.SpecifyKind(DateTime.UtcNow.Date.AddDays(-3), DateTimeKind.Utc);
+        int[] offsets = [-4, -3, -2, -1, 0, 1, 5];
+        var random = new Random(11);
+        var results = new List<ProbeResult>();
+        foreach (var offset in offsets)
+        {
+            var hour = midnight.AddHours(offset);
+            for (var test = 41; test <= 46; test++)
+            {
+                var runs = 1 + (test * 37 + (offset + 4) * 11) % 100;
+                for (var i = 0; i < runs; i++)
+                {
+                    var silent = (test == 46 && offset == 0) || random.Next(10) == 0;
+                    double? ms = silent ? null : Math.Round(random.NextDouble() * 400) / 4;
+                    results.Add(Result(test, hour.AddSeconds(random.Next(3600)), ms, success: !silent && random.Next(20) != 0, degraded: random.Next(4) == 0));
+                }
+            }
+        }
+        foreach (var batch in results.Chunk(500)) await StoreAsync(batch);
+
+        var rollups = _console.Get<ProbeRollups>();
+        (await rollups.RollUpAsync(CancellationToken.None)).Should().Be(offsets.Length, "one per hour with results, none for the quiet hours");
+        (await rollups.RollUpAsync(CancellationToken.None)).Should().Be(0, "hours already rolled up are not rolled again");
+
+        await using var db = await _console.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync();
+        var stored = await db.ProbeResults.AsNoTracking().Where(r => r.TestId >= 41 && r.TestId <= 46).ToListAsync();
+        stored.Should().HaveCount(results.Count);
+        var expected = stored.GroupBy(r => (r.TestId, Hour: ProbeRollups.HourOf(r.StartedAt)))
+            .Select(g => ProbeRollups.Summarize(g.Key.TestId, g.Key.Hour, g.Select(r => (r.Success, r.Degraded, r.ResponseTimeMs))))
+            .OrderBy(r => r.TestId).ThenBy(r => r.Hour).ToList();
+        var actual = await db.ProbeRollups.AsNoTracking().Where(r => r.TestId >= 41 && r.TestId <= 46).OrderBy(r => r.TestId).ThenBy(r => r.Hour).ToListAsync();
+        actual.Should().HaveCount(offsets.Length * 6);
+        // Averages may differ in the last bits (PostgreSQL's avg sums in another order); everything else is exact.
+        actual.Should().BeEquivalentTo(expected, options => options.WithStrictOrdering().Excluding(r => r.AvgMs));
+        actual.Zip(expected).Should().OnlyContain(pair => pair.First.AvgMs == null ? pair.Second.AvgMs == null : Math.Abs(pair.First.AvgMs.Value - pair.Second.AvgMs!.Value) < 1e-9);
+        actual.Should().Contain(r => r.TestId == 46 && r.Hour == midnight && r.P95Ms == null && r.AvgMs == null && r.Failures == r.Count);
+    }
+
+    [Fact]
     public async Task The_status_board_is_rebuilt_from_stored_results_with_24h_counts_the_recent_sparkline_and_the_last_result()
     {
         var now = DateTime.UtcNow;

@@ -21,11 +21,14 @@ public sealed class ProbeRollups(IDbContextFactory<ConsoleDbContext> contexts, I
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var lastRolled = await db.ProbeRollups.MaxAsync(r => (DateTime?)r.Hour, cancellationToken);
+        var until = HourOf(time.GetUtcNow().UtcDateTime - Settle);
+        // PostgreSQL rolls up in the database, a day per statement (see ProbeRollupsOnPostgres for why).
+        if (db.Database.IsNpgsql()) return await ProbeRollupsOnPostgres.RollUpAsync(db, lastRolled?.AddHours(1), until, cancellationToken);
+
         var firstRaw = await db.ProbeResults.MinAsync(r => (DateTime?)r.StartedAt, cancellationToken);
         if (firstRaw is null) return 0;
         var from = lastRolled?.AddHours(1) ?? HourOf(firstRaw.Value);
         if (from < HourOf(firstRaw.Value)) from = HourOf(firstRaw.Value);
-        var until = HourOf(time.GetUtcNow().UtcDateTime - Settle);
         var hours = 0;
         for (var hour = from; hour < until;)
         {
@@ -66,22 +69,7 @@ public sealed class ProbeRollups(IDbContextFactory<ConsoleDbContext> contexts, I
             .Where(r => r.StartedAt >= hour && r.StartedAt < end)
             .Select(r => new { r.TestId, r.Success, r.Degraded, r.ResponseTimeMs })
             .ToListAsync(cancellationToken);
-        var rollups = rows.GroupBy(r => r.TestId).Select(g =>
-        {
-            var times = g.Where(r => r.ResponseTimeMs is not null).Select(r => r.ResponseTimeMs!.Value).Order().ToList();
-            return new ProbeRollup
-            {
-                TestId = g.Key,
-                Hour = hour,
-                Count = g.Count(),
-                Failures = g.Count(r => !r.Success),
-                Degraded = g.Count(r => r.Success && r.Degraded),
-                MinMs = times.Count > 0 ? times[0] : null,
-                AvgMs = times.Count > 0 ? times.Average() : null,
-                P95Ms = times.Count > 0 ? Percentile(times, 0.95) : null,
-                MaxMs = times.Count > 0 ? times[^1] : null,
-            };
-        }).ToList();
+        var rollups = rows.GroupBy(r => r.TestId).Select(g => Summarize(g.Key, hour, g.Select(r => (r.Success, r.Degraded, r.ResponseTimeMs)))).ToList();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.ProbeRollups.Where(r => r.Hour == hour).ExecuteDeleteAsync(cancellationToken);
         db.ProbeRollups.AddRange(rollups);
@@ -90,7 +78,29 @@ public sealed class ProbeRollups(IDbContextFactory<ConsoleDbContext> contexts, I
         db.ChangeTracker.Clear();
     }
 
-    /// <summary>Nearest-rank percentile of sorted values.</summary>
+    /// <summary>
+    /// One test's hour: runs, failures, degraded runs (passed but slow), and min/avg/p95/max of the response times
+    /// of the runs that have one. PostgreSQL computes the same in SQL (ProbeRollupsOnPostgres).
+    /// </summary>
+    public static ProbeRollup Summarize(int testId, DateTime hour, IEnumerable<(bool Success, bool Degraded, double? ResponseTimeMs)> runs)
+    {
+        var all = runs.ToList();
+        var times = all.Where(r => r.ResponseTimeMs is not null).Select(r => r.ResponseTimeMs!.Value).Order().ToList();
+        return new ProbeRollup
+        {
+            TestId = testId,
+            Hour = hour,
+            Count = all.Count,
+            Failures = all.Count(r => !r.Success),
+            Degraded = all.Count(r => r.Success && r.Degraded),
+            MinMs = times.Count > 0 ? times[0] : null,
+            AvgMs = times.Count > 0 ? times.Average() : null,
+            P95Ms = times.Count > 0 ? Percentile(times, 0.95) : null,
+            MaxMs = times.Count > 0 ? times[^1] : null,
+        };
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values: the value at rank ⌈fraction·n⌉ (PostgreSQL's percentile_disc).</summary>
     public static double Percentile(IReadOnlyList<double> sorted, double fraction) =>
         sorted[Math.Clamp((int)Math.Ceiling(fraction * sorted.Count) - 1, 0, sorted.Count - 1)];
 
