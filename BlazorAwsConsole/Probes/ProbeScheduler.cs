@@ -26,6 +26,9 @@ public sealed class ProbeScheduler(ISchedulerFactory schedulers, ProbeCatalog ca
     /// </summary>
     public const int StoreChunk = 250;
 
+    /// <summary>The first chunk: small, so that its triggers, stored before the store's pace is known, are few.</summary>
+    public const int FirstChunk = 25;
+
     /// <summary>
     /// Schedules every enabled test that has no trigger yet (or whose trigger has another interval), first runs
     /// spread so a restart never fires them all at once. On a clustered store the triggers outlive a node, so a
@@ -33,10 +36,11 @@ public sealed class ProbeScheduler(ISchedulerFactory schedulers, ProbeCatalog ca
     /// are gone or paused are removed.
     /// </summary>
     /// <remarks>
-    /// Triggers are stored <see cref="StoreChunk"/> at a time, each chunk's first runs spread from the moment that
-    /// chunk is stored: a first run computed from a time taken before a long store is past by the time its trigger
-    /// lands, and Quartz then starts it at once (a past start of a repeating simple trigger becomes "now"), so the
-    /// late part of 10,000 tests fired together and a single node dragged that burst along as a backlog.
+    /// Triggers are stored <see cref="StoreChunk"/> at a time, each test's first run its offset after the moment the
+    /// store is expected to end. A first run computed from a time taken before a long store is past by the time its
+    /// trigger lands, and Quartz then starts it at once (a past start of a repeating simple trigger becomes "now"): 10,000
+    /// tests stored one call each (30–45 s) fired their late part together and a single node dragged that burst along
+    /// as a backlog.
     /// </remarks>
     public async Task ScheduleAllAsync(CancellationToken cancellationToken)
     {
@@ -58,18 +62,27 @@ public sealed class ProbeScheduler(ISchedulerFactory schedulers, ProbeCatalog ca
         }
         var missing = wanted.Where(w => !kept.Contains(w.Key)).Select(w => w.Value).ToList();
         var job = await scheduler.GetJobDetail(JobKey, cancellationToken) ?? ProbeRunJob.Detail();
-        // A chunk's store can take longer than the 1 s before its earliest first run (a loaded database): each chunk's
-        // first runs also wait as long as the chunk before it took to store, so they still land in the future.
-        var storeTime = TimeSpan.Zero;
-        foreach (var chunk in missing.Chunk(StoreChunk))
+        // First runs are spread from when the whole store is expected to end, not from when it began: a node that is
+        // starting runs its scheduler only once everything is stored (10,000 triggers: tens of seconds on a loaded
+        // database), so a first run due before then would fire late, together with every other one due by then. The
+        // end is estimated from the chunks stored so far; a small first chunk measures the store's pace.
+        var perTrigger = TimeSpan.Zero;
+        var left = missing.Count;
+        foreach (var chunk in Chunks(missing))
         {
             var now = time.GetUtcNow();
-            var triggers = chunk.Select(test => Trigger(test, now + storeTime + FirstRunOffset(test))).ToList();
+            var storeEnd = now + perTrigger * left;
+            var triggers = chunk.Select(test => Trigger(test, storeEnd + FirstRunOffset(test))).ToList();
             await scheduler.ScheduleJob(job, triggers, ScheduleJobOptions.Replacing, cancellationToken);
-            storeTime = time.GetUtcNow() - now;
+            perTrigger = (time.GetUtcNow() - now) / chunk.Length;
+            left -= chunk.Length;
         }
         logger.LogInformation("Synthetic tests: {Scheduled} scheduled, {Kept} already scheduled, {Removed} stale trigger(s) removed", missing.Count, kept.Count, removed);
     }
+
+    /// <summary>A first chunk of <see cref="FirstChunk"/> (it measures the store's pace), then chunks of <see cref="StoreChunk"/>.</summary>
+    private static IEnumerable<SyntheticTest[]> Chunks(List<SyntheticTest> tests) =>
+        tests.Take(FirstChunk).Chunk(FirstChunk).Concat(tests.Skip(FirstChunk).Chunk(StoreChunk));
 
     /// <summary>After a save: the test runs soon and then at its frequency; a paused or deleted test stops.</summary>
     public async Task RescheduleAsync(int testId, CancellationToken cancellationToken)
