@@ -46,9 +46,10 @@ public static class SchedulerSetup
                 // batch is either all due or all at the first one's fire time; AcquireAndFireDue fires the due part at once
                 // (IsDue: fire time <= the clock read as the first claim is reserved) and QuartzSchedulerThread.Run waits for
                 // the pending part until triggers[0].NextFireTimeUtc, the earliest of it, then TriggersFired(all). A split is
-                // only microseconds wide and nothing there waits an interval. Measured on 2026-11-28 at load ~11: 0 of 2,403
-                // runs late, p99 359 ms, and 0 Quartz fires more than 2 s after their scheduled time (FireTimeUtc, logged by
-                // a diagnostic in ProbeRunJob for that run); the cause of the earlier late runs is not established.
+                // only microseconds wide and nothing there waits an interval. The latest runs (2026-11-29, load 11-18) did not
+                // reproduce the late runs with this configuration: 0 of 2,403 late both before and after the start-up
+                // scheduling change, and 0 Quartz fires more than 2 s after their scheduled time (FireTimeUtc, logged by a
+                // diagnostic in ProbeRunJob for one run). Their cause is not established, so nothing was changed for them.
                 // A batch of 1 could not keep up with 200 tests at 10 s on two loaded nodes (p50 start lag 56 s).
                 scheduler.MaxBatchSize = 0;
                 scheduler.BatchTriggerAcquisitionFireAheadTimeWindow = TimeSpan.Zero;
