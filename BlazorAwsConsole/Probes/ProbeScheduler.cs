@@ -21,8 +21,8 @@ public sealed class ProbeScheduler(ISchedulerFactory schedulers, ProbeCatalog ca
 
     /// <summary>
     /// How many triggers one store call writes: on the clustered store one transaction under Quartz's trigger lock
-    /// each. 10,000 calls of one took 30–45 s on PostgreSQL; a few hundred a call keep each lock hold short (a node
-    /// of a running cluster fires between two chunks) while 10,000 tests are stored in a few seconds.
+    /// each, instead of one per trigger; a few hundred a call keep each lock hold short, so the nodes of a running
+    /// cluster fire between two chunks (soak at load 10: a node with 10,000 tests ready after 43 s instead of 179 s).
     /// </summary>
     public const int StoreChunk = 250;
 
