@@ -51,10 +51,18 @@ public static class SchedulerSetup
                 // Many probe triggers fall due together: take every due trigger up to a thread pool's worth in one
                 // round trip (0 = Quartz's automatic size, the pool's on a database; said here because probe
                 // throughput depends on it). No fire-ahead window: a batch never fires a test early.
-                // Known cost (Quartz 4.7.3): a round that fires its already-due triggers and leaves others of the batch
-                // pending makes the scheduler wait for those until the fired trigger's *next* fire time, so they start
-                // one interval late (~2 % of 10 s runs in TwoNodeScheduleTests). A batch of 1 avoids it but could not keep
-                // up with 200 tests at 10 s on two loaded nodes (p50 start lag 56 s), so the batch stays.
+                // Runs ~one interval late (0.3-2 % of 10 s runs in TwoNodeScheduleTests at load 20-50, earlier) were blamed on
+                // Quartz 4.7.3 mixing due and not-yet-due triggers in one batch. Its source (Quartz.dll 4.7.3, decompiled) says
+                // otherwise: AdoJobStoreBase.ClaimAndReadWithoutLock / AcquireNextTrigger end a batch at the first candidate
+                // (NEXT_FIRE_TIME ASC) later than max(now, first candidate's fire time) + this window, so with a window of 0 a
+                // batch is either all due or all at the first one's fire time; AcquireAndFireDue fires the due part at once
+                // (IsDue: fire time <= the clock read as the first claim is reserved) and QuartzSchedulerThread.Run waits for
+                // the pending part until triggers[0].NextFireTimeUtc, the earliest of it, then TriggersFired(all). A split is
+                // only microseconds wide and nothing there waits an interval. The latest runs (2026-11-29, load 11-18) did not
+                // reproduce the late runs with this configuration: 0 of 2,403 late both before and after the start-up
+                // scheduling change, and 0 Quartz fires more than 2 s after their scheduled time (FireTimeUtc, logged by a
+                // diagnostic in ProbeRunJob for one run). Their cause is not established, so nothing was changed for them.
+                // A batch of 1 could not keep up with 200 tests at 10 s on two loaded nodes (p50 start lag 56 s).
                 scheduler.MaxBatchSize = 0;
                 scheduler.BatchTriggerAcquisitionFireAheadTimeWindow = TimeSpan.Zero;
             });
