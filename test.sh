@@ -60,4 +60,28 @@ if ! command -v aws >/dev/null 2>&1; then
   python3 -m pip install --quiet awscli
 fi
 
-dotnet test BlazorAwsConsole.sln --logger "console;verbosity=normal" "$@"
+# A TRX file as well, so that a failed run ends with the failing tests and their messages
+# (a CI log is often read from its tail, far from where the failure was printed).
+results="$PWD/TestResults"
+rm -f "$results/tests.trx"
+status=0
+dotnet test BlazorAwsConsole.sln --logger "console;verbosity=normal" \
+  --logger "trx;LogFileName=tests.trx" --results-directory "$results" "$@" || status=$?
+if [ "$status" -ne 0 ] && [ -f "$results/tests.trx" ]; then
+  python3 - "$results/tests.trx" <<'PY'
+import sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+failed = [r for r in ET.parse(sys.argv[1]).getroot().iterfind(".//t:UnitTestResult", ns)
+          if r.get("outcome") == "Failed"]
+print(f"\ntest.sh: {len(failed)} test(s) failed:")
+for r in failed:
+    message = r.findtext(".//t:ErrorInfo/t:Message", default="", namespaces=ns).strip()
+    stack = r.findtext(".//t:ErrorInfo/t:StackTrace", default="", namespaces=ns).strip().splitlines()
+    where = [line for line in stack if "BlazorAwsConsole" in line] or stack
+    print(f"- {r.get('testName')} ({r.get('duration')})")
+    print("    " + message[:1500].replace("\n", "\n    "))
+    for line in where[:6]:
+        print("    " + line.strip())
+PY
+fi
+exit "$status"
