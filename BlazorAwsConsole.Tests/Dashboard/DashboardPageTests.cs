@@ -138,7 +138,7 @@ public sealed class DashboardPageTests : DashboardContext
             page.Find("[data-testid=dash-state-stopped]").TextContent.Should().Be("2");
             page.Find("[data-testid=dash-tests-failing]").TextContent.Should().Be("2");
             page.Find("[data-testid=dash-alerts-critical]").TextContent.Should().Contain("1");
-        }, TimeSpan.FromSeconds(5));
+        });
     }
 
     [Fact]

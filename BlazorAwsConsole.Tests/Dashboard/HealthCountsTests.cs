@@ -54,7 +54,7 @@ public sealed class HealthCountsTests : DashboardContext
 
         ImpairLive("i-0000000000000ccc4");
 
-        page.WaitForAssertion(() => page.Find("[data-testid=dash-impaired]").TextContent.Should().Be("2"), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => page.Find("[data-testid=dash-impaired]").TextContent.Should().Be("2"));
         page.Find("[data-testid=dash-scheduled]").TextContent.Should().Be("2");
     }
 
@@ -74,7 +74,7 @@ public sealed class HealthCountsTests : DashboardContext
 
         ImpairLive("i-0000000000000ccc4");
 
-        page.WaitForAssertion(() => page.Find("[data-testid=wall-impaired-count]").TextContent.Should().Be("2"), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => page.Find("[data-testid=wall-impaired-count]").TextContent.Should().Be("2"));
         page.Find("[data-testid=wall-scheduled-events-count]").TextContent.Should().Be("2");
     }
 

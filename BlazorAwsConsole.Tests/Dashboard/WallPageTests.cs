@@ -58,8 +58,7 @@ public sealed class WallPageTests : DashboardContext
         Feed.Publish(new AlertsChanged([]));
 
         page.WaitForAssertion(() => TileOrder(page).Should().Equal(
-            "wall-failing-tests", "wall-alerts-warning", "wall-stopped", "wall-degraded-tests", "wall-alerts-critical", "wall-stale-regions", "wall-impaired", "wall-scheduled-events", "wall-in-transition"),
-            TimeSpan.FromSeconds(5));
+            "wall-failing-tests", "wall-alerts-warning", "wall-stopped", "wall-degraded-tests", "wall-alerts-critical", "wall-stale-regions", "wall-impaired", "wall-scheduled-events", "wall-in-transition"));
         page.Find("[data-testid=wall-failing-tests-count]").TextContent.Should().Be("1");
         page.Find("[data-testid=wall-stopped-count]").TextContent.Should().Be("1");
         page.Find("[data-testid=wall-running]").TextContent.Should().Be("2");

@@ -41,7 +41,7 @@ public sealed class WallStoppedInstancesTests : DashboardContext
         Snapshot.Apply([Instance(Id(4), "web-1", "us-east-1", "stopped", ("env", "prod"))], []);
         Feed.Publish(new FleetChanged([], ["us-east-1"]));
 
-        page.WaitForAssertion(() => Text(page, "wall-stopped-count").Should().Be("1"), TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => Text(page, "wall-stopped-count").Should().Be("1"));
         page.Find("[data-testid=wall-stopped]").GetAttribute("data-problem").Should().Be("true");
         // Amber is not the only sign: the tile says it in words.
         Text(page, "wall-stopped-state").Should().Be("warning");
@@ -85,7 +85,7 @@ public sealed class WallStoppedInstancesTests : DashboardContext
 
         var page = RenderPage<WallPage>();
 
-        page.WaitForAssertion(() => Text(page, "wall-total").Should().Be("10,000"), TimeSpan.FromSeconds(10));
+        page.WaitForAssertion(() => Text(page, "wall-total").Should().Be("10,000"));
         Text(page, "wall-running").Should().Be("8,000");
         Text(page, "wall-stopped-expected").Should().Be("2,000");
         Text(page, "wall-stopped-count").Should().Be("0");

@@ -50,8 +50,7 @@ public sealed class FleetPageTests : ComponentContext
         Snapshot.Apply([stopped], []);
         Feed.Publish(new FleetChanged([], ["us-east-1"]));
 
-        page.WaitForAssertion(() => page.Find("[data-testid=state-i-00000000000000001]").TextContent.Trim().Should().Be("stopped"),
-            TimeSpan.FromSeconds(5));
+        page.WaitForAssertion(() => page.Find("[data-testid=state-i-00000000000000001]").TextContent.Trim().Should().Be("stopped"));
         page.Find("[data-testid=count-state-stopped]").TextContent.Should().Be("2");
     }
 
