@@ -35,6 +35,7 @@ public sealed class StatusChecksTests : ComponentContext
         var (impaired, events) = health["i-1234567890abcdef0"];
         (impaired.System, impaired.Instance, impaired.Ebs).Should().Be(("impaired", "ok", "ok"));
         impaired.Summary.Should().Be("1/3 impaired");
+        impaired.ImpairedSince.Should().Equal(new Dictionary<string, DateTime> { ["system"] = new(2026, 11, 28, 8, 15, 0, DateTimeKind.Utc) });
         events.Should().ContainSingle().Which.Should().BeEquivalentTo(new ScheduledEvent
         {
             Code = "instance-retirement",
@@ -49,7 +50,7 @@ public sealed class StatusChecksTests : ComponentContext
     }
 
     [Fact]
-    public void A_check_that_moves_and_an_event_that_comes_or_goes_are_change_records_but_the_first_reading_is_not()
+    public void A_check_that_moves_and_an_event_that_comes_or_goes_are_change_records_but_a_first_reading_that_is_well_is_not()
     {
         var stored = Instance("i-0000000000000aaaa", "web-1");
         var first = Observed(stored, new StatusChecks { System = "ok", Instance = "ok" });
@@ -70,6 +71,29 @@ public sealed class StatusChecksTests : ComponentContext
         // A refresh of one instance reads no status: what is stored stays.
         InstanceDiff.Apply(stored, Observed(stored, null), DateTime.UtcNow).Should().BeEmpty();
         stored.StatusChecks.Summary.Should().Be("2/2 checks passed");
+    }
+
+    [Fact]
+    public void A_check_already_impaired_at_the_first_reading_is_a_record_from_nothing_dated_when_EC2_says_it_failed()
+    {
+        var now = DateTime.UtcNow;
+        var known = Instance("i-0000000000000aaa2", "web-2");
+        var failedAt = now.AddHours(-2);
+        var changes = InstanceDiff.Apply(known, Observed(known, new StatusChecks
+        {
+            System = "ok", Instance = "impaired", Ebs = "impaired", ImpairedSince = new() { ["instance"] = failedAt },
+        }), now);
+        changes.Select(c => (c.Kind, c.Field, c.OldValue, c.NewValue, c.At)).Should().BeEquivalentTo(new[]
+        {
+            (ChangeKind.StatusCheck, "status:instance", (string?)null, (string?)"impaired", failedAt),
+            (ChangeKind.StatusCheck, "status:ebs", (string?)null, (string?)"impaired", now),
+        }, "the instance check failed when EC2 says; of the EBS check EC2 said nothing, so it counts from now");
+        known.StatusChecks!.ImpairedSince.Should().ContainKey("instance");
+
+        var appeared = Instance("i-0000000000000aaa3", "web-3");
+        appeared.StatusChecks = new StatusChecks { System = "impaired", Instance = "ok" };
+        InstanceDiff.Appeared(appeared, now).Select(c => (c.Kind, c.Field, c.NewValue)).Should().Equal(
+            (ChangeKind.Appeared, "", appeared.State), (ChangeKind.StatusCheck, "status:system", "impaired"));
     }
 
     [Fact]

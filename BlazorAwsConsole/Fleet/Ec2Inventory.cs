@@ -148,6 +148,13 @@ public sealed class Ec2Inventory(AwsClientFactory aws)
             System = status.SystemStatus?.Status?.Value ?? StatusChecks.NotApplicable,
             Instance = status.Status?.Status?.Value ?? StatusChecks.NotApplicable,
             Ebs = status.AttachedEbsStatus?.Status?.Value ?? StatusChecks.NotApplicable,
+            ImpairedSince = new (string Name, DateTime? Since)[]
+                {
+                    ("system", status.SystemStatus?.Details?.Min(d => d.ImpairedSince)),
+                    ("instance", status.Status?.Details?.Min(d => d.ImpairedSince)),
+                    ("ebs", status.AttachedEbsStatus?.Details?.Min(d => d.ImpairedSince)),
+                }
+                .Where(c => c.Since is not null).ToDictionary(c => c.Name, c => c.Since!.Value.ToUniversalTime()),
         },
         (status.Events ?? [])
             // EC2 keeps finished events in the list for a while, marked in their description.

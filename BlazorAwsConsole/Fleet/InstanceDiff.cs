@@ -12,7 +12,7 @@ public static class InstanceDiff
         observed.FirstSeen = now;
         observed.UpdatedAt = now;
         observed.StateChangedAt = now;
-        return [Change(observed, ChangeKind.Appeared, "", null, observed.State, now)];
+        return [Change(observed, ChangeKind.Appeared, "", null, observed.State, now), .. FirstSeenImpaired(observed, observed.StatusChecks, now)];
     }
 
     public static InstanceChange Disappeared(Instance stored, DateTime now) =>
@@ -68,7 +68,8 @@ public static class InstanceDiff
     /// <summary>
     /// Status checks and scheduled events, when the poll read them (a single-instance refresh does not):
     /// each check that moved and each event that came or went is a change record. The first reading
-    /// of an instance is stored without records (nothing changed; the console only learnt it).
+    /// of an instance is stored without records (nothing changed; the console only learnt it), except a
+    /// check already impaired: see <see cref="FirstSeenImpaired"/>.
     /// </summary>
     private static bool ApplyHealth(Instance stored, Instance observed, DateTime now, List<InstanceChange> changes)
     {
@@ -77,14 +78,18 @@ public static class InstanceDiff
         var changed = false;
         if (!checks.SameAs(stored.StatusChecks))
         {
-            if (!first)
+            if (first)
+            {
+                changes.AddRange(FirstSeenImpaired(stored, checks, now));
+            }
+            else
             {
                 foreach (var ((name, was), (_, isNow)) in stored.StatusChecks!.All.Zip(checks.All).Where(p => p.First.Value != p.Second.Value))
                 {
                     changes.Add(Change(stored, ChangeKind.StatusCheck, "status:" + name, was, isNow, now));
                 }
             }
-            stored.StatusChecks = new StatusChecks { System = checks.System, Instance = checks.Instance, Ebs = checks.Ebs };
+            stored.StatusChecks = new StatusChecks { System = checks.System, Instance = checks.Instance, Ebs = checks.Ebs, ImpairedSince = new(checks.ImpairedSince) };
             changed = true;
         }
         var before = stored.ScheduledEvents.ToDictionary(e => e.Key);
@@ -103,6 +108,16 @@ public static class InstanceDiff
         }
         return changed;
     }
+
+    /// <summary>
+    /// A check found impaired at the console's first reading is a record (from nothing to impaired), dated when EC2
+    /// says it failed, or now when EC2 does not say: "impaired for N minutes" counts from the stored log, so an
+    /// instance impaired for hours before the console first looked counts those hours, and a restart or another node
+    /// taking over the judging does not start the count again.
+    /// </summary>
+    private static IEnumerable<InstanceChange> FirstSeenImpaired(Instance instance, StatusChecks? checks, DateTime now) =>
+        checks is null ? [] : checks.All.Where(c => c.Value == "impaired").Select(c => Change(instance, ChangeKind.StatusCheck, "status:" + c.Name,
+            null, "impaired", checks.ImpairedSince.TryGetValue(c.Name, out var since) && since < now ? since : now));
 
     /// <summary>Copies the fields that are kept but not logged; true when any differed.</summary>
     private static bool CopyMetadata(Instance stored, Instance observed)

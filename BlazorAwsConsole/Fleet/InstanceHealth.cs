@@ -9,6 +9,9 @@ public sealed class StatusChecks
     public string Instance { get; set; } = NotApplicable;
     public string Ebs { get; set; } = NotApplicable;
 
+    /// <summary>When EC2 says each impaired check failed (its details' impairedSince), by check name; absent when EC2 did not say.</summary>
+    public Dictionary<string, DateTime> ImpairedSince { get; set; } = [];
+
     public IEnumerable<(string Name, string Value)> All => [("system", System), ("instance", Instance), ("ebs", Ebs)];
 
     public bool IsImpaired => All.Any(c => c.Value == "impaired");
