@@ -70,7 +70,7 @@ public sealed class ProbeResultWriter : BackgroundService
         {
         }
         // Shutting down: what is queued is still written.
-        while (reader.TryRead(out var item)) batch.Add(item);
+        Take(reader, batch, int.MaxValue);
         if (batch.Count > 0) await StoreAsync(batch, CancellationToken.None);
         _logger.LogInformation("Probe result writer stopped: {Stored} results stored since start", Stored);
     }
