@@ -124,7 +124,10 @@ public sealed class StatusChecksTests : ComponentContext
     public async Task The_instance_page_shows_each_check_each_scheduled_event_and_AWS_notices()
     {
         var instance = Instance("i-0000000000000ccc1", "retiring-1");
-        instance.StatusChecks = new StatusChecks { System = "impaired", Instance = "ok", Ebs = "ok" };
+        instance.StatusChecks = new StatusChecks
+        {
+            System = "impaired", Instance = "ok", Ebs = "ok", ImpairedSince = new() { ["system"] = new DateTime(2026, 11, 28, 8, 15, 0, DateTimeKind.Utc) },
+        };
         instance.ScheduledEvents = [new ScheduledEvent
         {
             Code = "instance-retirement", Description = "The instance is running on degraded hardware",
@@ -142,7 +145,7 @@ public sealed class StatusChecksTests : ComponentContext
 
         page.WaitForAssertion(() => page.Find("[data-testid=instance-notices]").TextContent.Should().Contain("terminate it in 2 minutes"));
         var checks = page.Find("[data-testid=instance-status-checks]").TextContent;
-        checks.Should().Contain("system").And.Contain("impaired").And.Contain("ebs");
+        checks.Should().Contain("system").And.Contain("impaired since 2026-11-28 08:15 UTC").And.Contain("ebs");
         var events = page.Find("[data-testid=instance-scheduled-events]").TextContent;
         events.Should().Contain("instance-retirement").And.Contain("degraded hardware").And.Contain("2026-12-03 02:00").And.Contain("2026-12-03 04:00");
     }
