@@ -140,15 +140,30 @@ public sealed class ClusterNoticesTests(MotoFixture moto, PostgresServer postgre
             (await db.Instances.SingleAsync(i => i.InstanceId == instance)).State = "stopped";
             await db.SaveChangesAsync();
         }
+        // And two failed runs of it, as another node's writer stores them.
+        ProbeResult[] failures = [.. Enumerable.Range(0, 2).Select(i => new ProbeResult
+        {
+            TestId = test.Id, Type = ProbeType.Port, Success = false, Reason = "connection refused", StartedAt = DateTime.UtcNow.AddSeconds(i - 10),
+            DurationMs = 1, Source = ProbeResult.ConsoleSource,
+        })];
+        await using (var db = await nodeA.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync())
+        {
+            db.ProbeResults.AddRange(failures);
+            await db.SaveChangesAsync();
+        }
         var listener = nodeB.Get<NoticeListener>();
         var applied = listener.Applied;
 
         // Applied counts a re-read once it finished, a moment after the views changed.
         await PollAsync(() => nodeB.Get<ProbeCatalog>().Find(test.Id) is not null && nodeB.Get<FleetSnapshot>().Find(instance)?.State == "stopped"
-            && listener.Applied > applied,
-            TimeSpan.FromSeconds(30), () => $"catalog {nodeB.Get<ProbeCatalog>().Find(test.Id)?.Name}, state {nodeB.Get<FleetSnapshot>().Find(instance)?.State}, re-reads {listener.Applied - applied}");
+            && nodeB.Get<ProbeStatusBoard>().StatusOf(test.Id).ConsecutiveFailures == 2 && listener.Applied > applied,
+            TimeSpan.FromSeconds(30), () => $"catalog {nodeB.Get<ProbeCatalog>().Find(test.Id)?.Name}, state {nodeB.Get<FleetSnapshot>().Find(instance)?.State}, " +
+                $"failures in a row {nodeB.Get<ProbeStatusBoard>().StatusOf(test.Id).ConsecutiveFailures}, re-reads {listener.Applied - applied}");
         // Node A has no short timer: the change is still unknown there, so B's view came from its own re-read.
         nodeA.Get<ProbeCatalog>().Find(test.Id).Should().BeNull();
+        // Counted once, however many re-reads ran since.
+        await PollAsync(() => listener.Applied > applied + 2, TimeSpan.FromSeconds(30), () => "no more re-reads");
+        nodeB.Get<ProbeStatusBoard>().StatusOf(test.Id).Should().Match<ProbeStatus>(s => s.Runs24h == 2 && s.Failures24h == 2 && s.ConsecutiveFailures == 2);
     }
 
     [Fact]

@@ -118,6 +118,42 @@ public class RollupTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_status_board_counts_a_stored_result_once_however_often_it_arrives_and_catches_up_on_the_ones_it_missed()
+    {
+        var now = DateTime.UtcNow;
+        var contexts = _console.Get<IDbContextFactory<ConsoleDbContext>>();
+        await StoreAsync(Result(41, now.AddMinutes(-3), 10));
+        await StoreAsync(Result(41, now.AddMinutes(-2), 11));
+        var board = new ProbeStatusBoard(TimeProvider.System);
+        await board.LoadAsync(contexts, CancellationToken.None);
+        (await board.CatchUpAsync(contexts, CancellationToken.None)).Should().BeEmpty("the load took both");
+
+        // Stored by another node whose notices were lost: two failures in a row.
+        var first = Result(41, now.AddMinutes(-1), null, success: false);
+        var second = Result(41, now.AddSeconds(-30), null, success: false);
+        await StoreAsync(first);
+        await StoreAsync(second);
+        (await board.CatchUpAsync(contexts, CancellationToken.None)).Select(r => r.Id).Should().Equal(first.Id, second.Id);
+        var status = board.StatusOf(41);
+        (status.Runs24h, status.Failures24h, status.ConsecutiveFailures, status.Last!.Id).Should().Be((4, 2, 2, second.Id));
+
+        // Their notices arriving after all, and the next catch-up: nothing counts twice.
+        board.Record([first, second]).Should().BeEmpty();
+        (await board.CatchUpAsync(contexts, CancellationToken.None)).Should().BeEmpty();
+        board.StatusOf(41).Runs24h.Should().Be(4);
+
+        // A result that arrives after a newer one counts in its hour, but the newer one stays the last run.
+        var earlier = Result(42, now.AddSeconds(-50), 12);
+        var later = Result(42, now.AddSeconds(-40), null, success: false);
+        await StoreAsync(earlier);
+        await StoreAsync(later);
+        board.Record([later]).Should().ContainSingle();
+        board.Record([earlier]).Should().ContainSingle();
+        var outOfOrder = board.StatusOf(42);
+        (outOfOrder.Runs24h, outOfOrder.Failures24h, outOfOrder.ConsecutiveFailures, outOfOrder.Last!.Id).Should().Be((2, 1, 1, later.Id));
+    }
+
+    [Fact]
     public async Task The_status_board_is_rebuilt_from_stored_results_with_24h_counts_the_recent_sparkline_and_the_last_result()
     {
         var now = DateTime.UtcNow;

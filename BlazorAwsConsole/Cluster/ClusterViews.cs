@@ -48,8 +48,9 @@ public sealed class ClusterViews(
 
     /// <summary>
     /// Re-reads every view (the safety net for a lost notice, and after the listening connection was lost).
-    /// The status board's 24 h figures aggregate a day of results, so they are re-read only when
-    /// <paramref name="withResults"/> (after a reconnect), not on every timer tick.
+    /// The status board's 24 h figures aggregate a day of results, so they are re-read whole only when
+    /// <paramref name="withResults"/> (after a reconnect); on a timer tick the board catches up on the results of
+    /// the last few minutes it lacks.
     /// </summary>
     public async Task ReloadAllAsync(bool withResults, CancellationToken cancellationToken)
     {
@@ -60,6 +61,13 @@ public sealed class ClusterViews(
         await alerts.RulesChangedAsync(cancellationToken);
         await settings.RefreshAsync(cancellationToken);
         if (withResults) await ReloadResultsAsync(cancellationToken);
+        else await CatchUpResultsAsync(cancellationToken);
+    }
+
+    private async Task CatchUpResultsAsync(CancellationToken cancellationToken)
+    {
+        var missed = await probeBoard.CatchUpAsync(contexts, cancellationToken);
+        if (missed.Count > 0) feed.Publish(relayed.Mark(new ProbeResultsStored(missed)));
     }
 
     private async Task ReadTestsAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken)
@@ -103,9 +111,9 @@ public sealed class ClusterViews(
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var results = await db.ProbeResults.AsNoTracking().Where(r => ids.Contains(r.Id)).OrderBy(r => r.Id).ToListAsync(cancellationToken);
-        if (results.Count == 0) return;
-        probeBoard.Record(results);
-        feed.Publish(relayed.Mark(new ProbeResultsStored(results)));
+        // A result the timer's catch-up took already was announced then.
+        var taken = probeBoard.Record(results);
+        if (taken.Count > 0) feed.Publish(relayed.Mark(new ProbeResultsStored(taken)));
     }
 
     private async Task ReloadResultsAsync(CancellationToken cancellationToken)

@@ -64,18 +64,57 @@ public sealed class ProbeStatusBoard(TimeProvider time)
 
     public void Forget(int testId) => _entries.TryRemove(testId, out _);
 
-    public void Record(IEnumerable<ProbeResult> results)
+    /// <summary>
+    /// How far back <see cref="CatchUpAsync"/> looks for results the board lacks. Ids are remembered a minute longer,
+    /// so a result taken once (from its notice, the writer or a catch-up) is never counted twice.
+    /// </summary>
+    public static readonly TimeSpan CatchUpWindow = TimeSpan.FromMinutes(5);
+
+    /// <returns>The results the board did not hold yet (a stored result it already took is skipped).</returns>
+    public List<ProbeResult> Record(IEnumerable<ProbeResult> results)
     {
+        var taken = new List<ProbeResult>();
         foreach (var result in results)
         {
             var entry = _entries.GetOrAdd(result.TestId, _ => new Entry());
-            lock (entry) entry.Add(result);
+            lock (entry)
+            {
+                if (entry.Add(result)) taken.Add(result);
+            }
         }
+        return taken;
+    }
+
+    /// <summary>
+    /// The safety net behind other nodes' notices (a node re-reads its views on a timer): the tests for which more
+    /// results were stored in the last <see cref="CatchUpWindow"/> than the board took are read again, and what the
+    /// board lacks is recorded. Returns what was recorded. One grouped query when nothing is missing.
+    /// </summary>
+    public async Task<List<ProbeResult>> CatchUpAsync(IDbContextFactory<ConsoleDbContext> contexts, CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow().UtcDateTime - CatchUpWindow;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var stored = await db.ProbeResults.AsNoTracking().Where(r => r.StartedAt >= since)
+            .GroupBy(r => r.TestId).Select(g => new { TestId = g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var behind = stored.Where(s => s.Count > TakenSince(s.TestId, since)).Select(s => s.TestId).ToList();
+        if (behind.Count == 0) return [];
+        var missing = await db.ProbeResults.AsNoTracking().Where(r => r.StartedAt >= since && behind.Contains(r.TestId))
+            .OrderBy(r => r.Id).ToListAsync(cancellationToken);
+        return Record(missing);
+    }
+
+    private int TakenSince(int testId, DateTime since)
+    {
+        if (!_entries.TryGetValue(testId, out var entry)) return 0;
+        lock (entry) return entry.TakenSince(since);
     }
 
     public async Task LoadAsync(IDbContextFactory<ConsoleDbContext> contexts, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // One snapshot for every read below, so the hours and the ids counted in them agree.
+        await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         var since = ProbeRollups.HourOf(time.GetUtcNow().UtcDateTime).AddHours(-23);
         var hours = await db.ProbeResults.AsNoTracking()
             .Where(r => r.StartedAt >= since)
@@ -97,6 +136,12 @@ public sealed class ProbeStatusBoard(TimeProvider time)
             .AsNoTracking()
             .ToListAsync(cancellationToken);
 
+        // The results already counted in the hours above: a catch-up or a late notice must not count them again.
+        var takenSince = time.GetUtcNow().UtcDateTime - CatchUpWindow - TimeSpan.FromMinutes(1);
+        var counted = await db.ProbeResults.AsNoTracking().Where(r => r.StartedAt >= takenSince)
+            .Select(r => new { r.TestId, r.Id, r.StartedAt }).ToListAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
         _entries.Clear();
         foreach (var result in lastAnyTime.Concat(recent).OrderBy(r => r.Id).DistinctBy(r => r.Id))
         {
@@ -105,6 +150,10 @@ public sealed class ProbeStatusBoard(TimeProvider time)
             entry.ConsecutiveFailures = result.Success ? 0 : entry.ConsecutiveFailures + 1;
             if (result.StartedAt >= since) entry.PushRecent(result.ResponseTimeMs);
         }
+        foreach (var result in counted.OrderBy(r => r.StartedAt))
+        {
+            _entries.GetOrAdd(result.TestId, _ => new Entry()).Remember(result.Id, result.StartedAt);
+        }
         foreach (var hour in hours)
         {
             var entry = _entries.GetOrAdd(hour.TestId, _ => new Entry());
@@ -112,7 +161,7 @@ public sealed class ProbeStatusBoard(TimeProvider time)
         }
     }
 
-        private sealed class Entry
+    private sealed class Entry
     {
         public ProbeResult? Last;
         /// <summary>Failed runs since the last success (counted over the loaded recent runs after a restart).</summary>
@@ -120,15 +169,47 @@ public sealed class ProbeStatusBoard(TimeProvider time)
         public readonly Queue<double?> Recent = new();
         public readonly SortedDictionary<DateTime, (int Runs, int Failures)> Hours = new();
 
-        public void Add(ProbeResult result)
+        /// <summary>Ids of the results taken lately, oldest first (see <see cref="CatchUpWindow"/>).</summary>
+        private readonly Queue<(long Id, DateTime StartedAt)> _taken = new();
+        private readonly HashSet<long> _takenIds = [];
+
+        /// <returns>False for a stored result taken before (it arrived twice: its notice and a catch-up).</returns>
+        public bool Add(ProbeResult result)
         {
+            // Id 0: not stored (component tests record such results); nothing to know it by.
+            if (result.Id != 0 && !Remember(result.Id, result.StartedAt)) return false;
+            // One older than the last (a notice caught up late) counts in its hour, but does not change the run of failures or the sparkline.
+            var older = Last is not null && result.Id != 0 && result.Id < Last.Id;
             if (Last is null || result.Id > Last.Id) Last = result;
-            ConsecutiveFailures = result.Success ? 0 : ConsecutiveFailures + 1;
-            PushRecent(result.ResponseTimeMs);
+            if (!older)
+            {
+                ConsecutiveFailures = result.Success ? 0 : ConsecutiveFailures + 1;
+                PushRecent(result.ResponseTimeMs);
+            }
             var hour = ProbeRollups.HourOf(result.StartedAt);
             var (runs, failures) = Hours.GetValueOrDefault(hour);
             Hours[hour] = (runs + 1, failures + (result.Success ? 0 : 1));
             while (Hours.Count > 25) Hours.Remove(Hours.Keys.First());
+            return true;
+        }
+
+        public bool Remember(long id, DateTime startedAt)
+        {
+            if (!_takenIds.Add(id)) return false;
+            _taken.Enqueue((id, startedAt));
+            var forget = startedAt - CatchUpWindow - TimeSpan.FromMinutes(1);
+            while (_taken.Peek().StartedAt < forget) _takenIds.Remove(_taken.Dequeue().Id);
+            return true;
+        }
+
+        public int TakenSince(DateTime since)
+        {
+            var count = 0;
+            foreach (var (_, startedAt) in _taken)
+            {
+                if (startedAt >= since) count++;
+            }
+            return count;
         }
 
         public void PushRecent(double? responseTimeMs)
