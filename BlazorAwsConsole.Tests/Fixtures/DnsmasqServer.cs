@@ -98,9 +98,7 @@ public sealed class DnsmasqServer : IAsyncDisposable
     {
         while (true)
         {
-            using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            tcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)tcp.LocalEndPoint!).Port;
+            var port = LoopbackPort.Free();
             try
             {
                 using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

@@ -192,13 +192,8 @@ public sealed class LoopbackTargets : IAsyncDisposable
         while (await stream.ReadAsync(buffer, token) > 0) { }
     }
 
-    /// <summary>A port nothing listens on: bound to learn a free one, then closed.</summary>
-    public static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
+    /// <summary>A port nothing listens on (see <see cref="LoopbackPort"/>).</summary>
+    public static int FreePort() => LoopbackPort.Free();
 
     private static X509Certificate2 SelfSignedCertificate(int days)
     {

@@ -101,7 +101,15 @@ public sealed class KeyboardBrowserTests(BrowserFixture browser, A11yConsole con
         var stop = page.GetByTestId("action-stop");
         await Expect(stop).ToBeVisibleAsync();
         // A menu is the WAI-ARIA menu pattern: focus is on its first item, the arrows move, Enter chooses (Tab leaves it).
-        for (var i = 0; i < 5 && !await HasFocusAsync(stop); i++) await page.Keyboard.PressAsync("ArrowDown");
+        // The menu's script moves focus a moment after it shows (seconds when the machine is loaded, and a press
+        // before that is lost): wait for focus to be in the menu, then let each arrow land before the next.
+        await Expect(page.Locator("[role=menuitem]:focus")).ToHaveCountAsync(1);
+        for (var i = 0; i < 5 && !await HasFocusAsync(stop); i++)
+        {
+            var focused = await page.EvaluateAsync<string?>("() => document.activeElement?.dataset?.testid ?? null");
+            await page.Keyboard.PressAsync("ArrowDown");
+            await page.WaitForFunctionAsync("was => (document.activeElement?.dataset?.testid ?? null) !== was", focused);
+        }
         await Expect(stop).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Enter");
 
