@@ -36,8 +36,9 @@ public sealed class MotoFixture : IAsyncLifetime
             if (_process.HasExited) throw new InvalidOperationException($"moto exited with {_process.ExitCode}");
             try
             {
-                await http.GetAsync($"{Endpoint}/moto-api/");
-                return;
+                // moto's own answer (its state as JSON), so another server on the port is never taken for moto.
+                using var answer = await http.GetAsync($"{Endpoint}/moto-api/data.json");
+                if (answer.IsSuccessStatusCode && (await answer.Content.ReadAsStringAsync()).TrimStart().StartsWith('{')) return;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
