@@ -57,9 +57,9 @@ public sealed class LoopbackTargets : IAsyncDisposable
     {
         var targets = new LoopbackTargets(SelfSignedCertificate(certificateDays))
         {
-            HttpPort = FreePort(),
-            HttpsPort = FreePort(),
-            ClosedPort = FreePort(),
+            HttpPort = LoopbackPort.Free(),
+            HttpsPort = LoopbackPort.Free(),
+            ClosedPort = LoopbackPort.Free(),
         };
         targets.OpenPort = targets.Listen(async (client, stream, token) => await DrainAsync(stream, token));
         targets.BannerPort = targets.Listen(async (client, stream, token) =>
@@ -191,9 +191,6 @@ public sealed class LoopbackTargets : IAsyncDisposable
         var buffer = new byte[1024];
         while (await stream.ReadAsync(buffer, token) > 0) { }
     }
-
-    /// <summary>A port nothing listens on (see <see cref="LoopbackPort"/>).</summary>
-    public static int FreePort() => LoopbackPort.Free();
 
     private static X509Certificate2 SelfSignedCertificate(int days)
     {

@@ -40,7 +40,7 @@ public sealed class NginxProxy : IAsyncDisposable
     {
         var folder = Path.Combine(Path.GetTempPath(), "bac-tests", "nginx-" + Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(Path.Combine(folder, "logs"));
-        var port = LoopbackTargets.FreePort();
+        var port = LoopbackPort.Free();
         var shipped = File.ReadAllText(Path.Combine(DeployFolder(), "nginx.conf"));
         shipped.Should().Contain("listen 8080;");
         File.WriteAllText(Path.Combine(folder, "nginx.conf"), shipped.Replace("listen 8080;", $"listen 127.0.0.1:{port};"));
