@@ -56,7 +56,9 @@ public sealed class MotoServer(IOptions<AwsOptions> aws, IOptions<SandboxOptions
             using var response = await http.GetAsync(new Uri(endpoint, "/moto-api/"), cancellationToken);
             return true;
         }
-        catch (HttpRequestException)
+        // A connection moto's half-started server accepts and drops at once surfaces as a bare SocketException
+        // ("Transport endpoint is not connected", from the pool reading the remote end point), not wrapped.
+        catch (Exception error) when (error is HttpRequestException or System.Net.Sockets.SocketException)
         {
             return false;
         }
