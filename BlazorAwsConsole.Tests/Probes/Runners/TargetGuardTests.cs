@@ -14,6 +14,7 @@ public sealed class TargetGuardTests
     [InlineData("fe80::1", "fe80::1 is link-local; add it to Probes:LinkLocalAllowList to allow it")]
     [InlineData("febf::1", "febf::1 is link-local; add it to Probes:LinkLocalAllowList to allow it")]
     [InlineData("fd00:ec2::254", "fd00:ec2::254 is link-local (the instance metadata service); add it to Probes:LinkLocalAllowList to allow it")]
+    [InlineData("fd00:ec2::123", "fd00:ec2::123 is link-local (the EC2 time service); add it to Probes:LinkLocalAllowList to allow it")]
     public async Task Link_local_targets_are_refused_with_a_reason_naming_the_setting(string target, string reason)
     {
         (await TargetGuard.CheckAsync(target, [], default)).Should().Be(reason);

@@ -6,7 +6,7 @@ namespace BlazorAwsConsole.Probes.Runners;
 /// <summary>
 /// The safety rule for HTTP and port tests: a target on a link-local address (169.254.0.0/16, which
 /// holds the instance metadata service, fe80::/10, their IPv4-mapped forms, and EC2's IPv6 metadata
-/// address fd00:ec2::254) is refused unless the allow-list (<c>Probes:LinkLocalAllowList</c>, IPs or
+/// address fd00:ec2::254 and its time service fd00:ec2::123) is refused unless the allow-list (<c>Probes:LinkLocalAllowList</c>, IPs or
 /// CIDRs) names it. Checked when a test is saved (<see cref="CheckAsync"/>) and again by the runners
 /// on the address they actually connect to, so a name that later resolves elsewhere (DNS rebinding)
 /// is still refused.
@@ -14,6 +14,7 @@ namespace BlazorAwsConsole.Probes.Runners;
 public static class TargetGuard
 {
     private static readonly IPAddress Ec2MetadataV6 = IPAddress.Parse("fd00:ec2::254");
+    private static readonly IPAddress Ec2TimeV6 = IPAddress.Parse("fd00:ec2::123");
     private static readonly IPAddress Ec2MetadataV4 = IPAddress.Parse("169.254.169.254");
 
     /// <summary>
@@ -50,7 +51,7 @@ public static class TargetGuard
         if (!IsLinkLocal(normal) || IsAllowed(normal, allowList)) return null;
         var what = normal.Equals(Ec2MetadataV4) || normal.Equals(Ec2MetadataV6)
             ? "link-local (the instance metadata service)"
-            : "link-local";
+            : normal.Equals(Ec2TimeV6) ? "link-local (the EC2 time service)" : "link-local";
         return $"{normal} is {what}; add it to Probes:LinkLocalAllowList to allow it";
     }
 
@@ -62,8 +63,9 @@ public static class TargetGuard
             var bytes = normal.GetAddressBytes();
             return bytes[0] == 169 && bytes[1] == 254;
         }
-        // IsIPv6LinkLocal is fe80::/10; the metadata service's IPv6 address is a unique-local one.
-        return normal.IsIPv6LinkLocal || normal.Equals(Ec2MetadataV6);
+        // IsIPv6LinkLocal is fe80::/10; EC2's IPv6 metadata and time services sit on unique-local
+        // addresses but are the same per-instance services as their 169.254 twins.
+        return normal.IsIPv6LinkLocal || normal.Equals(Ec2MetadataV6) || normal.Equals(Ec2TimeV6);
     }
 
     /// <summary>An allow-list entry is an IP address or a CIDR (for the settings' validation).</summary>
