@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -72,7 +71,7 @@ public sealed class MetadataNamespace : IAsyncDisposable
 
     public static async Task<MetadataNamespace> CreateAsync()
     {
-        await DeleteLeftoversAsync();
+        await NetworkNamespaces.DeleteLeftoversAsync(Prefix);
         var net = new MetadataNamespace($"{Prefix}{Environment.ProcessId}-{RandomNumberGenerator.GetHexString(6, lowercase: true)}");
         try
         {
@@ -213,34 +212,7 @@ public sealed class MetadataNamespace : IAsyncDisposable
         }
     }
 
-    /// <summary>Namespaces (and their hosts files) of this fixture whose test process has died are deleted.</summary>
-    private static async Task DeleteLeftoversAsync()
-    {
-        foreach (var line in (await Ip("netns", "list")).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var ns = line.Split(' ')[0];
-            if (!ns.StartsWith(Prefix, StringComparison.Ordinal)) continue;
-            var pid = ns[Prefix.Length..].Split('-')[0];
-            if (int.TryParse(pid, out var owner) && owner != Environment.ProcessId && !Directory.Exists($"/proc/{owner}"))
-            {
-                try { await Ip("netns", "delete", ns); } catch (InvalidOperationException) { }
-                if (Directory.Exists($"/etc/netns/{ns}")) Directory.Delete($"/etc/netns/{ns}", recursive: true);
-            }
-        }
-    }
-
-    private static async Task<string> Ip(params string[] args)
-    {
-        var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("ip did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"`ip {string.Join(' ', args)}` failed ({process.ExitCode}): {(await error).Trim()}");
-        return await output;
-    }
+    private static Task<string> Ip(params string[] args) => NetworkNamespaces.Ip(args);
 
     [DllImport("libc", EntryPoint = "setns", SetLastError = true)]
     private static extern int SetNs(int fd, int nstype);

@@ -57,13 +57,17 @@ public static class SsmOutputParsers
             : $"target resolves to a link-local address: refused ({what})";
     }
 
-    private static string ServiceAt(string address) =>
-        System.Net.IPAddress.TryParse(address, out var ip) && (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() switch
+    /// <summary>Which of EC2's own services an address is, for the reason (an IPv4-mapped form names the same one).</summary>
+    private static string ServiceAt(string address)
+    {
+        if (!System.Net.IPAddress.TryParse(address, out var ip)) return "";
+        return (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() switch
         {
             "169.254.169.254" or "fd00:ec2::254" => ", the instance metadata service",
             "169.254.169.123" or "fd00:ec2::123" => ", the Amazon Time Sync Service",
             _ => "",
-        } is { } service ? service : "";
+        };
+    }
 
     private static string PackageOf(string tool) => tool switch
     {
