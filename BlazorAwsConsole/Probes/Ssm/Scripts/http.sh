@@ -54,7 +54,8 @@ while :; do
   if [ "$bac_send_body" = 1 ]; then bac_args+=(--data-raw "$BAC_BODY"); fi
   bac_out=$(curl "${bac_args[@]}" --url "$bac_url" 2>"$bac_err")
   bac_rc=$?
-  while IFS= read -r bac_line; do bac_w[${bac_line%%=*}]=${bac_line#*=}; done <<<"$bac_out"
+  # Only key=value lines: a curl that printed nothing must not make an empty (invalid) array key.
+  while IFS= read -r bac_line; do if [[ $bac_line == [a-z]*=* ]]; then bac_w[${bac_line%%=*}]=${bac_line#*=}; fi; done <<<"$bac_out"
   bac_secs_us "${bac_w[time_total]}"; bac_total_us=$(( bac_total_us + bac_resolve_us + bac_us ))
   if [ "$BAC_FOLLOW" != 1 ] || [ "$bac_rc" -ne 0 ] || ! [[ ${bac_w[http_code]} =~ ^30[12378]$ ]] || [ -z "${bac_w[redirect_url]}" ]; then break; fi
   if [ "$bac_hop" -ge "$BAC_MAX_REDIRECTS" ]; then bac_rc=47 bac_w[errormsg]="Maximum ($BAC_MAX_REDIRECTS) redirects followed"; break; fi
