@@ -96,6 +96,8 @@ public sealed class LinkLocalGuardScriptTests(MetadataNamespaceFixture fixture) 
     {
         var relative = (await RunAsync(Http(_net.WebUrl("/a/b/relative")) with { JsonAssertions = [], BodyContains = "arrived" })).Outcome;
         var byName = (await RunAsync(Http(_net.WebUrl("/to-own")) with { JsonAssertions = [], BodyContains = "arrived" })).Outcome;
+        // Pinned to one checked address at a time, the script still moves on from one that refuses, as curl would.
+        var dual = (await RunAsync(Http($"http://dual.bac.test:{_net.WebPort}/final") with { JsonAssertions = [] })).Outcome;
         var chain = (await RunAsync(Http(_net.WebUrl("/chain/3")) with { JsonAssertions = [] })).Outcome;
         var tooMany = (await RunAsync(Http(_net.WebUrl("/chain/3")) with { JsonAssertions = [], MaxRedirects = 2 })).Outcome;
         var notFollowed = (await RunAsync(Http(_net.WebUrl("/to-imds")) with { JsonAssertions = [], FollowRedirects = false, ExpectedStatus = "302" })).Outcome;
@@ -108,6 +110,7 @@ public sealed class LinkLocalGuardScriptTests(MetadataNamespaceFixture fixture) 
         relative.Http.TotalMs.Should().BeGreaterThan(0);
         byName.Success.Should().BeTrue(byName.Reason);
         byName.Http!.FinalUrl.Should().Be($"http://own.bac.test:{_net.WebPort}/a/final?via=name");
+        dual.Success.Should().BeTrue(dual.Reason);
         chain.Success.Should().BeTrue(chain.Reason);
         chain.Http!.Redirects.Should().Be(3);
         chain.Http.FinalUrl.Should().Be(_net.WebUrl("/final"));

@@ -57,14 +57,15 @@ bac_refused() {
   return 1
 }
 # Resolves host $1 on the instance (getent: /etc/hosts, then DNS, as the tools would) within $3 seconds and
-# checks every address, not only the first a tool would try. Sets bac_addr to the address the tool is then
-# pointed at, so a second lookup (DNS rebinding) cannot lead it elsewhere: the first one getent gives, or
-# with $2 = 4 the first IPv4 one (ping and traceroute of an old iputils take IPv4 by default). When an
-# address is refused it prints why and ends the run (hop $4: 0 the target, N the Nth redirect); so it does
-# when the name does not resolve.
+# checks every address, not only the first a tool would try. Sets bac_addrs to all of them, in getent's
+# order, and bac_addr to the address the tool is then pointed at, so that a second lookup (DNS rebinding)
+# cannot lead it elsewhere: the first one getent gives, or with $2 = 4 the first IPv4 one (ping and
+# traceroute of an old iputils take IPv4 by default). When an address is refused it prints why and ends
+# the run (hop $4: 0 the target, N the Nth redirect); so it does when the name does not resolve.
 bac_guard() {
   local addr first="" first4=""
   local -a addrs=()
+  bac_addrs=()
   # Even an IP address goes through getent: it gives the address as the tools will read it (0251.0376.0251.0376,
   # 2852039166 and 0xa9.0xfe.0xa9.0xfe are all 169.254.169.254 to them), and the tool is given that form.
   mapfile -t addrs < <(timeout "$3" getent ahosts -- "$1" | awk '!seen[$1]++ { print $1 }')
@@ -73,6 +74,7 @@ bac_guard() {
       echo "BAC refused_host=$1"; echo "BAC refused_addr=$addr"; echo "BAC refused_hop=${4:-0}"
       bac_done 1
     fi
+    bac_addrs+=("$addr")
     if [ -z "$first" ]; then first=$addr; fi
     if [ -z "$first4" ] && [[ $addr != *:* ]]; then first4=$addr; fi
   done

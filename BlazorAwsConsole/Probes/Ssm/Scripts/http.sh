@@ -35,14 +35,8 @@ while :; do
   if [ $(( bac_deadline_us - BAC_NOW )) -le 0 ]; then bac_rc=28 bac_w[errormsg]="Operation timed out after ${BAC_DEADLINE} s"; break; fi
   bac_guard "$bac_host" any "$(bac_us_secs $(( bac_deadline_us - BAC_NOW )))" "$bac_hop"
   bac_now; bac_resolve_us=$(( BAC_NOW - bac_t ))
-  bac_left_us=$(( bac_deadline_us - BAC_NOW ))
-  if [ "$bac_left_us" -le 0 ]; then bac_rc=28 bac_w[errormsg]="Operation timed out after ${BAC_DEADLINE} s"; break; fi
-  bac_pin=$bac_addr
-  if [[ $bac_pin == *:* ]]; then bac_pin="[$bac_pin]"; fi
-  # -g: no URL globbing; --proto: http and https only; -v: the certificate's expiry date. --connect-to
-  # with an empty host and port pins every connection of this request to the checked address, whatever
-  # host curl reads from the URL (stronger than --resolve, which applies only to the name given).
-  bac_args=(-sS -g -v --proto '=http,https' --max-redirs 0 -o "$bac_body" -w "$bac_fmt" --max-time "$(bac_us_secs "$bac_left_us")" --connect-to "::$bac_pin:")
+  # -g: no URL globbing; --proto: http and https only; -v: the certificate's expiry date.
+  bac_args=(-sS -g -v --proto '=http,https' --max-redirs 0 -o "$bac_body" -w "$bac_fmt")
   if [ "$bac_method" = HEAD ]; then bac_args+=(--head); elif [ "$bac_method" != GET ]; then bac_args+=(-X "$bac_method"); fi
   if [ "$BAC_VERIFY" != 1 ]; then bac_args+=(-k); fi
   for bac_h in "${BAC_HEADERS[@]}"; do
@@ -52,11 +46,21 @@ while :; do
   done
   # --data-raw, not --data: a body starting with @ must never name a file on the instance.
   if [ "$bac_send_body" = 1 ]; then bac_args+=(--data-raw "$BAC_BODY"); fi
-  bac_out=$(curl "${bac_args[@]}" --url "$bac_url" 2>"$bac_err")
-  bac_rc=$?
-  # Only key=value lines: a curl that printed nothing must not make an empty (invalid) array key.
-  while IFS= read -r bac_line; do if [[ $bac_line == [a-z]*=* ]]; then bac_w[${bac_line%%=*}]=${bac_line#*=}; fi; done <<<"$bac_out"
-  bac_secs_us "${bac_w[time_total]}"; bac_total_us=$(( bac_total_us + bac_resolve_us + bac_us ))
+  bac_total_us=$(( bac_total_us + bac_resolve_us ))
+  # --connect-to with an empty host and port pins every connection of the request to one checked address,
+  # whatever host curl reads from the URL (--resolve would only cover the name as this script reads it).
+  # An address that refuses the connection gives way to the next one, as curl would: nothing was sent.
+  for bac_a in "${bac_addrs[@]}"; do
+    bac_now; bac_left_us=$(( bac_deadline_us - BAC_NOW ))
+    if [ "$bac_left_us" -le 0 ]; then bac_rc=28 bac_w[errormsg]="Operation timed out after ${BAC_DEADLINE} s"; break 2; fi
+    if [[ $bac_a == *:* ]]; then bac_a="[$bac_a]"; fi
+    bac_out=$(curl "${bac_args[@]}" --max-time "$(bac_us_secs "$bac_left_us")" --connect-to "::$bac_a:" --url "$bac_url" 2>"$bac_err")
+    bac_rc=$?
+    # Only key=value lines: a curl that printed nothing must not make an empty (invalid) array key.
+    while IFS= read -r bac_line; do if [[ $bac_line == [a-z]*=* ]]; then bac_w[${bac_line%%=*}]=${bac_line#*=}; fi; done <<<"$bac_out"
+    bac_secs_us "${bac_w[time_total]}"; bac_total_us=$(( bac_total_us + bac_us ))
+    if [ "$bac_rc" -ne 7 ]; then break; fi
+  done
   if [ "$BAC_FOLLOW" != 1 ] || [ "$bac_rc" -ne 0 ] || ! [[ ${bac_w[http_code]} =~ ^30[12378]$ ]] || [ -z "${bac_w[redirect_url]}" ]; then break; fi
   if [ "$bac_hop" -ge "$BAC_MAX_REDIRECTS" ]; then bac_rc=47 bac_w[errormsg]="Maximum ($BAC_MAX_REDIRECTS) redirects followed"; break; fi
   bac_hop=$(( bac_hop + 1 ))
