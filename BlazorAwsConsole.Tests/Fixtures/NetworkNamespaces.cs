@@ -113,7 +113,8 @@ public sealed class NetworkNamespaces : IAsyncDisposable
     private static Task Sysctl(string ns, string key, string value) =>
         Run("ip", "netns", "exec", ns, "sh", "-c", $"echo {value} > /proc/sys/{key}");
 
-    private static Task<string> Ip(params string[] args) => Run("ip", args);
+    /// <summary>`ip ARGS`; throws with ip's message when it fails. Also used by <see cref="MetadataNamespace"/>.</summary>
+    internal static Task<string> Ip(params string[] args) => Run("ip", args);
 
     /// <summary>A /22 of 10.213.0.0/16 that no interface or route of the root namespace uses.</summary>
     private static async Task<int> FreeBlockAsync()
@@ -127,17 +128,21 @@ public sealed class NetworkNamespaces : IAsyncDisposable
         throw new InvalidOperationException("no free /22 left in 10.213.0.0/16");
     }
 
-    /// <summary>Namespaces of this fixture whose test process has died (a killed test run) are deleted.</summary>
-    private static async Task DeleteLeftoversAsync()
+    /// <summary>
+    /// Namespaces named <paramref name="prefix"/>PID-… whose test process has died (a killed test run) are
+    /// deleted, with their /etc/netns/NAME files (`ip netns exec` reads hosts and resolv.conf there).
+    /// </summary>
+    internal static async Task DeleteLeftoversAsync(string prefix = Prefix)
     {
         foreach (var line in (await Ip("netns", "list")).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var ns = line.Split(' ')[0];
-            if (!ns.StartsWith(Prefix, StringComparison.Ordinal)) continue;
-            var pid = ns[Prefix.Length..].Split('-')[0];
+            if (!ns.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            var pid = ns[prefix.Length..].Split('-')[0];
             if (int.TryParse(pid, out var owner) && owner != Environment.ProcessId && !Directory.Exists($"/proc/{owner}"))
             {
                 try { await Ip("netns", "delete", ns); } catch (InvalidOperationException) { }
+                if (Directory.Exists($"/etc/netns/{ns}")) Directory.Delete($"/etc/netns/{ns}", recursive: true);
             }
         }
     }

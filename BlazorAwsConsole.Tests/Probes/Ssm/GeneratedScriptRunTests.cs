@@ -82,4 +82,20 @@ public class GeneratedScriptRunTests
         outcome.Http.TotalMs.Should().BeGreaterThan(0);
         outcome.Http.FinalUrl.Should().Be($"http://127.0.0.1:{port}/health");
     }
+
+    [Fact]
+    public async Task Https_by_name_through_the_pinned_address_reads_the_certificate()
+    {
+        // The script connects to the address it checked (--connect-to); SNI and the certificate still belong to the name.
+        await using var targets = await Fixtures.LoopbackTargets.StartAsync();
+        var url = $"https://localhost:{targets.HttpsPort}/text?body=hello";
+
+        var outcome = await RunAsync(new ProbeSpec { Type = ProbeType.Http, Target = url, VerifyTls = false, BodyContains = "hello", CertificateExpiryWarningDays = 14 });
+
+        outcome.Success.Should().BeFalse();
+        outcome.Reason.Should().Be($"HTTP 200 but the certificate expires on {targets.Certificate.NotAfter.ToUniversalTime():yyyy-MM-dd} (in 4 days; warning at 14)");
+        outcome.Http!.TlsMs.Should().BeGreaterThan(0);
+        outcome.Http.FinalUrl.Should().Be(url);
+        targets.Requests.Should().Be(1);
+    }
 }

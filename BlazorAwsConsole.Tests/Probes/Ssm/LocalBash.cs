@@ -8,14 +8,20 @@ public static class LocalBash
 {
     public static Task<string> RunAsync(SsmScript script) => RunAsync(script.Text);
 
-    public static async Task<string> RunAsync(string scriptText, params string[] bashArgs)
+    public static Task<string> RunAsync(string scriptText, params string[] bashArgs) => RunWithAsync("bash", bashArgs, scriptText);
+
+    /// <summary>The script run inside network namespace <paramref name="netns"/> (`ip netns exec`), as on an instance whose network that is.</summary>
+    public static Task<string> RunInNamespaceAsync(string netns, SsmScript script) => RunWithAsync("ip", ["netns", "exec", netns, "bash"], script.Text);
+
+    /// <summary><paramref name="program"/> <paramref name="args"/> FILE, where FILE holds <paramref name="scriptText"/>.</summary>
+    private static async Task<string> RunWithAsync(string program, string[] args, string scriptText)
     {
         var file = Path.Combine(Path.GetTempPath(), $"bac-ssm-{Guid.NewGuid():n}.sh");
         await File.WriteAllTextAsync(file, scriptText);
         try
         {
-            var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in bashArgs) start.ArgumentList.Add(arg);
+            var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var arg in args) start.ArgumentList.Add(arg);
             start.ArgumentList.Add(file);
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();

@@ -22,6 +22,10 @@ public static class SsmOutputParsers
             return Failure("neither dig nor host is installed on the instance (install bind-utils on Amazon Linux, dnsutils or bind9-host on Ubuntu)", startedAt, duration);
         if (output.Missing is { } tool)
             return Failure($"{tool} is not installed on the instance (install the {PackageOf(tool)} package)", startedAt, duration);
+        if (output.Value("refused_addr") is { } refusedAddress)
+            return Failure(Refusal(output, refusedAddress), startedAt, duration);
+        if (output.Value("unresolved") is { } unresolved)
+            return Failure($"cannot resolve {unresolved}", startedAt, duration);
         if (!output.Completed)
             return Failure("the probe script on the instance did not finish (its output ends early)", startedAt, duration);
         var outcome = spec.Type switch
@@ -39,6 +43,31 @@ public static class SsmOutputParsers
 
     public static ProbeOutcome Failure(string reason, DateTimeOffset startedAt, double durationMs) =>
         new() { Success = false, Reason = reason, StartedAt = startedAt, DurationMs = durationMs };
+
+    /// <summary>
+    /// The script's guard (common.sh, bac_guard) refused an address before the tool connected: the
+    /// target's (hop 0) or the Nth redirect's. No other output of such a run is used: no body is kept.
+    /// </summary>
+    private static string Refusal(SsmOutput output, string address)
+    {
+        var host = output.Value("refused_host");
+        var what = (host is null || host == address ? address : $"{host} → {address}") + ServiceAt(address);
+        return output.Int("refused_hop") is { } hop and > 0
+            ? $"redirect to a link-local address refused ({what}; redirect {hop})"
+            : $"target resolves to a link-local address: refused ({what})";
+    }
+
+    /// <summary>Which of EC2's own services an address is, for the reason (an IPv4-mapped form names the same one).</summary>
+    private static string ServiceAt(string address)
+    {
+        if (!System.Net.IPAddress.TryParse(address, out var ip)) return "";
+        return (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() switch
+        {
+            "169.254.169.254" or "fd00:ec2::254" => ", the instance metadata service",
+            "169.254.169.123" or "fd00:ec2::123" => ", the Amazon Time Sync Service",
+            _ => "",
+        };
+    }
 
     private static string PackageOf(string tool) => tool switch
     {

@@ -59,6 +59,7 @@ public static class SsmProbeScripts
         return
         [
             ShellQuoting.Assign("BAC_TARGET", SsmSpecRules.Host(spec.Target, nameof(ProbeSpec.Target))),
+            AllowList(spec),
             ShellQuoting.Assign("BAC_COUNT", Int(count)),
             ShellQuoting.Assign("BAC_INTERVAL", Seconds(interval)),
             ShellQuoting.Assign("BAC_SIZE", Int(SsmSpecRules.Range(spec.PingPayloadBytes, 0, 65_500, nameof(ProbeSpec.PingPayloadBytes)))),
@@ -73,6 +74,7 @@ public static class SsmProbeScripts
     private static IEnumerable<string> TracerouteValues(ProbeSpec spec, int timeout) =>
     [
         ShellQuoting.Assign("BAC_TARGET", SsmSpecRules.Host(spec.Target, nameof(ProbeSpec.Target))),
+        AllowList(spec),
         ShellQuoting.Assign("BAC_MAX_HOPS", Int(SsmSpecRules.Range(spec.MaxHops, 1, 64, nameof(ProbeSpec.MaxHops)))),
         ShellQuoting.Assign("BAC_PROBES", Int(SsmSpecRules.Range(spec.ProbesPerHop, 1, 10, nameof(ProbeSpec.ProbesPerHop)))),
         ShellQuoting.Assign("BAC_WAIT", Seconds(SsmSpecRules.Range(spec.HopTimeoutMs, 100, 60_000, nameof(ProbeSpec.HopTimeoutMs)))),
@@ -87,6 +89,7 @@ public static class SsmProbeScripts
         return
         [
             ShellQuoting.Assign("BAC_HOST", host),
+            AllowList(spec),
             ShellQuoting.Assign("BAC_PORT", Int(SsmSpecRules.Range(port, 1, 65_535, nameof(ProbeSpec.Port)))),
             ShellQuoting.Assign("BAC_SEND", SsmSpecRules.Text(spec.SendText, 1024, nameof(ProbeSpec.SendText))),
             ShellQuoting.Assign("BAC_EXPECT", SsmSpecRules.Text(spec.ExpectText, 1024, nameof(ProbeSpec.ExpectText))),
@@ -110,6 +113,7 @@ public static class SsmProbeScripts
         return
         [
             ShellQuoting.Assign("BAC_URL", spec.Target.Trim()),
+            AllowList(spec),
             ShellQuoting.Assign("BAC_METHOD", SsmSpecRules.Method(spec.HttpMethod, nameof(ProbeSpec.HttpMethod))),
             ShellQuoting.AssignArray("BAC_HEADERS", headers),
             ShellQuoting.Assign("BAC_HAS_BODY", string.IsNullOrEmpty(spec.Body) ? "0" : "1"),
@@ -164,6 +168,7 @@ public static class SsmProbeScripts
         return
         [
             ShellQuoting.Assign("BAC_HOST", host),
+            AllowList(spec),
             ShellQuoting.Assign("BAC_PORT", Int(port)),
             // openssl sends no SNI for an IP address; a name is sent as given.
             ShellQuoting.Assign("BAC_SNI", serverName ?? (SsmSpecRules.IsIpLiteral(host) ? "" : host)),
@@ -172,6 +177,9 @@ public static class SsmProbeScripts
             ShellQuoting.Assign("BAC_DEADLINE", Int(timeout)),
         ];
     }
+
+    /// <summary>The link-local addresses the settings allow, for the guard the script runs on the instance before any tool connects.</summary>
+    private static string AllowList(ProbeSpec spec) => ShellQuoting.AssignArray("BAC_ALLOW", SsmSpecRules.AllowListForScript(spec.LinkLocalAllowList));
 
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -32,6 +32,28 @@ internal static partial class SsmSpecRules
             throw new SsmSpecException(field, refusal);
     }
 
+    /// <summary>
+    /// The allow-list as the script's guard reads it (common.sh, <c>BAC_ALLOW</c>): each entry as 32 hex
+    /// digits and a prefix length, IPv4 in its IPv4-mapped IPv6 form, so the instance compares one kind of
+    /// address with plain string and bit tests. Entries that are neither an IP nor a CIDR are left out
+    /// (the settings are validated at start-up).
+    /// </summary>
+    public static IEnumerable<string> AllowListForScript(IReadOnlyList<string> allowList)
+    {
+        foreach (var raw in allowList)
+        {
+            var entry = raw.Trim();
+            IPAddress address;
+            int bits;
+            if (IPAddress.TryParse(entry, out var single)) (address, bits) = (single, single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
+            else if (IPNetwork.TryParse(entry, out var network)) (address, bits) = (network.BaseAddress, network.PrefixLength);
+            else continue;
+            if (address.AddressFamily == AddressFamily.InterNetwork) (address, bits) = (address.MapToIPv6(), bits + 96);
+            // fe80::1%eth0 and fe80::1 name the same host for this purpose, as in TargetGuard.
+            yield return $"{Convert.ToHexStringLower(address.GetAddressBytes())}/{bits}";
+        }
+    }
+
     public static int Range(int value, int min, int max, string field) =>
         value >= min && value <= max ? value : throw new SsmSpecException(field, $"must be between {min} and {max} (was {value}).");
 

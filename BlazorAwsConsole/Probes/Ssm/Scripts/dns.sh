@@ -1,3 +1,5 @@
+# No link-local guard here: the queried name is only asked about, never connected to, and the resolver
+# is an IP address the test names, under the console's rule as before (169.254.169.253 is the VPC's own).
 # dig when the instance has it (bind-utils, dnsutils), else host (bind9-host), which prints the same
 # message sections with -v; one try, no search list (the name ends with a dot).
 bac_server=()

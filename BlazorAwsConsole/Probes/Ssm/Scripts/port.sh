@@ -1,7 +1,7 @@
 # Runs in a child bash under `timeout`; every value comes from the environment, not from code text.
 bac_talk() {
   bac_now; local t0=$BAC_NOW
-  exec 3<>"/dev/tcp/$BAC_HOST/$BAC_PORT" || exit 111
+  exec 3<>"/dev/tcp/$bac_addr/$BAC_PORT" || exit 111
   bac_now; echo "BAC connect_ms=$(bac_ms "$t0" "$BAC_NOW")"
   # With TLS the exchange happens over openssl below; without anything to say or hear, connecting is all.
   if [ "$BAC_TLS" = 1 ] || { [ -z "$BAC_SEND" ] && [ -z "$BAC_EXPECT" ]; }; then exit 0; fi
@@ -14,13 +14,15 @@ bac_talk() {
   done
   echo "BAC banner_b64=$(printf '%s' "$reply" | base64 -w0)"
 }
-export BAC_HOST BAC_PORT BAC_SEND BAC_EXPECT BAC_TLS BAC_READ_WAIT
+bac_guard "$BAC_HOST" any "$BAC_DEADLINE"
+export bac_addr BAC_PORT BAC_SEND BAC_EXPECT BAC_TLS BAC_READ_WAIT
 timeout "$BAC_DEADLINE" bash -c "$(declare -f bac_now bac_ms bac_talk); bac_talk" 2>&1
 bac_rc=$?
 if [ $bac_rc -ne 0 ] || [ "$BAC_TLS" != 1 ]; then bac_done $bac_rc; fi
 bac_need openssl
-bac_hostport="$BAC_HOST:$BAC_PORT"
-if [[ "$BAC_HOST" == *:* ]]; then bac_hostport="[$BAC_HOST]:$BAC_PORT"; fi
+# The checked address; the name still goes as SNI.
+bac_hostport="$bac_addr:$BAC_PORT"
+if [[ "$bac_addr" == *:* ]]; then bac_hostport="[$bac_addr]:$BAC_PORT"; fi
 bac_sni=()
 if [ -n "$BAC_SNI" ]; then bac_sni=(-servername "$BAC_SNI"); fi
 bac_now; bac_t=$BAC_NOW

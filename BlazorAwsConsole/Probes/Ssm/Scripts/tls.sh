@@ -1,6 +1,8 @@
 bac_need openssl
-bac_hostport="$BAC_HOST:$BAC_PORT"
-if [[ "$BAC_HOST" == *:* ]]; then bac_hostport="[$BAC_HOST]:$BAC_PORT"; fi
+bac_guard "$BAC_HOST" any "$BAC_DEADLINE"
+# The checked address; the name still goes as SNI and is what the certificate is checked against.
+bac_hostport="$bac_addr:$BAC_PORT"
+if [[ "$bac_addr" == *:* ]]; then bac_hostport="[$bac_addr]:$BAC_PORT"; fi
 bac_sni=()
 if [ -n "$BAC_SNI" ]; then bac_sni=(-servername "$BAC_SNI"); fi
 bac_now; bac_t=$BAC_NOW

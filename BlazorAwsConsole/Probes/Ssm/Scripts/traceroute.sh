@@ -1,5 +1,6 @@
 bac_need traceroute
-bac_out=$(timeout "$BAC_DEADLINE" traceroute -n -q "$BAC_PROBES" -m "$BAC_MAX_HOPS" -w "$BAC_WAIT" -- "$BAC_TARGET" 2>&1)
+bac_guard "$BAC_TARGET" 4 "$BAC_DEADLINE"
+bac_out=$(timeout "$BAC_DEADLINE" traceroute -n -q "$BAC_PROBES" -m "$BAC_MAX_HOPS" -w "$BAC_WAIT" -- "$bac_addr" 2>&1)
 bac_rc=$?
 printf '%s\n' "$bac_out"
 # Reverse DNS of each hop: only strings traceroute printed that look like IP addresses are looked up.
