@@ -162,16 +162,4 @@ public sealed class TlsRunnerTests(TlsServersFixture servers) : IClassFixture<Tl
         outcome.Success.Should().BeFalse();
         outcome.Reason.Should().Be("169.254.169.254 is link-local (the instance metadata service); add it to Probes:LinkLocalAllowList to allow it");
     }
-
-    [Fact]
-    public async Task A_certificate_with_300_names_is_stored_with_100_and_a_marker()
-    {
-        var (certificate, names) = StoredCaps.ManyNames();
-        await using var server = await OpensslServer.StartAsync(certificate);
-
-        var outcome = await Run(server.Port);
-
-        outcome.Success.Should().BeTrue(outcome.Reason);
-        StoredCaps.SansAndFieldsAreCapped(outcome, names);
-    }
 }

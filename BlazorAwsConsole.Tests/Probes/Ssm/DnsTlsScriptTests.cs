@@ -152,22 +152,4 @@ public sealed class DnsTlsScriptTests(DnsmasqFixture dns) : IClassFixture<Dnsmas
         other.Reason.Should().StartWith("certificate does not name other.test");
         (await RunAsync(spec with { Port = MotoFixture.FreePort() })).Reason.Should().StartWith("connection refused by 127.0.0.1:");
     }
-
-    [Fact]
-    public async Task Hostile_sized_dig_answers_are_stored_capped_as_the_console_runner_s_are()
-    {
-        StoredCaps.ManyAnswersAreCapped(await RunAsync(Dns("many.zone.test", expected: [$"198.51.100.{DnsmasqServer.ManyRecords}"])));
-        StoredCaps.LongTxtIsCapped(await RunAsync(Dns("long.zone.test", "TXT")));
-    }
-
-    [Fact]
-    public async Task A_certificate_with_300_names_is_stored_with_100_and_a_marker()
-    {
-        var (certificate, names) = StoredCaps.ManyNames();
-        await using var server = await OpensslServer.StartAsync(certificate);
-        var outcome = await RunAsync(new ProbeSpec { Type = ProbeType.Tls, Target = "127.0.0.1", Port = server.Port, TlsServerName = "localhost", TlsVerifyChain = false, Timeout = TimeSpan.FromSeconds(5) });
-
-        outcome.Success.Should().BeTrue(outcome.Reason);
-        StoredCaps.SansAndFieldsAreCapped(outcome, names);
-    }
 }

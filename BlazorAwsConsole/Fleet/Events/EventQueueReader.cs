@@ -77,7 +77,7 @@ public sealed class EventQueueReader(
         EventOutcome outcome;
         try
         {
-            outcome = await handler.HandleAsync(message.Body, cancellationToken);
+            outcome = await handler.HandleAsync(message.Body, region, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
