@@ -3,7 +3,8 @@ using BlazorAwsConsole.Infrastructure;
 namespace BlazorAwsConsole.Fleet.Events;
 
 /// <summary>What became of one message: applied, or rejected (a poison message: deleted, never retried).</summary>
-public sealed record EventOutcome(bool Applied, string Description)
+/// <param name="InstancesLeftOff">Instances the event named past those read per event (worth a warning even when applied).</param>
+public sealed record EventOutcome(bool Applied, string Description, int InstancesLeftOff = 0)
 {
     public static EventOutcome Rejected(string reason) => new(false, reason);
 }
@@ -40,7 +41,7 @@ public sealed class FleetEventHandler(FleetSyncService sync, FleetSnapshot snaps
         var applied = toRead.Where(listed.Contains).ToList();
         var leftOff = ec2Event.InstancesLeftOff > 0 ? $" ({ec2Event.InstancesLeftOff:N0} more named, not read)" : "";
         return applied.Count > 0
-            ? new EventOutcome(true, $"{ec2Event.Kind} for {Ids(applied)}{leftOff}")
+            ? new EventOutcome(true, $"{ec2Event.Kind} for {Ids(applied)}{leftOff}", ec2Event.InstancesLeftOff)
             : EventOutcome.Rejected($"{(isNotice ? "not in the fleet" : "unknown")}: instance {Ids(ec2Event.InstanceIds.Except(applied))} in {region.Code} ({ec2Event.Kind}){leftOff}");
     }
 
