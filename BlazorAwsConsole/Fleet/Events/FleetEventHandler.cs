@@ -42,7 +42,7 @@ public sealed class FleetEventHandler(FleetSyncService sync, FleetSnapshot snaps
         var leftOff = ec2Event.InstancesLeftOff > 0 ? $" ({ec2Event.InstancesLeftOff:N0} more named, not read)" : "";
         return applied.Count > 0
             ? new EventOutcome(true, $"{ec2Event.Kind} for {Ids(applied)}{leftOff}", ec2Event.InstancesLeftOff)
-            : EventOutcome.Rejected($"{(isNotice ? "not in the fleet" : "unknown")}: instance {Ids(ec2Event.InstanceIds.Except(applied))} in {region.Code} ({ec2Event.Kind}){leftOff}");
+            : EventOutcome.Rejected($"{(isNotice ? "not in the fleet or not listed by EC2" : "unknown")}: instance {Ids(ec2Event.InstanceIds)} in {region.Code} ({ec2Event.Kind}){leftOff}");
     }
 
     /// <summary>Ids for a log line: ten, then how many more.</summary>
