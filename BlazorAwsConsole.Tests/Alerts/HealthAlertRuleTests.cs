@@ -103,14 +103,14 @@ public sealed class HealthAlertRuleTests : IAsyncLifetime
         var healthRule = await CreateRuleAsync(new { name = "AWS Health", condition = "awsNotice", noticeKind = "health" });
 
         var handler = _console.Get<FleetEventHandler>();
-        (await handler.HandleAsync(Notice(Ec2EventParser.SpotInterruptionType, "aws.ec2", Ec2Detail(spot, "terminate"), spot), default)).Applied.Should().BeTrue();
-        (await handler.HandleAsync(Notice(Ec2EventParser.SpotInterruptionType, "aws.ec2", Ec2Detail(web, "stop"), web), default)).Applied.Should().BeTrue();
+        (await handler.HandleAsync(Notice(Ec2EventParser.SpotInterruptionType, "aws.ec2", Ec2Detail(spot, "terminate"), spot), "us-east-1", default)).Applied.Should().BeTrue();
+        (await handler.HandleAsync(Notice(Ec2EventParser.SpotInterruptionType, "aws.ec2", Ec2Detail(web, "stop"), web), "us-east-1", default)).Applied.Should().BeTrue();
         (await handler.HandleAsync(Notice(Ec2EventParser.HealthType, "aws.health", new
         {
             service = "EC2", eventTypeCode = "AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED", eventTypeCategory = "scheduledChange",
             affectedEntities = new[] { new { entityValue = web } },
             eventDescription = new[] { new { language = "en_US", latestDescription = "EC2 has detected degradation of the underlying hardware." } },
-        }, web), default)).Applied.Should().BeTrue();
+        }, web), "us-east-1", default)).Applied.Should().BeTrue();
         // Made after both of web-1's notices: a notice wakes the alert engine, and an alert keeps the summary it
         // fired with, so a rule that existed already could have fired between the two with "1 notice".
         var anyRule = await CreateRuleAsync(new { name = "any notice on web-1", condition = "awsNotice", instanceId = web });

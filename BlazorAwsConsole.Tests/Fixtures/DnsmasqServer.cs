@@ -13,6 +13,8 @@ namespace BlazorAwsConsole.Tests.Fixtures;
 /// www.zone.test     CNAME name.zone.test   zone.test        MX 10 mail.zone.test; TXT "v=spf1 -all";
 /// _sip._tcp.zone.test SRV 10 20 5060 sip.zone.test           CAA 0 issue "letsencrypt.org"; SOA
 /// 7.2.0.192.in-addr.arpa PTR name.zone.test
+/// many.zone.test    A     198.51.100.1 … 198.51.100.250 (250 records: more than a UDP answer holds)
+/// long.zone.test    TXT   one record of 250 strings of 255 "x" (63,750 characters, a 64 KB answer over TCP)
 /// </code>
 /// </summary>
 public sealed class DnsmasqServer : IAsyncDisposable
@@ -48,7 +50,15 @@ public sealed class DnsmasqServer : IAsyncDisposable
         "--srv-host=_sip._tcp.zone.test,sip.zone.test,5060,10,20",
         "--caa-record=zone.test,0,issue,letsencrypt.org",
         "--ptr-record=7.2.0.192.in-addr.arpa,name.zone.test",
+        // Hostile sizes, for the caps on what a run stores (a resolver may answer anything).
+        .. Enumerable.Range(1, ManyRecords).Select(i => $"--host-record=many.zone.test,198.51.100.{i}"),
+        "--txt-record=long.zone.test," + string.Join(',', Enumerable.Repeat(new string('x', 255), LongTxtStrings)),
     ];
+
+    /// <summary>The A records of many.zone.test.</summary>
+    public const int ManyRecords = 250;
+    /// <summary>The 255-character strings of long.zone.test's one TXT record.</summary>
+    public const int LongTxtStrings = 250;
 
     public static async Task<DnsmasqServer> StartAsync()
     {

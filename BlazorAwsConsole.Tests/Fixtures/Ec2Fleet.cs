@@ -6,15 +6,19 @@ namespace BlazorAwsConsole.Tests.Fixtures;
 /// <summary>Makes and changes instances directly in moto, behind the console's back.</summary>
 public static class Ec2Fleet
 {
-    public static async Task<string> LaunchAsync(IAmazonEC2 ec2, string name, params (string Key, string Value)[] tags)
+    public static async Task<string> LaunchAsync(IAmazonEC2 ec2, string name, params (string Key, string Value)[] tags) =>
+        (await LaunchManyAsync(ec2, 1, name, tags))[0];
+
+    /// <summary><paramref name="count"/> instances of one name in one RunInstances call (moto makes MinCount of them).</summary>
+    public static async Task<List<string>> LaunchManyAsync(IAmazonEC2 ec2, int count, string name, params (string Key, string Value)[] tags)
     {
         var images = await ec2.DescribeImagesAsync(new DescribeImagesRequest { Owners = ["amazon"] });
         var response = await ec2.RunInstancesAsync(new RunInstancesRequest
         {
             ImageId = images.Images.OrderBy(i => i.ImageId, StringComparer.Ordinal).First().ImageId,
             InstanceType = InstanceType.T3Micro,
-            MinCount = 1,
-            MaxCount = 1,
+            MinCount = count,
+            MaxCount = count,
             TagSpecifications =
             [
                 new TagSpecification
@@ -24,7 +28,7 @@ public static class Ec2Fleet
                 },
             ],
         });
-        return response.Reservation.Instances[0].InstanceId;
+        return response.Reservation.Instances.Select(i => i.InstanceId).ToList();
     }
 
     public static Task TagAsync(IAmazonEC2 ec2, string instanceId, string key, string value) =>

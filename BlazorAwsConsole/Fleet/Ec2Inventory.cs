@@ -124,6 +124,33 @@ public sealed class Ec2Inventory(AwsClientFactory aws)
     }
 
     /// <summary>
+    /// Several instances in one DescribeInstances call (an EC2 event may name many), by id. They are asked
+    /// with an "instance-id" filter, not InstanceIds: an id EC2 does not know is then left out of the answer
+    /// instead of failing the whole call with InvalidInstanceID.NotFound. EC2 takes up to 200 values per filter.
+    /// </summary>
+    public async Task<Dictionary<string, Instance>> DescribeAsync(WatchedRegion region, IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken)
+    {
+        var client = aws.Ec2(region.Code, region.ServiceUrl);
+        var found = new Dictionary<string, Instance>(StringComparer.Ordinal);
+        string? token = null;
+        do
+        {
+            var page = await client.DescribeInstancesAsync(new DescribeInstancesRequest
+            {
+                Filters = [new Filter("instance-id", [.. instanceIds])],
+                NextToken = token,
+            }, cancellationToken);
+            foreach (var instance in (page.Reservations ?? []).SelectMany(r => r.Instances ?? []))
+            {
+                found[instance.InstanceId] = ToInstance(instance, region.Code);
+            }
+            token = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(token));
+        return found;
+    }
+
+    /// <summary>
     /// Status checks and scheduled events of every instance of the region (DescribeInstanceStatus with
     /// IncludeAllInstances, paginated), by instance id.
     /// </summary>

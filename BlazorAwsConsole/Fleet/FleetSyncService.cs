@@ -120,7 +120,34 @@ public sealed class FleetSyncService(
         IReadOnlyList<InstanceChange> extraChanges, CancellationToken cancellationToken)
     {
         var observed = await inventory.DescribeAsync(region, instanceId, cancellationToken);
-        if (observed is null && snapshot.Find(instanceId) is null) return false;
+        await StoreRefreshedAsync([(instanceId, observed, extraChanges)], changedBy, cancellationToken);
+        return observed is not null;
+    }
+
+    /// <summary>
+    /// <see cref="RefreshInstanceAsync"/> for the instances an EC2 event names, read with one
+    /// DescribeInstances call and stored in one transaction; <paramref name="extraChanges"/> gives each
+    /// instance's own records (a notice).
+    /// </summary>
+    /// <returns>The instances EC2 listed.</returns>
+    public async Task<IReadOnlySet<string>> RefreshInstancesAsync(WatchedRegion region, IReadOnlyList<string> instanceIds, string changedBy,
+        Func<string, IReadOnlyList<InstanceChange>> extraChanges, CancellationToken cancellationToken)
+    {
+        var observed = await inventory.DescribeAsync(region, instanceIds, cancellationToken);
+        await StoreRefreshedAsync([.. instanceIds.Select(id => (id, observed.GetValueOrDefault(id), extraChanges(id)))], changedBy, cancellationToken);
+        return observed.Keys.ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Stores what a re-read found: an instance EC2 listed is updated (or stored with an Appeared record);
+    /// the extra records are kept for every instance EC2 listed or the console knows, and nothing at all
+    /// for one that is neither.
+    /// </summary>
+    private async Task StoreRefreshedAsync(IReadOnlyList<(string Id, Instance? Observed, IReadOnlyList<InstanceChange> Extra)> reads,
+        string changedBy, CancellationToken cancellationToken)
+    {
+        reads = [.. reads.Where(r => r.Observed is not null || snapshot.Find(r.Id) is not null)];
+        if (reads.Count == 0) return;
 
         await _writeGate.WaitAsync(cancellationToken);
         try
@@ -128,24 +155,30 @@ public sealed class FleetSyncService(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
             var now = time.GetUtcNow().UtcDateTime;
-            var stored = await db.Instances.FirstOrDefaultAsync(i => i.InstanceId == instanceId, cancellationToken);
-            var changes = new List<InstanceChange>(extraChanges);
-            if (stored is not null && observed is not null)
+            var ids = reads.Select(r => r.Id).ToList();
+            var stored = await db.Instances.Where(i => ids.Contains(i.InstanceId)).ToDictionaryAsync(i => i.InstanceId, StringComparer.Ordinal, cancellationToken);
+            var changes = new List<InstanceChange>();
+            var upserted = new List<Instance>();
+            foreach (var (id, observed, extra) in reads)
             {
-                changes.AddRange(InstanceDiff.Apply(stored, observed, now, changedBy));
-            }
-            else if (stored is null && observed is not null)
-            {
-                // The console just launched it: store it now so it shows before the next poll.
-                changes.AddRange(InstanceDiff.Appeared(observed, now).Select(c => { c.ChangedBy = changedBy; return c; }));
-                db.Instances.Add(observed);
-                stored = observed;
+                changes.AddRange(extra);
+                if (stored.TryGetValue(id, out var existing))
+                {
+                    if (observed is not null) changes.AddRange(InstanceDiff.Apply(existing, observed, now, changedBy));
+                    upserted.Add(existing);
+                }
+                else if (observed is not null)
+                {
+                    // Not stored yet (the console just launched it, or an event names it before a poll did): store it now.
+                    changes.AddRange(InstanceDiff.Appeared(observed, now).Select(c => { c.ChangedBy = changedBy; return c; }));
+                    db.Instances.Add(observed);
+                    upserted.Add(observed);
+                }
             }
             db.InstanceChanges.AddRange(changes);
             await db.SaveChangesAsync(cancellationToken);
-            if (stored is not null) snapshot.Apply([stored], []);
+            snapshot.Apply(upserted, []);
             PublishFleetChanged(changes, []);
-            return observed is not null;
         }
         finally
         {

@@ -1,3 +1,4 @@
+using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Probes.Runners;
 
 namespace BlazorAwsConsole.Probes;
@@ -35,6 +36,9 @@ public sealed class ProbeResult
 
     public const string ConsoleSource = "console";
 
+    /// <summary>The reason column holds 512; a longer reason (an SSM tool's error line, a JSON value) ends with "(truncated: N more)".</summary>
+    public const int MaxReasonChars = 500;
+
     public static ProbeResult From(int testId, ProbeType type, ProbeOutcome outcome, string source, double? startLagMs, int? degradedAboveMs = null)
     {
         var degraded = ProbeHealthRules.IsDegraded(outcome.Success, outcome.ResponseTimeMs, outcome.DurationMs, degradedAboveMs);
@@ -48,7 +52,7 @@ public sealed class ProbeResult
         Type = type,
         Success = outcome.Success,
         Degraded = degraded,
-        Reason = reason.Length > 500 ? reason[..500] : reason,
+        Reason = Truncation.Text(reason, MaxReasonChars),
         StartedAt = outcome.StartedAt.UtcDateTime,
         DurationMs = outcome.DurationMs,
         ResponseTimeMs = outcome.ResponseTimeMs,
@@ -57,9 +61,11 @@ public sealed class ProbeResult
         Ping = outcome.Ping,
         Traceroute = outcome.Traceroute,
         Port = outcome.Port,
-        Http = outcome.Http,
-        Dns = outcome.Dns,
-        Tls = outcome.Tls,
+        // Every stored run passes here, whoever ran it: what a redirect, a resolver or a certificate sent is
+        // bounded once, after the verdict was reached on all of it.
+        Http = outcome.Http?.Capped(),
+        Dns = outcome.Dns?.Capped(),
+        Tls = outcome.Tls?.Capped(),
     };
 }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using BlazorAwsConsole.Fleet.Events;
 
 namespace BlazorAwsConsole.Tests.Fleet.Events;
@@ -156,5 +157,61 @@ public sealed class Ec2EventParserTests
 
         parsed.Event.Should().BeNull();
         parsed.Rejection.Should().Contain(reason);
+    }
+
+    /// <summary>An AWS Health event for EC2 as a forged or runaway message could carry it.</summary>
+    private static string HealthWith(string code = "AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED", string category = "scheduledChange", IEnumerable<string>? instances = null,
+        string action = "") => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["id"] = "1", ["source"] = "aws.health", ["detail-type"] = "AWS Health Event", ["region"] = "us-east-1", ["resources"] = Array.Empty<string>(),
+        ["detail"] = new Dictionary<string, object>
+        {
+            ["service"] = "EC2", ["eventTypeCode"] = code, ["eventTypeCategory"] = category, ["instance-action"] = action,
+            ["affectedEntities"] = (instances ?? ["i-abcd1111"]).Select(i => new { entityValue = i }).ToArray(),
+        },
+    });
+
+    [Fact]
+    public void Event_codes_and_categories_are_kept_to_128_characters_with_a_marker()
+    {
+        var parsed = Ec2EventParser.Parse(HealthWith(code: "AWS_EC2_" + new string('C', 5000), category: new string('k', 5000))).Event!;
+
+        parsed.Field.Should().StartWith("health:AWS_EC2_CCC").And.EndWith(" more)");
+        parsed.Field.Length.Should().BeLessThanOrEqualTo("health:".Length + 128);
+        // The summary holds the category and the code, each cut the same way, and nothing else of theirs.
+        parsed.Summary.Should().Contain("kkk… (truncated: ").And.Contain("CCC… (truncated: ");
+        parsed.Summary.Length.Should().BeLessThan(2 * 128 + 100);
+    }
+
+    [Fact]
+    public void An_event_naming_150_instances_keeps_the_first_100_and_malformed_ids_are_left_out()
+    {
+        var ids = Enumerable.Range(0, 150).Select(i => $"i-{i:x17}").ToList();
+
+        var parsed = Ec2EventParser.Parse(HealthWith(instances: ["i-" + new string('f', 5000), "i-abc", "i-XYZ12345", .. ids])).Event!;
+
+        parsed.InstanceIds.Should().Equal(ids.Take(100));
+    }
+
+    [Fact]
+    public void A_body_larger_than_an_EventBridge_event_can_be_is_rejected_unread()
+    {
+        var parsed = Ec2EventParser.Parse(HealthWith(action: new string('a', 300 * 1024)));
+
+        parsed.Event.Should().BeNull();
+        parsed.Rejection.Should().Contain("larger than an EventBridge event");
+    }
+
+    [Fact]
+    public void A_rejection_quotes_a_foreign_source_and_type_only_in_part()
+    {
+        var parsed = Ec2EventParser.Parse(JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["id"] = "1", ["source"] = "aws." + new string('s', 10_000), ["detail-type"] = new string('t', 10_000), ["region"] = "us-east-1",
+            ["detail"] = new Dictionary<string, object>(),
+        }));
+
+        parsed.Rejection.Should().StartWith("foreign event (aws.sss").And.Contain("(truncated: ");
+        parsed.Rejection!.Length.Should().BeLessThan(400);
     }
 }

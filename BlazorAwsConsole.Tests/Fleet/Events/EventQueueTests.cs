@@ -3,9 +3,12 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using BlazorAwsConsole.Alerts;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Fleet.Events;
+using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Tests.Fixtures;
+using Microsoft.EntityFrameworkCore;
 
 namespace BlazorAwsConsole.Tests.Fleet.Events;
 
@@ -203,6 +206,100 @@ public sealed class EventQueueTests(EventQueueConsole fixture) : IClassFixture<E
         (await _console.Http.PutAsJsonAsync($"/api/settings/regions/{region}", new { eventQueueUrl = "" })).StatusCode.Should().Be(HttpStatusCode.OK);
         (await RegionSetting(region)).GetProperty("eventQueueUrl").ValueKind.Should().Be(JsonValueKind.Null);
         _console.Get<EventQueueSupervisor>().Reading.Should().NotContain(region);
+    }
+
+    [Fact]
+    public async Task An_AWS_Health_event_naming_150_instances_reads_the_first_100_with_one_DescribeInstances_call()
+    {
+        var ids = await Ec2Fleet.LaunchManyAsync(fixture.Moto.Ec2(EventQueueConsole.Region), 150, "events-many");
+        await _console.SyncAsync();
+        var code = $"AWS_EC2_MANY_{Guid.NewGuid():N}";
+        await using var proxy = new SlowEc2Proxy(fixture.Moto.Endpoint);
+        await _console.SetRegionEndpointAsync(EventQueueConsole.Region, proxy.Endpoint);
+        try
+        {
+            await SendAndWaitAsync(Envelope("aws.health", Ec2EventParser.HealthType, EventQueueConsole.Region, new
+            {
+                service = "EC2", eventTypeCode = code, eventTypeCategory = "scheduledChange",
+                affectedEntities = ids.Select(id => new { entityValue = id }).ToArray(),
+            }));
+        }
+        finally
+        {
+            await _console.SetRegionEndpointAsync(EventQueueConsole.Region, null);
+        }
+
+        var describes = proxy.Requests.Where(r => r.Contains("Action=DescribeInstances&", StringComparison.Ordinal)).ToList();
+        describes.Should().ContainSingle("one call reads every instance of the event");
+        ids.Take(100).Should().OnlyContain(id => describes[0].Contains(id, StringComparison.Ordinal));
+        ids.Skip(100).Should().NotContain(id => describes[0].Contains(id, StringComparison.Ordinal), "ids past the 100th are left off");
+        (await NoticedAsync($"health:{code}")).Should().BeEquivalentTo(ids.Take(100));
+    }
+
+    [Fact]
+    public async Task An_event_naming_another_region_than_its_queue_s_is_dropped()
+    {
+        const string west = "eu-west-1";
+        var id = await Ec2Fleet.LaunchAsync(fixture.Moto.Ec2(west), "events-west");
+        await _console.SyncAsync();
+        await Ec2Fleet.StopAsync(fixture.Moto.Ec2(west), id);
+        var rejected = Board.MessagesRejected;
+
+        // A watched region, but its events come on its own queue: us-east-1's queue has no say about it.
+        await SendAndWaitAsync(Envelope("aws.ec2", Ec2EventParser.StateChangeType, west,
+            new Dictionary<string, string> { ["instance-id"] = id, ["state"] = "stopped" }, $"arn:aws:ec2:{west}:123456789012:instance/{id}"));
+
+        Board.MessagesRejected.Should().Be(rejected + 1);
+        _console.Get<FleetSnapshot>().Find(id)!.State.Should().Be("running", "the event was dropped, and no poll ran since");
+    }
+
+    [Fact]
+    public async Task A_notice_about_an_instance_the_fleet_does_not_know_raises_no_alert()
+    {
+        var known = await fixture.LaunchAsync("events-known-spot");
+        // In EC2, in the watched region, but never polled: the fleet does not know it.
+        var unknown = await Ec2Fleet.LaunchAsync(fixture.Moto.Ec2(EventQueueConsole.Region), "events-unknown-spot");
+        var created = await _console.Http.PostAsJsonAsync("/api/alert-rules", new { name = $"spot {Guid.NewGuid():N}", condition = "awsNotice", noticeKind = "spot-interruption" });
+        created.StatusCode.Should().Be(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var rule = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+
+        foreach (var id in new[] { unknown, known })
+        {
+            await SendAndWaitAsync(Envelope("aws.ec2", Ec2EventParser.SpotInterruptionType, EventQueueConsole.Region,
+                new Dictionary<string, string> { ["instance-id"] = id, ["instance-action"] = "terminate" }, $"arn:aws:ec2:{EventQueueConsole.Region}:123456789012:instance/{id}"));
+        }
+
+        (await NoticedAsync(AwsNoticeKinds.SpotInterruption)).Should().Contain(known).And.NotContain(unknown);
+        await _console.Get<AlertEngine>().EvaluateAsync(CancellationToken.None);
+        await using var db = await _console.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync();
+        var alerted = await db.Alerts.AsNoTracking().Where(a => a.RuleId == rule && a.ResolvedAt == null).Select(a => a.SubjectKey).ToListAsync();
+        // Other tests' Spot notices may be within the rule's window too: only these two instances matter here.
+        alerted.Should().Contain($"instance:{known}").And.NotContain($"instance:{unknown}");
+    }
+
+    private EventQueueStatus Board => _console.Get<EventQueueBoard>().For(EventQueueConsole.Region)!;
+
+    /// <summary>Sends one message to the queue as anyone allowed to could, and waits until the console has applied or rejected it.</summary>
+    private async Task SendAndWaitAsync(string body)
+    {
+        var handled = Board.EventsApplied + Board.MessagesRejected;
+        await fixture.Sqs.SendMessageAsync(fixture.QueueUrl, body);
+        await WaitUntilAsync(() => Task.FromResult(Board.EventsApplied + Board.MessagesRejected > handled), "the message is handled");
+    }
+
+    /// <summary>An event in EventBridge's envelope, written by hand.</summary>
+    private static string Envelope(string source, string detailType, string region, object detail, params string[] resources) =>
+        JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["version"] = "0", ["id"] = Guid.NewGuid().ToString(), ["detail-type"] = detailType, ["source"] = source, ["account"] = "123456789012",
+            ["time"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"), ["region"] = region, ["resources"] = resources, ["detail"] = detail,
+        });
+
+    /// <summary>The instances that have a notice of this field (or kind) in the change log.</summary>
+    private async Task<List<string>> NoticedAsync(string field)
+    {
+        await using var db = await _console.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync();
+        return await db.InstanceChanges.AsNoTracking().Where(c => c.Kind == ChangeKind.AwsNotice && c.Field == field).Select(c => c.InstanceId).ToListAsync();
     }
 
     private async Task<JsonElement> Detail(string id) => await _console.Http.GetFromJsonAsync<JsonElement>($"/api/instances/{id}");

@@ -1,4 +1,7 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using BlazorAwsConsole.Infrastructure;
 
 namespace BlazorAwsConsole.Fleet.Events;
 
@@ -21,8 +24,9 @@ public enum Ec2EventKind
 /// </summary>
 /// <param name="Summary">For notices, the words shown in the change log (e.g. "terminate in 2 minutes").</param>
 /// <param name="Field">The change log's "what" for a notice: spot-interruption, rebalance-recommendation, health:CODE.</param>
+/// <param name="InstancesLeftOff">Instances the event named past the first <see cref="Ec2EventParser.MaxInstances"/>, not read.</param>
 public sealed record Ec2Event(string Id, Ec2EventKind Kind, string Region, DateTime? Time, IReadOnlyList<string> InstanceIds,
-    string? State, string Field, string Summary);
+    string? State, string Field, string Summary, int InstancesLeftOff = 0);
 
 /// <summary>The result of reading a message body: an event, or why it is not one the console understands.</summary>
 public sealed record ParsedMessage(Ec2Event? Event, string? Rejection)
@@ -33,10 +37,18 @@ public sealed record ParsedMessage(Ec2Event? Event, string? Rejection)
 /// <summary>
 /// Reads EventBridge's envelope (<c>id</c>, <c>time</c>, <c>detail-type</c>, <c>source</c>, <c>region</c>,
 /// <c>resources</c>, <c>detail</c>) in the shapes AWS documents for the four event types the console
-/// understands; anything else is rejected with a reason, never thrown.
+/// understands; anything else is rejected with a reason, never thrown. A message is only a claim (anyone
+/// the account lets send to the queue can write one), so what it may cost and what is kept of it is bounded.
 /// </summary>
-public static class Ec2EventParser
+public static partial class Ec2EventParser
 {
+    /// <summary>EventBridge delivers no event larger than 256 KB; a bigger body was not written by it, and is not parsed.</summary>
+    public const int MaxBodyBytes = 256 * 1024;
+    /// <summary>Instances read per event, with one DescribeInstances call; AWS Health names more only in a region-wide issue.</summary>
+    public const int MaxInstances = 100;
+    /// <summary>Characters kept of a code, category, action, region or id (AWS's own are under 100).</summary>
+    public const int MaxTextChars = 128;
+
     public const string StateChangeType = "EC2 Instance State-change Notification";
     public const string SpotInterruptionType = "EC2 Spot Instance Interruption Warning";
     public const string RebalanceType = "EC2 Instance Rebalance Recommendation";
@@ -45,6 +57,8 @@ public static class Ec2EventParser
     public static ParsedMessage Parse(string? body)
     {
         if (string.IsNullOrWhiteSpace(body)) return ParsedMessage.Rejected("empty message body");
+        if (Encoding.UTF8.GetByteCount(body) is var bytes and > MaxBodyBytes)
+            return ParsedMessage.Rejected($"a body of {bytes:N0} bytes, larger than an EventBridge event can be ({MaxBodyBytes / 1024} KB)");
         JsonDocument document;
         try
         {
@@ -86,7 +100,7 @@ public static class Ec2EventParser
         (string? State, string Field, string Summary) what)
     {
         var instanceId = Text(detail, "instance-id");
-        if (string.IsNullOrEmpty(instanceId) || !instanceId.StartsWith("i-", StringComparison.Ordinal)) return ParsedMessage.Rejected("no instance-id in the event's detail");
+        if (instanceId is null || !InstanceId().IsMatch(instanceId)) return ParsedMessage.Rejected("no instance-id in the event's detail");
         if (kind == Ec2EventKind.StateChange && what.State is null) return ParsedMessage.Rejected("no state in the state-change event's detail");
         return new ParsedMessage(new Ec2Event(id, kind, region, time, [instanceId], what.State, what.Field, what.Summary), null);
     }
@@ -106,14 +120,16 @@ public static class Ec2EventParser
         {
             instances.AddRange(resources.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!));
         }
-        instances = instances.Select(InstanceIdOf).Where(i => i.StartsWith("i-", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
+        instances = instances.Select(InstanceIdOf).Where(i => InstanceId().IsMatch(i)).Distinct(StringComparer.Ordinal).ToList();
         if (instances.Count == 0) return ParsedMessage.Rejected($"AWS Health event {code} names no instance");
+        var leftOff = Math.Max(0, instances.Count - MaxInstances);
         var description = detail.TryGetProperty("eventDescription", out var descriptions) && descriptions.ValueKind == JsonValueKind.Array
-            ? descriptions.EnumerateArray().Select(d => Text(d, "latestDescription")).FirstOrDefault(d => !string.IsNullOrWhiteSpace(d))
+            ? descriptions.EnumerateArray().Select(d => Whole(d, "latestDescription")).FirstOrDefault(d => !string.IsNullOrWhiteSpace(d))
             : null;
         var category = Text(detail, "eventTypeCategory");
         var summary = $"AWS Health {category ?? "event"} {code}" + (description is null ? "" : $": {Shorten(description)}");
-        return new ParsedMessage(new Ec2Event(id, Ec2EventKind.HealthEvent, region, time, instances, null, AwsNoticeKinds.HealthField(code), summary), null);
+        return new ParsedMessage(new Ec2Event(id, Ec2EventKind.HealthEvent, region, time, instances.Take(MaxInstances).ToList(), null,
+            AwsNoticeKinds.HealthField(code), summary, leftOff), null);
     }
 
     /// <summary>"arn:aws:ec2:us-east-1:123456789012:instance/i-0abc" or "i-0abc" → "i-0abc".</summary>
@@ -125,6 +141,14 @@ public static class Ec2EventParser
         return line.Length <= 300 ? line : line[..297] + "…";
     }
 
+    /// <summary>A string property, cut to <see cref="MaxTextChars"/> (with the marker): every one but the description (<see cref="Shorten"/>).</summary>
     private static string? Text(JsonElement element, string property) =>
+        Truncation.Text(Whole(element, property), MaxTextChars);
+
+    private static string? Whole(JsonElement element, string property) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>An EC2 instance id: "i-" and 8 or 17 hexadecimal digits.</summary>
+    [GeneratedRegex("^i-([0-9a-f]{8}|[0-9a-f]{17})$")]
+    private static partial Regex InstanceId();
 }

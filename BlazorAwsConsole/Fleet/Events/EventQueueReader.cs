@@ -77,7 +77,7 @@ public sealed class EventQueueReader(
         EventOutcome outcome;
         try
         {
-            outcome = await handler.HandleAsync(message.Body, cancellationToken);
+            outcome = await handler.HandleAsync(message.Body, region, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -91,11 +91,19 @@ public sealed class EventQueueReader(
             return;
         }
 
-        if (outcome.Applied) board.Applied(region);
-        else
+        if (!outcome.Applied)
         {
             board.Rejected(region);
             logger.LogWarning("Event message {MessageId} from {Region} ignored and deleted: {Reason}", message.MessageId, region, outcome.Description);
+        }
+        else
+        {
+            board.Applied(region);
+            if (outcome.InstancesLeftOff > 0)
+            {
+                logger.LogWarning("Event message {MessageId} from {Region} named more instances than are read per event: {Outcome}",
+                    message.MessageId, region, outcome.Description);
+            }
         }
         try
         {

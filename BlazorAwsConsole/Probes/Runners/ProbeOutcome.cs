@@ -1,3 +1,5 @@
+using BlazorAwsConsole.Infrastructure;
+
 namespace BlazorAwsConsole.Probes.Runners;
 
 /// <summary>
@@ -87,7 +89,14 @@ public sealed record HttpDetails
     public long? ResponseBytes { get; init; }
     public DateTimeOffset? CertificateExpiresAt { get; init; }
     public int Redirects { get; init; }
+    /// <summary>Where the last redirect led: a server's Location, so at most <see cref="MaxUrlChars"/> are stored.</summary>
     public string? FinalUrl { get; init; }
     /// <summary>Which check failed: "status", "body-contains", "body-regex", "body-must-not-contain", "certificate-expiry", "redirects", "json"; null when all passed.</summary>
     public string? FailedAssertion { get; init; }
+
+    /// <summary>As long as a test's own target may be.</summary>
+    public const int MaxUrlChars = 2048;
+
+    /// <summary>These details as a run stores them (see <see cref="DnsDetails.Capped"/>).</summary>
+    public HttpDetails Capped() => this with { FinalUrl = Truncation.Text(FinalUrl, MaxUrlChars) };
 }
