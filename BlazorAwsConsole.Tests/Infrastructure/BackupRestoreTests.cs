@@ -14,7 +14,8 @@ public sealed class BackupRestoreTests(MotoFixture moto) : IClassFixture<MotoFix
 {
     private static string Database(string path) => $"--ConnectionStrings:Console=Data Source={path}";
 
-    private static string NewFolder()
+    /// <summary>A folder of its own under the temp folder (KeysAtRestTests uses it too).</summary>
+    internal static string NewFolder()
     {
         var folder = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(folder);

@@ -24,12 +24,7 @@ public sealed class KeysAtRestTests(MotoFixture moto) : IClassFixture<MotoFixtur
 
     private static string Database(string path) => $"ConnectionStrings:Console=Data Source={path}";
 
-    private static string NewFolder()
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"));
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
+    private static string NewFolder() => BackupRestoreTests.NewFolder();
 
     [Fact]
     public async Task The_keys_table_holds_no_key_in_the_clear()
