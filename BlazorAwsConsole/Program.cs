@@ -6,6 +6,7 @@ using BlazorAwsConsole.Dashboard;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Infrastructure.Backup;
+using BlazorAwsConsole.Infrastructure.KeysAtRest;
 using BlazorAwsConsole.JumpServers;
 using BlazorAwsConsole.Observability;
 using BlazorAwsConsole.Sandbox;
@@ -46,7 +47,16 @@ public static class Program
             await Console.Error.WriteLineAsync(problem);
             return 1;
         }
-        await app.RunAsync();
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (KeysAtRestRefused refused)
+        {
+            // Already logged by the host; said once more alone, without a stack trace, as the last line an operator sees.
+            await Console.Error.WriteLineAsync(refused.Message);
+            return 1;
+        }
         return 0;
     }
 

@@ -50,4 +50,24 @@ public sealed class SharedKeysTests(MotoFixture moto, PostgresServer postgres) :
         await using var db = await nodeA.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync();
         (await db.DataProtectionKeys.CountAsync()).Should().Be(1, "the first node made the key ring; the second read it");
     }
+
+    [Fact]
+    public async Task A_node_with_another_key_encryption_key_is_refused_at_start_with_what_to_do()
+    {
+        await using var shared = await Database.CreateAsync();
+        await using var nodeA = await ConsoleHost.StartAsync(moto, Database, shared.Settings);
+        var folder = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(folder);
+        var own = Path.Combine(folder, "node-b.kek");
+        await File.WriteAllTextAsync(own, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+
+        var startNodeB = () => ConsoleHost.StartAsync(moto, Database, [.. shared.Settings, $"DataProtection:KeyEncryptionKeyFile={own}"]);
+
+        var refused = (await startNodeB.Should().ThrowAsync<Exception>()).Which;
+        refused.Message.Should().Contain("data-protection keys in the database were encrypted with key-encryption key")
+            .And.Contain("give every node the same DataProtection:KeyEncryptionKeyFile or Vault path");
+        await using var db = await nodeA.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync();
+        (await db.DataProtectionKeys.CountAsync()).Should().Be(1, "the refused node added no key of its own to the ring");
+        Directory.Delete(folder, recursive: true);
+    }
 }

@@ -145,10 +145,11 @@ public sealed class ConsoleHost : IAsyncDisposable
         {
             await app.StartAsync();
         }
-        catch when (ownDatabase is not null)
+        catch
         {
+            // A start refused midway (e.g. by the key-encryption key check) must not keep the database lock it took.
             await app.DisposeAsync();
-            await ownDatabase.DisposeAsync();
+            if (ownDatabase is not null) await ownDatabase.DisposeAsync();
             throw;
         }
         var host = new ConsoleHost(app, folder, ownDatabase);

@@ -55,10 +55,17 @@ public sealed class PostgresServer : ConsoleDatabase, IAsyncLifetime
         var name = "console_" + Guid.NewGuid().ToString("n");
         await ExecuteAsync($"CREATE DATABASE \"{name}\"");
         var connection = ConnectionString(name);
+        // The key-encryption key goes with the database, as an operator gives every node of a cluster the same file;
+        // the console makes it on the first start (in a temp folder, never in the binaries' folder).
+        var keyFolder = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"));
         return new TestDatabase(
-            [$"Database:Provider=Postgres", $"ConnectionStrings:Console={connection}"],
+            [$"Database:Provider=Postgres", $"ConnectionStrings:Console={connection}", $"DataProtection:KeyEncryptionKeyFile={Path.Combine(keyFolder, "data-protection.kek")}"],
             connection,
-            () => ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+            async () =>
+            {
+                await ExecuteAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                if (Directory.Exists(keyFolder)) Directory.Delete(keyFolder, recursive: true);
+            });
     }
 
     /// <summary>Runs one statement in the server's maintenance database.</summary>

@@ -14,7 +14,8 @@ public sealed class BackupRestoreTests(MotoFixture moto) : IClassFixture<MotoFix
 {
     private static string Database(string path) => $"--ConnectionStrings:Console=Data Source={path}";
 
-    private static string NewFolder()
+    /// <summary>A folder of its own under the temp folder (KeysAtRestTests uses it too).</summary>
+    internal static string NewFolder()
     {
         var folder = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(folder);
@@ -113,6 +114,49 @@ public sealed class BackupRestoreTests(MotoFixture moto) : IClassFixture<MotoFix
         (await DumpAsync(databasePath)).Should().BeEquivalentTo(original);
     }
 
+    [Fact, System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_backup_file_is_readable_and_writable_by_its_owner_only()
+    {
+        var folder = NewFolder();
+        var databasePath = Path.Combine(folder, "console.db");
+        (await ConsoleCli.RunAsync("migrate", Database(databasePath))).ExitCode.Should().Be(0);
+        var backupPath = Path.Combine(folder, "backups", "nightly.db");
+
+        var backup = await ConsoleCli.RunAsync("backup", backupPath, Database(databasePath));
+
+        backup.ExitCode.Should().Be(0, backup.Stderr);
+        // A backup holds users, API-key hashes and the encrypted key ring: nobody but the console's own account reads it.
+        File.GetUnixFileMode(backupPath).Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Directory.GetFiles(Path.GetDirectoryName(backupPath)!).Should().Equal([backupPath], "no partial copy is left beside it");
+    }
+
+    [Theory]
+    [InlineData("trigger", "CREATE TRIGGER planted_trigger AFTER INSERT ON AuditEntries BEGIN DELETE FROM AuditEntries; END")]
+    [InlineData("view", "CREATE VIEW planted_view AS SELECT * FROM AuditEntries")]
+    public async Task Restore_refuses_a_file_that_carries_a_trigger_or_a_view_and_leaves_the_database_alone(string kind, string sql)
+    {
+        var folder = NewFolder();
+        var databasePath = Path.Combine(folder, "console.db");
+        (await ConsoleCli.RunAsync("migrate", Database(databasePath))).ExitCode.Should().Be(0);
+        var original = await DumpAsync(databasePath);
+        // A real console database (its own backup), then given a planted table and the trigger or view.
+        var planted = Path.Combine(folder, "planted.db");
+        (await ConsoleCli.RunAsync("backup", planted, Database(databasePath))).ExitCode.Should().Be(0);
+        await using (var connection = new SqliteConnection($"Data Source={planted};Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var create = connection.CreateCommand();
+            create.CommandText = $"CREATE TABLE Planted (Id INTEGER PRIMARY KEY); INSERT INTO Planted VALUES (1); {sql}";
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var restore = await ConsoleCli.RunAsync("restore", planted, Database(databasePath));
+
+        restore.ExitCode.Should().Be(1, restore.Stdout);
+        restore.Stderr.Should().Contain($"planted_{kind}").And.Contain(kind).And.NotContain("Restored");
+        (await DumpAsync(databasePath)).Should().BeEquivalentTo(original, "nothing of the refused file reached the database");
+    }
+
     [Fact]
     public async Task On_another_provider_backup_and_restore_print_the_engines_command_without_the_password()
     {
@@ -122,7 +166,7 @@ public sealed class BackupRestoreTests(MotoFixture moto) : IClassFixture<MotoFix
         var restore = await ConsoleCli.RunAsync("restore", "/var/backups/console.dump", "--Database:Provider=Postgres", connection);
 
         backup.ExitCode.Should().Be(3, "nothing was copied, so a scheduled backup must not pass as done");
-        backup.Stdout.Trim().Should().Be("pg_dump --format=custom --host=db.example --port=5433 --username=console --dbname=console --file=/var/backups/console.dump");
+        backup.Stdout.Trim().Should().Be("(umask 077 && pg_dump --format=custom --host=db.example --port=5433 --username=console --dbname=console --file=/var/backups/console.dump)", "the dump is made readable by its owner only");
         backup.Stderr.Should().Contain("Database:Provider is Postgres");
         restore.ExitCode.Should().Be(3);
         restore.Stdout.Trim().Should().Be("pg_restore --clean --if-exists --no-owner --host=db.example --port=5433 --username=console --dbname=console /var/backups/console.dump");

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using BlazorAwsConsole.Secrets;
 using BlazorAwsConsole.Tests.Fixtures;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Logging;
 
 namespace BlazorAwsConsole.Tests.Secrets;
@@ -51,7 +52,14 @@ public sealed class SecretsNeverLeakTests(MotoFixture moto) : IClassFixture<Moto
         logs.All.Should().Contain("Credential set prod rotated").And.Contain("Vault POST secret/data/blazor-aws-console/credentials/prod: 200");
         database.Should().Contain("prod");
 
-        foreach (var secret in new[] { alice.SecretAccessKey, bob.SecretAccessKey, vault.RootToken })
+        // The key-encryption key (made in Vault at start) and the data-protection keys' material: with Trace logging
+        // ASP.NET Core logs each stored key's XML as it reads it, which held the material in the clear before.
+        var keyEncryptionKey = vault.KvVersions("blazor-aws-console/data-protection").Single()["key"];
+        var keyMaterial = console.Get<IKeyManager>().GetAllKeys()
+            .SelectMany(key => key.Descriptor.ExportToXml().SerializedDescriptorElement.Descendants("value")).Select(value => value.Value).ToList();
+        keyMaterial.Should().NotBeEmpty();
+        string[] secrets = [alice.SecretAccessKey, bob.SecretAccessKey, vault.RootToken, keyEncryptionKey, .. keyMaterial];
+        foreach (var secret in secrets)
         {
             seen.ToString().Should().NotContain(secret, "no API response or page carries it");
             logs.All.Should().NotContain(secret, "no log line carries it");

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
-using Microsoft.AspNetCore.DataProtection;
+using BlazorAwsConsole.Infrastructure.KeysAtRest;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -32,9 +32,7 @@ public static class InfrastructureFeature
                 break;
         }
         services.AddHostedService<DatabaseMigrator>();
-        // Keys in the database, so a cookie or antiforgery token from one node is valid on every node; one
-        // application name, so nodes installed in different folders still share them.
-        services.AddDataProtection().SetApplicationName("BlazorAwsConsole").PersistKeysToDbContext<ConsoleDbContext>();
+        services.AddKeysAtRest();
 
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {

@@ -9,8 +9,9 @@ namespace BlazorAwsConsole.Infrastructure.Backup;
 /// </summary>
 public static class PostgresDumpCommand
 {
+    /// <summary>In a subshell with umask 077, so the dump (users, API-key hashes, the encrypted key ring) is made 0600.</summary>
     public static string Dump(string connectionString, string file) =>
-        $"pg_dump --format=custom {Target(connectionString)} --file={Quote(file)}";
+        $"(umask 077 && pg_dump --format=custom {Target(connectionString)} --file={Quote(file)})";
 
     public static string Restore(string connectionString, string file) =>
         $"pg_restore --clean --if-exists --no-owner {Target(connectionString)} {Quote(file)}";

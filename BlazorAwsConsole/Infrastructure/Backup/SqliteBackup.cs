@@ -22,6 +22,9 @@ public static class SqliteBackup
         var partial = $"{target}.partial-{Guid.NewGuid():n}";
         try
         {
+            // Made empty and 0600 first (VACUUM INTO fills an empty file): a backup holds users, API-key hashes and the
+            // encrypted key ring, and SQLite would create the file with the umask's mode, readable by everyone.
+            OwnerOnlyFile.CreateNew(partial).Dispose();
             await using (var connection = new SqliteConnection(source.ToString()))
             {
                 await connection.OpenAsync(cancellationToken);
@@ -47,6 +50,7 @@ public static class SqliteBackup
     public static async Task<BackupSummary> RestoreAsync(string file, string connectionString, IReadOnlyCollection<string> knownMigrations, CancellationToken cancellationToken)
     {
         var summary = await InspectAsync(file, cancellationToken);
+        await RefuseCodeAsync(file, cancellationToken);
         var unknown = summary.Migrations.Except(knownMigrations).ToList();
         if (unknown.Count > 0)
         {
@@ -83,6 +87,22 @@ public static class SqliteBackup
         catch (SqliteException error)
         {
             throw new BackupRefused($"{file} is not a console database ({error.Message}).");
+        }
+    }
+
+    /// <summary>
+    /// The console's schema has no trigger and no view. One in a file to restore was put there by someone else, and
+    /// would run (or answer) inside the console's own statements from then on: a trigger could copy every new
+    /// password hash or API key into a table of its choosing, a view stand in for a table.
+    /// </summary>
+    private static async Task RefuseCodeAsync(string file, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection(ReadOnly(file));
+        await connection.OpenAsync(cancellationToken);
+        var code = await ListAsync(connection, "SELECT type || ' ' || name FROM sqlite_master WHERE type IN ('trigger', 'view') ORDER BY type, name", cancellationToken);
+        if (code.Count > 0)
+        {
+            throw new BackupRefused($"{file} carries {string.Join(", ", code)}, which no console database has; it was changed outside the console. Nothing was restored.");
         }
     }
 
