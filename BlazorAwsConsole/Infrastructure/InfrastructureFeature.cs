@@ -32,6 +32,7 @@ public static class InfrastructureFeature
                 break;
         }
         services.AddHostedService<DatabaseMigrator>();
+        services.AddSingleton<StartupLock>();
         // Keys in the database, so a cookie or antiforgery token from one node is valid on every node; one
         // application name, so nodes installed in different folders still share them.
         services.AddDataProtection().SetApplicationName("BlazorAwsConsole").PersistKeysToDbContext<ConsoleDbContext>();
