@@ -41,7 +41,8 @@ public sealed record ClusterNotice(
     {
         try
         {
-            return JsonSerializer.Deserialize<ClusterNotice>(payload, Json);
+            // Anyone may send on the channel: a payload without a sender and a kind (JSON null passes the types) is no notice.
+            return JsonSerializer.Deserialize<ClusterNotice>(payload, Json) is { From: not null, Kind.Length: > 0 } notice ? notice : null;
         }
         catch (JsonException)
         {

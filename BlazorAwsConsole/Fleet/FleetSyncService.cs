@@ -72,7 +72,9 @@ public sealed class FleetSyncService(
             db.InstanceChanges.AddRange(changes);
             // The poll statuses go into the same transaction: the next poll, on whichever node, reads them back.
             var statuses = results.Select(result => NextStatus(result, stillWatched[result.Region.Code], writeTime)).ToList();
-            var rowsWritten = await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.DetectChanges();
+            var statusRows = stillWatched.Values.Count(r => db.Entry(r).State == EntityState.Modified);
+            var rowsWritten = await db.SaveChangesAsync(cancellationToken) - statusRows;
 
             snapshot.Apply(upserted, removed);
             foreach (var status in statuses) snapshot.SetRegion(status);
@@ -346,6 +348,7 @@ public sealed class FleetSyncService(
     }
 }
 
+/// <param name="RowsWritten">Instance rows and change records written; the polled regions' status rows (one each, every poll) are not counted.</param>
 /// <param name="Fetching">Time spent waiting for EC2 (all due regions at once); Elapsed − Fetching is the console's own work.</param>
 public sealed record FleetSyncReport(IReadOnlyList<RegionSyncResult> Regions, int ChangesRecorded, int RowsWritten, TimeSpan Elapsed, TimeSpan Fetching);
 
