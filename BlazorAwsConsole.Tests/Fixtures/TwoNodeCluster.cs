@@ -137,7 +137,7 @@ public sealed class TwoNodeCluster : IAsyncDisposable
     /// Moto builds a region's EC2 state on its first request to it (about 12 s for four regions at once on a loaded
     /// 2-core machine), longer than the readiness check's 3 s: ask every watched region once, without a deadline, first.
     /// </summary>
-    private static async Task WarmAsync(MotoFixture moto) => await Task.WhenAll(Regions.Select(async region =>
+    public static async Task WarmAsync(MotoFixture moto) => await Task.WhenAll(Regions.Select(async region =>
     {
         using var ec2 = moto.Ec2(region);
         await ec2.DescribeAvailabilityZonesAsync(new Amazon.EC2.Model.DescribeAvailabilityZonesRequest());

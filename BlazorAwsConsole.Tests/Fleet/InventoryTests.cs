@@ -50,7 +50,7 @@ public class InventoryTests(MotoFixture moto) : IClassFixture<MotoFixture>
 
         first.RowsWritten.Should().BeGreaterThan(0);
         second.ChangesRecorded.Should().Be(0);
-        second.RowsWritten.Should().Be(0, "a poll that finds nothing new must not write");
+        second.RowsWritten.Should().Be(0, "a poll that finds nothing new writes no instance row and no change record (only the regions' poll statuses)");
         var changes = await console.Http.GetFromJsonAsync<JsonElement>($"/api/changes?instanceId={id}");
         changes.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("kind").GetString())
             .Should().Equal("appeared");

@@ -38,9 +38,10 @@ public sealed class SandboxTests
         {
             var launcher = app.Services.GetRequiredService<SandboxLauncher>();
             (await launcher.PrepareAsync(CancellationToken.None)).Should().BeNull();
+            // The demo fleet is seeded as the console starts (after the migrations, under the start-up lock).
+            await app.StartAsync();
             (await app.Services.GetRequiredService<DemoFleetSeeder>().SeedAsync(CancellationToken.None))
                 .Should().Be(0, "a moto that already holds the demo fleet is not seeded again");
-            await app.StartAsync();
 
             var report = await app.Services.GetRequiredService<FleetSyncService>().SyncAsync(force: true);
 

@@ -48,7 +48,8 @@ public static class AccessCli
     {
         var scopes = app.Services.GetRequiredService<IServiceScopeFactory>();
         await DatabaseMigrator.MigrateAsync(scopes, app.Logger, CancellationToken.None);
-        await new AccessStartup(scopes, app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AwsOptions>>(),
+        // The roles are made under the start-up lock, as a starting node makes them: a CLI run beside a start is no race.
+        await new AccessStartup(scopes, app.Services.GetRequiredService<StartupLock>(), app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AwsOptions>>(),
             Microsoft.Extensions.Options.Options.Create(new AccessOptions { SandboxDemoAdmin = false }),
             app.Services.GetRequiredService<ILogger<AccessStartup>>()).StartAsync(CancellationToken.None);
     }

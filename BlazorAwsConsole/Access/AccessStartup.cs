@@ -5,13 +5,19 @@ using Microsoft.Extensions.Options;
 
 namespace BlazorAwsConsole.Access;
 
-/// <summary>Makes sure the three roles exist; in Sandbox mode with no user yet, creates a demo admin.</summary>
-public sealed class AccessStartup(IServiceScopeFactory scopes, IOptions<AwsOptions> aws, IOptions<AccessOptions> access, ILogger<AccessStartup> logger)
-    : IHostedService
+/// <summary>
+/// Makes sure the three roles exist; in Sandbox mode with no user yet, creates a demo admin. Under the start-up lock:
+/// nodes starting together would otherwise both find a role missing and both insert it (a unique index refuses the
+/// second, and that node would stop).
+/// </summary>
+public sealed class AccessStartup(IServiceScopeFactory scopes, StartupLock startupLock, IOptions<AwsOptions> aws, IOptions<AccessOptions> access,
+    ILogger<AccessStartup> logger) : IHostedService
 {
     public const string DemoAdminName = "admin";
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) => startupLock.RunAsync(SeedAsync, cancellationToken);
+
+    private async Task SeedAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();

@@ -6,27 +6,28 @@ using BlazorAwsConsole.Fleet;
 namespace BlazorAwsConsole.Cluster;
 
 /// <summary>
-/// What one node tells the others through PostgreSQL NOTIFY: "these rows changed, re-read them". It names rows,
-/// never carries them, except the fleet's region poll statuses, which live only in each node's memory.
+/// What one node tells the others through PostgreSQL NOTIFY: "these rows changed, re-read them". It names rows and
+/// never carries their state: any role that may connect to the database can NOTIFY on the channel, so a receiver
+/// takes from a notice only what to re-read from the database (and re-reading is all a forged notice can cause).
 /// </summary>
 /// <param name="From">The sending node (its name and a per-start id, so a node ignores its own notices).</param>
 /// <param name="Kind">One of <see cref="NoticeKinds"/>.</param>
 /// <param name="Ids">Row ids: tests, probe results, alerts, alert rules, templates, channels, deliveries, or the fleet's change records.</param>
 /// <param name="Keys">Instance ids (fleet) or credential set names.</param>
-/// <param name="Regions">The fleet's region poll statuses as the sender now has them.</param>
+/// <param name="Regions">Region codes whose stored poll status changed (fleet).</param>
 /// <param name="All">Too many to name: re-read everything of this kind.</param>
 public sealed record ClusterNotice(
     string From,
     string Kind,
     IReadOnlyList<long>? Ids = null,
     IReadOnlyList<string>? Keys = null,
-    IReadOnlyList<RegionSyncStatus>? Regions = null,
+    IReadOnlyList<string>? Regions = null,
     bool All = false)
 {
     /// <summary>The one channel every node listens on (NOTIFY is per database, so one cluster per database).</summary>
     public const string Channel = "console_changes";
 
-    /// <summary>PostgreSQL refuses payloads of 8,000 bytes or more; this leaves room.</summary>
+    /// <summary>PostgreSQL refuses payloads of 8,000 bytes or more; this leaves room (a signature takes 45 of them).</summary>
     public const int MaxPayloadBytes = 7_500;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -40,7 +41,8 @@ public sealed record ClusterNotice(
     {
         try
         {
-            return JsonSerializer.Deserialize<ClusterNotice>(payload, Json);
+            // Anyone may send on the channel: a payload without a sender and a kind (JSON null passes the types) is no notice.
+            return JsonSerializer.Deserialize<ClusterNotice>(payload, Json) is { From: not null, Kind.Length: > 0 } notice ? notice : null;
         }
         catch (JsonException)
         {
@@ -67,8 +69,8 @@ public sealed record ClusterNotice(
             : ((ClusterNotice, ClusterNotice)?)null;
         if (halves is null)
         {
-            // One region whose error text alone is too long: its status travels with a shortened error.
-            yield return (this with { Regions = Regions?.Select(Shorten).ToList() }).ToPayload();
+            // One id, one key and one region code are far below the limit: nothing to split.
+            yield return payload;
             yield break;
         }
         var (first, second) = halves.Value;
@@ -77,9 +79,6 @@ public sealed record ClusterNotice(
 
     /// <summary>The same sender and kind, naming nothing yet.</summary>
     private ClusterNotice Empty => new(From, Kind);
-
-    private static RegionSyncStatus Shorten(RegionSyncStatus status) =>
-        status with { LastError = status.LastError?[..Math.Min(status.LastError.Length, 500)], Progress = null };
 }
 
 /// <summary>The kinds of rows a notice names, one per in-memory view.</summary>
@@ -87,7 +86,7 @@ public static class NoticeKinds
 {
     /// <summary>Synthetic tests (the probe catalog).</summary>
     public const string Tests = "tests";
-    /// <summary>Instances, change records and region poll statuses (the fleet snapshot).</summary>
+    /// <summary>Instances, change records and regions' poll statuses (the fleet snapshot).</summary>
     public const string Fleet = "fleet";
     /// <summary>Stored probe results (the probe status board).</summary>
     public const string Results = "results";

@@ -6,6 +6,7 @@ public static class ClusterNoticesFeature
     public static IServiceCollection AddClusterNotices(this IServiceCollection services)
     {
         services.AddSingleton<NoticeOrigin>();
+        services.AddSingleton<NoticeSignature>();
         services.AddSingleton<RelayedEvents>();
         services.AddSingleton<SettingsViews>();
         services.AddSingleton<ClusterViews>();

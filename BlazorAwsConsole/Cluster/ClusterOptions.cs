@@ -17,5 +17,11 @@ public sealed class ClusterOptions
     /// </summary>
     public int RefreshSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// PostgreSQL: a secret every node of the cluster shares; when set, notices are signed with it (HMAC-SHA256) and a
+    /// notice without a valid signature is dropped. Empty: unsigned (a notice can only ask for a re-read).
+    /// </summary>
+    public string? NoticeKey { get; set; }
+
     public string EffectiveNodeName => string.IsNullOrWhiteSpace(NodeName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : NodeName.Trim();
 }

@@ -145,6 +145,9 @@ public sealed class ClusterViews(
 
     private async Task ReadFleetAsync(ClusterNotice notice, CancellationToken cancellationToken)
     {
+        // The regions' poll statuses first: a poll stored them with its instances, so by the time an instance of the
+        // poll shows here, so does the poll that found it.
+        var regions = notice.Regions is { Count: > 0 } codes ? await ReadRegionsAsync(codes, cancellationToken) : [];
         if (notice.All)
         {
             await ReloadFleetAsync(cancellationToken);
@@ -161,12 +164,12 @@ public sealed class ClusterViews(
                 await using var db = await contexts.CreateDbContextAsync(cancellationToken);
                 var found = await db.Instances.AsNoTracking().Where(i => keys.Contains(i.InstanceId)).ToListAsync(cancellationToken);
                 snapshot.Apply(found, keys.Except(found.Select(i => i.InstanceId), StringComparer.Ordinal));
+                // The regions' instance counts as this node now holds them.
+                foreach (var code in regions)
+                {
+                    if (snapshot.Region(code) is { } shown) snapshot.SetRegion(shown with { InstanceCount = snapshot.CountsByRegion.GetValueOrDefault(code) });
+                }
             }, cancellationToken);
-        }
-        foreach (var status in notice.Regions ?? [])
-        {
-            // A region removed here meanwhile stays removed.
-            if (snapshot.Region(status.Code) is not null) snapshot.SetRegion(status);
         }
         List<InstanceChange> changes = [];
         if (notice.Ids is { Count: > 0 } ids)
@@ -174,14 +177,33 @@ public sealed class ClusterViews(
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             changes = await db.InstanceChanges.AsNoTracking().Where(c => ids.Contains(c.Id)).OrderBy(c => c.Id).ToListAsync(cancellationToken);
         }
-        var regions = notice.Regions?.Select(r => r.Code).ToList() ?? [];
         feed.Publish(relayed.Mark(new FleetChanged(changes, regions)));
         // A page showing one instance redraws on its own changes or on a change naming none: after a whole
         // re-read the changes are not all named, so say "something changed" too.
         if (notice.All && changes.Count > 0) feed.Publish(relayed.Mark(new FleetChanged([], regions)));
     }
 
-    /// <summary>Every instance and the watched regions; poll statuses this node has are kept (they are not stored).</summary>
+    /// <summary>
+    /// The poll statuses of the named regions as stored (the notice only names them); a region this node does not
+    /// show (removed here meanwhile, or never watched) is not added. Returns the codes whose status was read.
+    /// </summary>
+    private async Task<List<string>> ReadRegionsAsync(IReadOnlyList<string> codes, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var stored = await db.Regions.AsNoTracking().Where(r => r.Enabled && codes.Contains(r.Code)).ToListAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        List<string> read = [];
+        foreach (var region in stored)
+        {
+            if (snapshot.Region(region.Code) is not { } shown) continue;
+            // The instance count is this node's own (its snapshot); progress shows only on the node that reads the region.
+            snapshot.SetRegion(RegionSyncStatus.Of(region, shown.InstanceCount, now) with { Progress = shown.Progress });
+            read.Add(region.Code);
+        }
+        return read;
+    }
+
+    /// <summary>Every instance and the watched regions with their stored poll statuses.</summary>
     private Task ReloadFleetAsync(CancellationToken cancellationToken) => fleet.ExclusiveAsync(async () =>
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -189,7 +211,7 @@ public sealed class ClusterViews(
         var instances = await db.Instances.AsNoTracking().ToListAsync(cancellationToken);
         snapshot.Load(instances);
         var now = time.GetUtcNow().UtcDateTime;
-        snapshot.SetRegions(regions.Select(r => snapshot.Region(r.Code)
-            ?? new RegionSyncStatus(r.Code, r.Name, null, null, null, 0, now, instances.Count(i => i.Region == r.Code))));
+        snapshot.SetRegions(regions.Select(r => RegionSyncStatus.Of(r, instances.Count(i => i.Region == r.Code), now)
+            with { Progress = snapshot.Region(r.Code)?.Progress }));
     }, cancellationToken);
 }

@@ -10,11 +10,77 @@ namespace BlazorAwsConsole.Cluster;
 /// growing delay (up to <see cref="MaxBackoff"/>); notices sent meanwhile are lost, so after a reconnect every
 /// view is re-read. Every Cluster:RefreshSeconds the views are re-read anyway: a notice is a hint, and a lost
 /// one only delays a change.
+/// Any login to the database can NOTIFY on the channel, so a notice is never trusted for more than "re-read this":
+/// with Cluster:NoticeKey set, a notice without its sender's valid signature is dropped (and counted), and
+/// "re-read everything of a kind" runs at most once per <see cref="FullRereadInterval"/> per kind: the ones that
+/// arrive sooner are folded into one re-read at the end of that interval.
 /// </summary>
-public sealed class NoticeListener(ClusterViews views, NoticeOrigin origin, IConfiguration configuration, IOptions<ClusterOptions> options,
-    TimeProvider time, ILogger<NoticeListener> logger) : BackgroundService
+public sealed class NoticeListener(ClusterViews views, NoticeOrigin origin, NoticeSignature signature, IConfiguration configuration,
+    IOptions<ClusterOptions> options, TimeProvider time, ILogger<NoticeListener> logger) : BackgroundService
 {
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>At most one "re-read everything" of a kind per this long, however many notices ask for it.</summary>
+    public static readonly TimeSpan FullRereadInterval = TimeSpan.FromSeconds(10);
+
+    private readonly Lock _fullRereadsLock = new();
+    // Per kind: when everything of it was last re-read for a notice (the last 100, for tests), and the kinds with a re-read put off.
+    private readonly Dictionary<string, List<DateTimeOffset>> _fullRereads = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _putOff = new(StringComparer.Ordinal);
+    private long _folded;
+    private long _rejected;
+
+    /// <summary>When this node re-read everything of <paramref name="kind"/> for other nodes' notices (tests read it; the last 100).</summary>
+    public IReadOnlyList<DateTimeOffset> FullRereads(string kind)
+    {
+        lock (_fullRereadsLock) return _fullRereads.TryGetValue(kind, out var times) ? [.. times] : [];
+    }
+
+    /// <summary>"Re-read everything" notices folded into another re-read since start.</summary>
+    public long Folded => Interlocked.Read(ref _folded);
+
+    /// <summary>Notices dropped since start: not a notice, or (with Cluster:NoticeKey) not signed with the key.</summary>
+    public long Rejected => Interlocked.Read(ref _rejected);
+
+    /// <summary>Re-reads everything of a kind (or asks Vault): what a flood of notices must not repeat in a loop.</summary>
+    private static bool IsFullReread(ClusterNotice notice) => notice.All || notice.Kind == NoticeKinds.Vault;
+
+    /// <summary>
+    /// True when a full re-read of <paramref name="kind"/> may run now (it is then counted as run); otherwise one is put
+    /// off to the end of the interval (once, however many notices ask meanwhile) and this notice is folded into it.
+    /// </summary>
+    private bool MayRereadAll(string kind, CancellationToken stoppingToken)
+    {
+        var now = time.GetUtcNow();
+        lock (_fullRereadsLock)
+        {
+            if (!_fullRereads.TryGetValue(kind, out var times)) _fullRereads[kind] = times = [];
+            if (times.Count == 0 || now - times[^1] >= FullRereadInterval)
+            {
+                times.Add(now);
+                if (times.Count > 100) times.RemoveAt(0);
+                return true;
+            }
+            if (_putOff.Add(kind)) _ = RereadLaterAsync(kind, times[^1] + FullRereadInterval - now, stoppingToken);
+        }
+        Interlocked.Increment(ref _folded);
+        return false;
+    }
+
+    private async Task RereadLaterAsync(string kind, TimeSpan wait, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(wait, time, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        lock (_fullRereadsLock) _putOff.Remove(kind);
+        // In turn with the notices, like the timer's re-read.
+        _received.Writer.TryWrite(new ClusterNotice("", kind, All: true));
+    }
 
     private readonly Channel<ClusterNotice> _received = Channel.CreateUnbounded<ClusterNotice>(new() { SingleReader = true });
     private long _applied;
@@ -75,7 +141,12 @@ public sealed class NoticeListener(ClusterViews views, NoticeOrigin origin, ICon
         await connection.OpenAsync(stoppingToken);
         connection.Notification += (_, e) =>
         {
-            if (ClusterNotice.Parse(e.Payload) is { } notice && notice.From != origin.Name) _received.Writer.TryWrite(notice);
+            if (signature.Open(e.Payload) is not { } payload || ClusterNotice.Parse(payload) is not { } notice)
+            {
+                Interlocked.Increment(ref _rejected);
+                return;
+            }
+            if (notice.From != origin.Name) _received.Writer.TryWrite(notice);
         };
         await using (var listen = new NpgsqlCommand($"LISTEN {ClusterNotice.Channel}", connection))
         {
@@ -103,6 +174,7 @@ public sealed class NoticeListener(ClusterViews views, NoticeOrigin origin, ICon
             {
                 if (ReferenceEquals(notice, Reconnected)) await views.ReloadAllAsync(withResults: true, stoppingToken);
                 else if (ReferenceEquals(notice, Refresh)) await views.ReloadAllAsync(withResults: false, stoppingToken);
+                else if (IsFullReread(notice) && !MayRereadAll(notice.Kind, stoppingToken)) continue;
                 else await views.ApplyAsync(notice, stoppingToken);
                 Interlocked.Increment(ref _applied);
             }

@@ -18,7 +18,7 @@ namespace BlazorAwsConsole.Cluster;
 /// past <see cref="MaxNamed"/>). Events this node relayed from another are not sent back. A NOTIFY that fails
 /// (the database is away) is sent again with the next flush.
 /// </summary>
-public sealed class NoticeOutbox(LiveFeed feed, RelayedEvents relayed, FleetSnapshot snapshot, NoticeOrigin origin,
+public sealed class NoticeOutbox(LiveFeed feed, RelayedEvents relayed, NoticeOrigin origin, NoticeSignature signature,
     IConfiguration configuration, ILogger<NoticeOutbox> logger) : BackgroundService
 {
     /// <summary>How long changes are gathered into one notice: short against the 1 s a page may take, long enough to batch a busy second.</summary>
@@ -101,7 +101,7 @@ public sealed class NoticeOutbox(LiveFeed feed, RelayedEvents relayed, FleetSnap
             taken = _pending;
             _pending = new Pending();
         }
-        var payloads = Notices(taken).SelectMany(n => n.ToPayloads()).ToList();
+        var payloads = Notices(taken).SelectMany(n => n.ToPayloads()).Select(signature.Sign).ToList();
         try
         {
             await using var connection = new NpgsqlConnection(configuration.GetConnectionString("Console"));
@@ -143,13 +143,12 @@ public sealed class NoticeOutbox(LiveFeed feed, RelayedEvents relayed, FleetSnap
         if (pending.Vault) yield return new ClusterNotice(from, NoticeKinds.Vault);
         if (pending.Instances.Count > 0 || pending.Changes.Count > 0 || pending.Regions.Count > 0 || pending.WholeFleet)
         {
-            // Poll statuses live only in memory: they travel as this node has them now.
-            var regions = pending.Regions.Select(snapshot.Region).OfType<RegionSyncStatus>().ToList();
+            // Region codes only: the others read the poll statuses the poll stored.
             var whole = pending.WholeFleet || pending.Instances.Count > MaxNamed;
             yield return new ClusterNotice(from, NoticeKinds.Fleet,
                 Ids: pending.Changes.Count is > 0 and <= MaxNamed ? [.. pending.Changes] : null,
                 Keys: whole || pending.Instances.Count == 0 ? null : [.. pending.Instances],
-                Regions: regions.Count > 0 ? regions : null,
+                Regions: pending.Regions.Count > 0 ? [.. pending.Regions.Order(StringComparer.Ordinal)] : null,
                 All: whole);
         }
     }

@@ -4,10 +4,19 @@ using Microsoft.Extensions.Options;
 
 namespace BlazorAwsConsole.Fleet;
 
-/// <summary>At start-up: seeds the configured regions into an empty database and loads the stored fleet into the snapshot.</summary>
-public sealed class FleetStartup(IServiceScopeFactory scopes, FleetSyncService sync, IOptions<FleetOptions> options) : IHostedService
+/// <summary>
+/// At start-up: seeds the configured regions into an empty database (under the start-up lock, so nodes starting
+/// together do not both insert them) and loads the stored fleet into the snapshot.
+/// </summary>
+public sealed class FleetStartup(IServiceScopeFactory scopes, FleetSyncService sync, StartupLock startupLock, IOptions<FleetOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await startupLock.RunAsync(SeedRegionsAsync, cancellationToken);
+        await sync.LoadAsync(cancellationToken);
+    }
+
+    private async Task SeedRegionsAsync(CancellationToken cancellationToken)
     {
         await using (var scope = scopes.CreateAsyncScope())
         {
@@ -26,7 +35,6 @@ public sealed class FleetStartup(IServiceScopeFactory scopes, FleetSyncService s
             }
             await db.SaveChangesAsync(cancellationToken);
         }
-        await sync.LoadAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

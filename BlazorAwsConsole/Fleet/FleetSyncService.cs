@@ -37,8 +37,7 @@ public sealed class FleetSyncService(
         var instances = await db.Instances.AsNoTracking().ToListAsync(cancellationToken);
         snapshot.Load(instances);
         var now = time.GetUtcNow().UtcDateTime;
-        snapshot.SetRegions(regions.Select(r => new RegionSyncStatus(
-            r.Code, r.Name, null, null, null, 0, now, instances.Count(i => i.Region == r.Code))));
+        snapshot.SetRegions(regions.Select(r => RegionSyncStatus.Of(r, instances.Count(i => i.Region == r.Code), now)));
     }
 
     /// <summary>Polls every enabled region whose next attempt is due (all of them when <paramref name="force"/>).</summary>
@@ -62,8 +61,8 @@ public sealed class FleetSyncService(
             var removed = new List<string>();
             var writeTime = time.GetUtcNow().UtcDateTime;
             // A region disabled or removed while its poll was in flight must not come back.
-            var stillWatched = (await db.Regions.AsNoTracking().Where(r => r.Enabled).Select(r => r.Code).ToListAsync(cancellationToken)).ToHashSet();
-            results = results.Where(r => stillWatched.Contains(r.Region.Code)).ToArray();
+            var stillWatched = await db.Regions.Where(r => r.Enabled).ToDictionaryAsync(r => r.Code, StringComparer.Ordinal, cancellationToken);
+            results = results.Where(r => stillWatched.ContainsKey(r.Region.Code)).ToArray();
 
             foreach (var result in results.Where(r => r.Read.Instances.Count > 0 || r.Read.Complete))
             {
@@ -71,13 +70,14 @@ public sealed class FleetSyncService(
                 await ReconcileAsync(db, result.Region, result.Read.Instances, result.Read.Complete, writeTime, changes, upserted, removed, cancellationToken);
             }
             db.InstanceChanges.AddRange(changes);
-            var rowsWritten = await db.SaveChangesAsync(cancellationToken);
+            // The poll statuses go into the same transaction: the next poll, on whichever node, reads them back.
+            var statuses = results.Select(result => NextStatus(result, stillWatched[result.Region.Code], writeTime)).ToList();
+            db.ChangeTracker.DetectChanges();
+            var statusRows = stillWatched.Values.Count(r => db.Entry(r).State == EntityState.Modified);
+            var rowsWritten = await db.SaveChangesAsync(cancellationToken) - statusRows;
 
             snapshot.Apply(upserted, removed);
-            foreach (var result in results)
-            {
-                snapshot.SetRegion(NextStatus(result, writeTime));
-            }
+            foreach (var status in statuses) snapshot.SetRegion(status);
             PublishFleetChanged(changes, results.Select(r => r.Region.Code).ToList());
 
             return new FleetSyncReport(
@@ -297,14 +297,14 @@ public sealed class FleetSyncService(
     public TimeSpan PollIntervalWithEvents => TimeSpan.FromSeconds(Math.Max(PollInterval.TotalSeconds, fleetOptions.Value.PollIntervalWithEventsSeconds));
 
     /// <summary>
-    /// A region is due when its backoff has passed; one whose event queue is read without error is due
-    /// only every <see cref="PollIntervalWithEvents"/>, since its state changes arrive as events.
+    /// A region is due when its backoff has passed (as stored: the last poll may have run on another node); one whose
+    /// event queue is read without error is due only every <see cref="PollIntervalWithEvents"/>, since its state
+    /// changes arrive as events.
     /// </summary>
     private bool IsDue(WatchedRegion region, DateTime now)
     {
-        var status = snapshot.Region(region.Code);
-        if ((status?.NextAttemptAt ?? now) > now) return false;
-        if (events is null || string.IsNullOrEmpty(region.EventQueueUrl) || status?.LastSyncedAt is not { } last) return true;
+        if ((region.NextAttemptAt ?? now) > now) return false;
+        if (events is null || string.IsNullOrEmpty(region.EventQueueUrl) || region.LastSyncedAt is not { } last) return true;
         // "Flowing" means a receive succeeded within one long poll plus one call's timeout (and some slack).
         var answeredWithin = TimeSpan.FromSeconds(fleetOptions.Value.EventWaitSeconds + awsOptions.Value.TimeoutSeconds + 30);
         if (!events.IsFlowing(region.Code, answeredWithin)) return true;
@@ -340,23 +340,30 @@ public sealed class FleetSyncService(
         }
     }
 
-    private RegionSyncStatus NextStatus(RegionFetch result, DateTime now)
+    /// <summary>Sets the poll status of the tracked <paramref name="stored"/> row after <paramref name="result"/>, and returns it as shown.</summary>
+    private RegionSyncStatus NextStatus(RegionFetch result, WatchedRegion stored, DateTime now)
     {
-        var previous = snapshot.Region(result.Region.Code);
+        var previousCount = snapshot.Region(result.Region.Code)?.InstanceCount ?? 0;
+        stored.LastAttemptAt = now;
         if (result.Error is null)
         {
             // A healthy region is due at every scheduled poll: only failures wait (backoff). Setting
             // "now + interval" here would make the next poll, which fires one interval after this one
             // started, find it not yet due, and the fleet would be polled every other interval.
-            return new RegionSyncStatus(result.Region.Code, result.Region.Name, now, now, null, 0, now, result.Read.Instances.Count);
+            (stored.LastSyncedAt, stored.LastError, stored.ConsecutiveFailures, stored.NextAttemptAt) = (now, null, 0, now);
+            return RegionSyncStatus.Of(stored, result.Read.Instances.Count, now);
         }
-        var failures = (previous?.ConsecutiveFailures ?? 0) + 1;
+        stored.ConsecutiveFailures++;
         var backoff = TimeSpan.FromSeconds(Math.Min(
-            PollInterval.TotalSeconds * Math.Pow(2, Math.Min(failures - 1, 16)),
+            PollInterval.TotalSeconds * Math.Pow(2, Math.Min(stored.ConsecutiveFailures - 1, 16)),
             fleetOptions.Value.MaxBackoffSeconds));
-        return new RegionSyncStatus(result.Region.Code, result.Region.Name, previous?.LastSyncedAt, now, result.Error,
-            failures, now + backoff, Math.Max(previous?.InstanceCount ?? 0, result.Read.Instances.Count));
+        stored.LastError = result.Error.Length > MaxStoredError ? result.Error[..MaxStoredError] : result.Error;
+        stored.NextAttemptAt = now + backoff;
+        return RegionSyncStatus.Of(stored, Math.Max(previousCount, result.Read.Instances.Count), now);
     }
+
+    /// <summary>The stored error's cap (the column's length).</summary>
+    private const int MaxStoredError = 2000;
 
     private async Task<List<WatchedRegion>> EnabledRegionsAsync(CancellationToken cancellationToken)
     {
@@ -374,6 +381,7 @@ public sealed class FleetSyncService(
     }
 }
 
+/// <param name="RowsWritten">Instance rows and change records written; the polled regions' status rows (one each, every poll) are not counted.</param>
 /// <param name="Fetching">Time spent waiting for EC2 (all due regions at once); Elapsed − Fetching is the console's own work.</param>
 public sealed record FleetSyncReport(IReadOnlyList<RegionSyncResult> Regions, int ChangesRecorded, int RowsWritten, TimeSpan Elapsed, TimeSpan Fetching);
 

@@ -99,6 +99,8 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
             region.HasKey(r => r.Code);
             region.Property(r => r.Code).HasMaxLength(32);
             region.Property(r => r.EventQueueUrl).HasMaxLength(2048);
+            // An AWS error text is short; a cap keeps an odd one (a proxy's HTML page) from filling the row.
+            region.Property(r => r.LastError).HasMaxLength(2000);
         });
 
         model.Entity<JumpServerTemplate>(template =>

@@ -32,6 +32,7 @@ public static class InfrastructureFeature
                 break;
         }
         services.AddHostedService<DatabaseMigrator>();
+        services.AddSingleton<StartupLock>();
         services.AddKeysAtRest();
 
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>

@@ -10,8 +10,12 @@ namespace BlazorAwsConsole.Sandbox;
 /// Seeds a demo fleet into moto, once per moto server: a region that already holds instances tagged
 /// demo-fleet is left alone, so restarting the console does not add more. (moto keeps its state in
 /// memory, so a fresh moto gets a fresh demo fleet, and the console logs the old one as gone.)
+/// At start-up it runs after the migrations, under the start-up lock: nodes of one database that start together
+/// seed one after another, and the later ones find the first one's instances (moto offers nothing atomic to claim
+/// a region with, so nodes sharing a moto must share the database too, as a Sandbox cluster does).
 /// </summary>
-public sealed class DemoFleetSeeder(AwsClientFactory aws, IOptions<FleetOptions> fleet, IOptions<SandboxOptions> sandbox, ILogger<DemoFleetSeeder> logger)
+public sealed class DemoFleetSeeder(AwsClientFactory aws, StartupLock startupLock, IOptions<AwsOptions> awsOptions, IOptions<FleetOptions> fleet,
+    IOptions<SandboxOptions> sandbox, ILogger<DemoFleetSeeder> logger) : IHostedService
 {
     public const string MarkerTag = "demo-fleet";
     private const int Regions = 4;
@@ -20,6 +24,11 @@ public sealed class DemoFleetSeeder(AwsClientFactory aws, IOptions<FleetOptions>
     private static readonly string[] Environments = ["prod", "staging", "dev"];
     private static readonly string[] Teams = ["platform", "payments", "search", "data"];
     private static readonly string[] Types = ["t3.micro", "t3.small", "m5.large", "c5.xlarge"];
+
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        awsOptions.Value.Mode != AwsMode.Sandbox || !sandbox.Value.SeedDemoFleet ? Task.CompletedTask : startupLock.RunAsync(SeedAsync, cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task<int> SeedAsync(CancellationToken cancellationToken)
     {

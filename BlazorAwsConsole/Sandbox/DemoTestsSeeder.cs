@@ -10,14 +10,17 @@ namespace BlazorAwsConsole.Sandbox;
 /// In Sandbox mode, gives an empty console something to watch besides the demo fleet: a test of
 /// each type against the local moto server and loopback, and two alert rules (a demo test failing,
 /// a prod instance stopped — the demo fleet has some, so the dashboard shows alerts at once).
-/// Runs after the migrations and before the probes load, once: only while there are no tests and no rules.
+/// Runs after the migrations and before the probes load, once: only while there are no tests and no rules, checked
+/// under the start-up lock so nodes starting together do not each add a set.
 /// </summary>
-public sealed class DemoTestsSeeder(IDbContextFactory<ConsoleDbContext> contexts, IOptions<AwsOptions> aws, IOptions<SandboxOptions> sandbox,
-    TimeProvider time, ILogger<DemoTestsSeeder> logger) : IHostedService
+public sealed class DemoTestsSeeder(IDbContextFactory<ConsoleDbContext> contexts, StartupLock startupLock, IOptions<AwsOptions> aws,
+    IOptions<SandboxOptions> sandbox, TimeProvider time, ILogger<DemoTestsSeeder> logger) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        aws.Value.Mode != AwsMode.Sandbox || !sandbox.Value.SeedDemoFleet ? Task.CompletedTask : startupLock.RunAsync(SeedAsync, cancellationToken);
+
+    private async Task SeedAsync(CancellationToken cancellationToken)
     {
-        if (aws.Value.Mode != AwsMode.Sandbox || !sandbox.Value.SeedDemoFleet) return;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (await db.SyntheticTests.AnyAsync(cancellationToken) || await db.AlertRules.AnyAsync(cancellationToken)) return;
 

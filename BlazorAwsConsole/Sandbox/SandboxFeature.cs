@@ -8,7 +8,9 @@ public static class SandboxFeature
         builder.Services.AddSingleton<MotoServer>();
         builder.Services.AddSingleton<DemoFleetSeeder>();
         builder.Services.AddSingleton<SandboxLauncher>();
-        // Registered here, before the probes feature, so it runs after the migrations and before the tests load.
+        // Registered here, before the fleet and probes features: they run after the migrations (the start-up lock
+        // needs the database) and before the first poll and the tests load.
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<DemoFleetSeeder>());
         builder.Services.AddHostedService<DemoTestsSeeder>();
         return builder;
     }

@@ -3,16 +3,16 @@ using Microsoft.Extensions.Options;
 
 namespace BlazorAwsConsole.Sandbox;
 
-/// <summary>Before the console serves: in Sandbox mode, make sure moto answers and the demo fleet exists.</summary>
-public sealed class SandboxLauncher(MotoServer moto, DemoFleetSeeder seeder, IOptions<AwsOptions> aws, IOptions<SandboxOptions> sandbox)
+/// <summary>
+/// Before the console starts: in Sandbox mode, make sure moto answers. (The demo fleet is seeded later, by
+/// <see cref="DemoFleetSeeder"/> after the migrations, under the start-up lock.)
+/// </summary>
+public sealed class SandboxLauncher(MotoServer moto, IOptions<AwsOptions> aws)
 {
     /// <returns>Null when the console may start; otherwise the one line to print before exiting.</returns>
     public async Task<string?> PrepareAsync(CancellationToken cancellationToken)
     {
         if (aws.Value.Mode != AwsMode.Sandbox) return null;
-        var problem = await moto.EnsureRunningAsync(cancellationToken);
-        if (problem is not null) return problem;
-        if (sandbox.Value.SeedDemoFleet) await seeder.SeedAsync(cancellationToken);
-        return null;
+        return await moto.EnsureRunningAsync(cancellationToken);
     }
 }
