@@ -18,9 +18,15 @@ public static class AlertChannelsFeature
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         // Each send has its own deadline (Alerts:Delivery:TimeoutSeconds); the client's own is a backstop.
         services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = TimeSpan.FromMinutes(5))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                ConnectCallback = provider.GetRequiredService<EndpointGuard>().ConnectAsync,
+            })
             // The factory's request logging writes full URLs, and a Slack webhook's URL is a credential.
             .RemoveAllLoggers();
+        services.AddSingleton<EndpointGuard>();
         services.AddSingleton<ChannelSecrets>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<SlackSender>();

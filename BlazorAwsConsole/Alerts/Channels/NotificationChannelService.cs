@@ -16,6 +16,7 @@ public sealed class NotificationChannelService(
     IDbContextFactory<ConsoleDbContext> databases,
     ChannelSecrets secrets,
     ChannelSender sender,
+    EndpointGuard guard,
     ChannelHealth health,
     LiveFeed feed,
     AuditLog audit,
@@ -73,6 +74,21 @@ public sealed class NotificationChannelService(
     public Task<SettingsResult<string>> DeleteAsync(int id, Caller caller, CancellationToken cancellationToken) =>
         audit.AuditedAsync(caller, "alert-channels.delete", id.ToString(), DeleteAsync(id, cancellationToken));
 
+    /// <summary>The link-local guard on the endpoint a channel will connect to, once its shape is valid.</summary>
+    private async Task CheckEndpointAsync(ChannelRequest request, NotificationChannel channel, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    {
+        var (field, endpoint) = channel.Kind switch
+        {
+            ChannelKind.Webhook => ("url", channel.Url),
+            // A Slack URL is a secret: only a new one in the request is checked (the stored one was, when saved).
+            ChannelKind.Slack => ("url", string.IsNullOrEmpty(request.Url) ? null : request.Url.Trim()),
+            ChannelKind.Email => ("smtpHost", channel.SmtpHost),
+            _ => ("", null),
+        };
+        if (string.IsNullOrEmpty(endpoint) || errors.ContainsKey(field)) return;
+        if (await guard.CheckAsync(endpoint, cancellationToken) is { } refusal) errors[field] = [$"Refused: {refusal}."];
+    }
+
     public Task<SettingsResult<TestSendResult>> TestAsync(int id, Caller caller, CancellationToken cancellationToken) =>
         audit.AuditedAsync(caller, "alert-channels.test", id.ToString(), TestAsync(id, cancellationToken));
 
@@ -82,6 +98,7 @@ public sealed class NotificationChannelService(
         var channel = new NotificationChannel { Name = "", CreatedAt = time.GetUtcNow().UtcDateTime };
         var errors = ChannelValidator.Apply(request, channel, isNew: true, secrets.VaultConfigured);
         await CheckNameAsync(db, channel, errors, cancellationToken);
+        await CheckEndpointAsync(request, channel, errors, cancellationToken);
         if (errors.Count > 0) return SettingsResult<ChannelDto>.Invalid(errors);
 
         var values = Merge(ChannelSecretValues.None, request, channel.Kind);
@@ -113,6 +130,7 @@ public sealed class NotificationChannelService(
         if (channel is null) return SettingsResult<ChannelDto>.Fail(SettingsOutcome.NotFound, $"No notification channel {id}.");
         var errors = ChannelValidator.Apply(request, channel, isNew: false, secrets.VaultConfigured);
         await CheckNameAsync(db, channel, errors, cancellationToken);
+        await CheckEndpointAsync(request, channel, errors, cancellationToken);
         if (errors.Count > 0) return SettingsResult<ChannelDto>.Invalid(errors);
 
         if (ChangesSecrets(request, channel.Kind))

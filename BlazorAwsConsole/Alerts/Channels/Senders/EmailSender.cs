@@ -7,7 +7,7 @@ using MimeKit;
 namespace BlazorAwsConsole.Alerts.Channels.Senders;
 
 /// <summary>Sends the notification as a plain-text e-mail over SMTP (MailKit): subject "[SEVERITY] status: summary".</summary>
-public sealed class EmailSender
+public sealed class EmailSender(EndpointGuard guard)
 {
     public static MimeMessage Compose(NotificationChannel channel, AlertNotification notification, string? link)
     {
@@ -42,15 +42,29 @@ public sealed class EmailSender
         using var client = new SmtpClient { Timeout = (int)timeout.TotalMilliseconds };
         try
         {
-            await client.ConnectAsync(channel.SmtpHost ?? "", channel.SmtpPort ?? 25, channel.SmtpTls switch
+            // MailKit is handed a socket the guard dialled, so the SMTP host passes the link-local rule too.
+            var socket = await guard.DialAsync(channel.SmtpHost ?? "", channel.SmtpPort ?? 25, cancellationToken);
+            try
             {
-                SmtpTlsMode.StartTls => SecureSocketOptions.StartTls,
-                SmtpTlsMode.Ssl => SecureSocketOptions.SslOnConnect,
-                _ => SecureSocketOptions.None,
-            }, cancellationToken);
+                await client.ConnectAsync(socket, channel.SmtpHost ?? "", channel.SmtpPort ?? 25, channel.SmtpTls switch
+                {
+                    SmtpTlsMode.StartTls => SecureSocketOptions.StartTls,
+                    SmtpTlsMode.Ssl => SecureSocketOptions.SslOnConnect,
+                    _ => SecureSocketOptions.None,
+                }, cancellationToken);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
             if (!string.IsNullOrEmpty(channel.SmtpUser)) await client.AuthenticateAsync(channel.SmtpUser, password ?? "", cancellationToken);
             await client.SendAsync(message, cancellationToken);
             await client.DisconnectAsync(quit: true, cancellationToken);
+        }
+        catch (ChannelSendException ex)
+        {
+            throw new ChannelSendException($"SMTP {where}: {ex.Message}", ex);
         }
         catch (AuthenticationException ex)
         {
