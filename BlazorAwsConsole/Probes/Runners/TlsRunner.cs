@@ -55,6 +55,10 @@ public sealed class TlsRunner(TimeProvider time) : IProbeRunner
             await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
                 TargetHost = serverName,
+                // Every run is a full handshake, as blackbox_exporter's: a resumed session (.NET keeps them per
+                // server name; a TLS 1.2 server hands one out in the handshake) skips the server's certificate,
+                // and the run would report the one remembered from an earlier run instead of the one served now.
+                AllowTlsResume = false,
                 // The handshake trusts no root (its chain verdict is ignored): the chain is built here
                 // against the machine's roots (ChainVerdicts), far cheaper than SslStream's build.
                 CertificateChainPolicy = ChainVerdicts.HandshakePolicy(),
