@@ -8,7 +8,8 @@ namespace BlazorAwsConsole.Tests.Fixtures;
 /// <summary>
 /// A real TLS endpoint: <c>openssl s_server</c> on 127.0.0.1, a free port, serving a certificate the
 /// test made (with its CA as the chain, when given), optionally limited to one TLS version, and
-/// optionally a second certificate for one SNI name (<c>-servername</c>/<c>-cert2</c>).
+/// optionally a second certificate for one SNI name (<c>-servername</c>/<c>-cert2</c>), and optionally
+/// logging every TLS message it sends and receives (<c>-msg</c>, read with <see cref="Messages"/>).
 /// </summary>
 public sealed class OpensslServer : IAsyncDisposable
 {
@@ -24,9 +25,25 @@ public sealed class OpensslServer : IAsyncDisposable
 
     public int Port { get; }
 
+    private const string MessageFileName = "messages.txt";
+
+    private string MessageFile => Path.Combine(_directory, MessageFileName);
+
+    /// <summary>
+    /// The TLS messages logged so far (with <c>logMessages</c>), one per line as openssl prints them:
+    /// "&lt;&lt;&lt; TLS 1.2, Handshake [length 00c5], ClientHello" received, "&gt;&gt;&gt; …, Certificate" sent.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> Messages()
+    {
+        if (!File.Exists(MessageFile)) return [];
+        await using var file = new FileStream(MessageFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(file);
+        return (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
     /// <param name="tlsVersion">e.g. "-tls1_2" to speak only TLS 1.2; null for the defaults.</param>
     public static async Task<OpensslServer> StartAsync(X509Certificate2 certificate, X509Certificate2? chain = null, string? tlsVersion = null,
-        (string Name, X509Certificate2 Certificate)? sniCertificate = null)
+        (string Name, X509Certificate2 Certificate)? sniCertificate = null, bool logMessages = false)
     {
         var directory = Directory.CreateTempSubdirectory("bac-tls-").FullName;
         var (cert, key) = TestCertificates.WritePem(certificate, directory, "server");
@@ -41,6 +58,10 @@ public sealed class OpensslServer : IAsyncDisposable
             start.ArgumentList.Add(chainFile);
         }
         if (tlsVersion is not null) start.ArgumentList.Add(tlsVersion);
+        if (logMessages)
+        {
+            foreach (var argument in new[] { "-msg", "-msgfile", Path.Combine(directory, MessageFileName) }) start.ArgumentList.Add(argument);
+        }
         if (sniCertificate is { } sni)
         {
             var (cert2, key2) = TestCertificates.WritePem(sni.Certificate, directory, "sni");

@@ -18,8 +18,25 @@ public static class TestCertificates
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(365));
     }
 
-    /// <summary>A server certificate for <paramref name="names"/> (DNS names or IPs), valid from yesterday until now + <paramref name="days"/>; signed by <paramref name="issuer"/>, or self-signed.</summary>
-    public static X509Certificate2 Server(string commonName, IEnumerable<string> names, TimeSpan validFor, X509Certificate2? issuer = null)
+    /// <summary>An intermediate CA "BAC Test Intermediate CA" signed by <paramref name="root"/>, valid for 300 days (within the root's year), with its private key.</summary>
+    public static X509Certificate2 IntermediateCa(X509Certificate2 root)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=BAC Test Intermediate CA, O=BlazorAwsConsole tests", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false));
+        using var signed = request.Create(root, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(300), RandomNumberGenerator.GetBytes(12));
+        return signed.CopyWithPrivateKey(key);
+    }
+
+    /// <summary>
+    /// A server certificate for <paramref name="names"/> (DNS names or IPs), valid from yesterday for <paramref name="validFor"/>; signed by <paramref name="issuer"/>, or self-signed.
+    /// <paramref name="caIssuersUrl"/> and <paramref name="ocspUrl"/>, when given, go in its Authority Information Access extension.
+    /// </summary>
+    public static X509Certificate2 Server(string commonName, IEnumerable<string> names, TimeSpan validFor, X509Certificate2? issuer = null,
+        string? caIssuersUrl = null, string? ocspUrl = null)
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest($"CN={commonName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -32,6 +49,9 @@ public static class TestCertificates
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, false));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        if (caIssuersUrl is not null || ocspUrl is not null)
+            request.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension(
+                ocspUrl is null ? null : [ocspUrl], caIssuersUrl is null ? null : [caIssuersUrl]));
         var notBefore = DateTimeOffset.UtcNow.AddDays(-1);
         var notAfter = DateTimeOffset.UtcNow.Add(validFor);
         if (issuer is null) return request.CreateSelfSigned(notBefore, notAfter);

@@ -21,6 +21,8 @@ public sealed class TlsServersFixture : IAsyncLifetime
     public OpensslServer Tls12Only { get; private set; } = null!;
     /// <summary>The good certificate by default, and a certificate for sni.test when that name is sent as SNI.</summary>
     public OpensslServer WithSni { get; private set; } = null!;
+    /// <summary>TLS 1.2 only (its handshake hands the client a session to resume), logging every TLS message; the good certificate.</summary>
+    public OpensslServer Tls12Logged { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -33,11 +35,12 @@ public sealed class TlsServersFixture : IAsyncLifetime
         OtherName = await OpensslServer.StartAsync(other);
         Tls12Only = await OpensslServer.StartAsync(GoodCertificate, chain: Ca, tlsVersion: "-tls1_2");
         WithSni = await OpensslServer.StartAsync(GoodCertificate, chain: Ca, sniCertificate: ("sni.test", sni));
+        Tls12Logged = await OpensslServer.StartAsync(GoodCertificate, chain: Ca, tlsVersion: "-tls1_2", logMessages: true);
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var server in new[] { Good, Expiring, OtherName, Tls12Only, WithSni })
+        foreach (var server in new[] { Good, Expiring, OtherName, Tls12Only, WithSni, Tls12Logged })
             if (server is not null) await server.DisposeAsync();
     }
 }
@@ -137,6 +140,24 @@ public sealed class TlsRunnerTests(TlsServersFixture servers) : IClassFixture<Tl
         outcome.Tls!.TlsVersion.Should().Be("TLSv1.2");
 
         (await Run(servers.Tls12Only.Port, minVersion: "1.2")).Success.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Every_run_is_a_full_handshake_in_which_the_server_sends_its_certificate()
+    {
+        // A resumed session skips the server's Certificate message: the run would report the certificate
+        // remembered from an earlier run, not the one the server has now (a renewal would go unseen).
+        const int runs = 3;
+        for (var run = 0; run < runs; run++)
+        {
+            var outcome = await Run(servers.Tls12Logged.Port);
+            outcome.Success.Should().BeTrue(outcome.Reason);
+        }
+
+        IReadOnlyList<string> messages = [];
+        await Poll.UntilAsync(async () => (messages = await servers.Tls12Logged.Messages()).Count(m => m.StartsWith("<<<") && m.EndsWith(", ClientHello")) >= runs,
+            TimeSpan.FromSeconds(10), () => $"the server logged {messages.Count} messages, not {runs} ClientHellos");
+        messages.Count(m => m.StartsWith(">>>") && m.EndsWith(", Certificate")).Should().Be(runs, "the server sends its certificate in every full handshake");
     }
 
     [Fact]

@@ -53,6 +53,8 @@ internal static class HttpOneRequest
             // An IP literal is checked against the certificate's IP addresses (no SNI is sent for it).
             TargetHost = host,
             ApplicationProtocols = [SslApplicationProtocol.Http11],
+            // The machine's roots; nothing the certificate names is fetched (ChainVerdicts says why).
+            CertificateChainPolicy = ChainVerdicts.NoDownloads(),
             RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
             {
                 if (certificate is not null)
@@ -76,11 +78,19 @@ internal static class HttpOneRequest
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)) parts.Add("the certificate is for another name");
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))
         {
-            var statuses = chain?.ChainStatus.Select(s => s.Status.ToString()).Distinct().ToList() ?? [];
-            var selfSigned = chain is { ChainElements.Count: 1 } && statuses.Contains(nameof(X509ChainStatusFlags.UntrustedRoot));
-            parts.Add(selfSigned
-                ? "the certificate is self-signed (UntrustedRoot)"
-                : $"the certificate chain is not trusted ({string.Join(", ", statuses.DefaultIfEmpty("chain errors"))})");
+            var statuses = chain?.ChainStatus ?? [];
+            var selfSigned = chain is { ChainElements.Count: 1 } && statuses.Any(s => s.Status == X509ChainStatusFlags.UntrustedRoot);
+            if (selfSigned)
+            {
+                parts.Add("the certificate is self-signed (UntrustedRoot)");
+            }
+            else
+            {
+                var reasons = ChainVerdicts.Reasons(statuses, s => s.Status.ToString());
+                if (reasons.Remove(ChainVerdicts.Incomplete)) parts.Add(ChainVerdicts.Incomplete);
+                else if (reasons.Count == 0) reasons.Add("chain errors");
+                if (reasons.Count > 0) parts.Add($"the certificate chain is not trusted ({string.Join(", ", reasons)})");
+            }
         }
         return $"TLS certificate not trusted: {string.Join("; ", parts)} (turn TLS verification off to accept it)";
     }

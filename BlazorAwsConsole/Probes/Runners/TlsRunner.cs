@@ -55,6 +55,10 @@ public sealed class TlsRunner(TimeProvider time) : IProbeRunner
             await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
                 TargetHost = serverName,
+                // Every run is a full handshake, as blackbox_exporter's: a resumed session (.NET keeps them per
+                // server name; a TLS 1.2 server hands one out in the handshake) skips the server's certificate,
+                // and the run would report the one remembered from an earlier run instead of the one served now.
+                AllowTlsResume = false,
                 // The handshake trusts no root (its chain verdict is ignored): the chain is built here
                 // against the machine's roots (ChainVerdicts), far cheaper than SslStream's build.
                 CertificateChainPolicy = ChainVerdicts.HandshakePolicy(),
@@ -72,21 +76,21 @@ public sealed class TlsRunner(TimeProvider time) : IProbeRunner
             var handshakeMs = TcpDialer.Ms(begun, Stopwatch.GetTimestamp());
             if (!sentCertificate || ssl.RemoteCertificate is not X509Certificate2 remote) return Done($"{host}:{port} sent no certificate");
             var now = time.GetUtcNow();
-            var notAfter = new DateTimeOffset(remote.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+            var leaf = LeafFields.Of(remote);
             details = details with
             {
                 HandshakeMs = handshakeMs,
-                Subject = remote.Subject,
-                Issuer = remote.Issuer,
-                NotBefore = new DateTimeOffset(remote.NotBefore.ToUniversalTime(), TimeSpan.Zero),
-                NotAfter = notAfter,
-                DaysLeft = TlsCheck.DaysLeft(notAfter, now),
+                Subject = leaf.Subject,
+                Issuer = leaf.Issuer,
+                NotBefore = leaf.NotBefore,
+                NotAfter = leaf.NotAfter,
+                DaysLeft = TlsCheck.DaysLeft(leaf.NotAfter, now),
                 TlsVersion = TlsCheck.VersionName(ssl.SslProtocol),
                 CipherSuite = ssl.NegotiatedCipherSuite.ToString(),
                 ChainValid = chainVerdict!.Valid,
                 ChainError = chainVerdict.Error,
                 HostnameMatches = (policyErrors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0,
-                Sans = SubjectAlternativeNames(remote),
+                Sans = leaf.Sans,
             };
             var failure = TlsCheck.Failure(spec, details, now);
             return Done(failure, failure is null ? TlsCheck.Success(details) : null);
@@ -117,16 +121,5 @@ public sealed class TlsRunner(TimeProvider time) : IProbeRunner
     {
         while (ex.InnerException is not null) ex = ex.InnerException;
         return ex;
-    }
-
-    internal static List<string> SubjectAlternativeNames(X509Certificate2 certificate)
-    {
-        var names = new List<string>();
-        foreach (var extension in certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>())
-        {
-            names.AddRange(extension.EnumerateDnsNames());
-            names.AddRange(extension.EnumerateIPAddresses().Select(a => a.ToString()));
-        }
-        return names;
     }
 }
