@@ -1,3 +1,5 @@
+using System.Net.Security;
+using BlazorAwsConsole.Probes.Runners;
 using BlazorAwsConsole.Alerts.Channels.Senders;
 
 namespace BlazorAwsConsole.Alerts.Channels;
@@ -23,6 +25,8 @@ public static class AlertChannelsFeature
                 AllowAutoRedirect = false,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(5),
                 ConnectCallback = provider.GetRequiredService<EndpointGuard>().ConnectAsync,
+                // An endpoint's certificate must not make the console fetch the URLs it names (past the guard).
+                SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = ChainVerdicts.NoDownloads() },
             })
             // The factory's request logging writes full URLs, and a Slack webhook's URL is a credential.
             .RemoveAllLoggers();
