@@ -17,7 +17,7 @@ namespace BlazorAwsConsole.Tests.Fixtures;
 /// <code>
 /// imds.bac.test → 169.254.169.254      imds6.bac.test  → fd00:ec2::254      own.bac.test → 127.0.0.1
 /// mixed.bac.test → 127.0.0.1 and 169.254.169.254     mapped.bac.test → ::ffff:169.254.169.254
-/// dual.bac.test → ::1 (first: nothing listens there) and 127.0.0.1
+/// dual.bac.test → ::1 (first: nothing listens there) and 127.0.0.1     time6.bac.test → fd00:ec2::123
 /// </code>
 /// The servers' sockets are made inside the namespace (setns on a thread of their own that does nothing
 /// else), so the test process serves them without a helper process and reads the hit count directly.
@@ -102,6 +102,7 @@ public sealed class MetadataNamespace : IAsyncDisposable
             127.0.0.1 localhost
             169.254.169.254 imds.bac.test
             fd00:ec2::254 imds6.bac.test
+            fd00:ec2::123 time6.bac.test
             127.0.0.1 own.bac.test
             127.0.0.1 mixed.bac.test
             169.254.169.254 mixed.bac.test

@@ -167,9 +167,11 @@ public sealed class InstanceActionsApiTests(MotoFixture moto) : IClassFixture<Mo
         var ec2 = moto.Ec2("us-west-2");
         var id = await Ec2Fleet.LaunchAsync(ec2, "one-at-a-time");
         await using var proxy = new SlowEc2Proxy(moto.Endpoint);
-        var stops = 0;
-        // The first stop gets no answer until the console's AWS deadline: an action still running.
-        proxy.Hangs = body => body.Contains("Action=StopInstances") && Interlocked.Increment(ref stops) == 1;
+        var firstStopOver = false;
+        // The first stop gets no answer until the console's AWS deadline: an action still running. Every
+        // attempt of it hangs (the SDK may retry one that timed out or lost its connection on a loaded
+        // machine, and a retry that got through would make the first stop succeed).
+        proxy.Hangs = body => body.Contains("Action=StopInstances") && !Volatile.Read(ref firstStopOver);
         await using var console = await ConsoleHost.StartAsync(moto, "Aws:TimeoutSeconds=15", "Cluster:NodeName=solo");
         await console.SetRegionEndpointAsync("us-west-2", proxy.Endpoint);
         await console.SyncAsync();
@@ -185,6 +187,7 @@ public sealed class InstanceActionsApiTests(MotoFixture moto) : IClassFixture<Mo
         proxy.Requests.Should().NotContain(r => r.Contains("Action=TerminateInstances"));
 
         (await slow).StatusCode.Should().Be(HttpStatusCode.BadGateway, "EC2 did not answer the first stop in time");
+        Volatile.Write(ref firstStopOver, true);
         var again = await console.Http.PostAsJsonAsync($"/api/instances/{id}/action", new { action = "stop" });
         again.StatusCode.Should().Be(HttpStatusCode.OK, await again.Content.ReadAsStringAsync());
         (await Ec2Fleet.StateAsync(ec2, id)).Should().Be("stopped");

@@ -75,14 +75,17 @@ public sealed class LinkLocalGuardScriptTests(MetadataNamespaceFixture fixture) 
         var tls = await RunAsync(new ProbeSpec { Type = ProbeType.Tls, Target = "imds6.bac.test", Port = 80, Timeout = TimeSpan.FromSeconds(5) });
         var ping = await RunAsync(new ProbeSpec { Type = ProbeType.Ping, Target = "169.254.169.254", PingCount = 1, Timeout = TimeSpan.FromSeconds(3) });
         var trace = await RunAsync(new ProbeSpec { Type = ProbeType.Traceroute, Target = "imds.bac.test", MaxHops = 3, ProbesPerHop = 1, HopTimeoutMs = 500, Timeout = TimeSpan.FromSeconds(5) });
-        // EC2's time service address is refused too (the console's own rule knows only link-local and metadata).
-        var time = await RunAsync(new ProbeSpec { Type = ProbeType.Port, Target = "fd00:ec2::123", Port = 123, Timeout = TimeSpan.FromSeconds(3) });
+        // EC2's time service address is refused too: a name for it by the script on the instance (the
+        // console cannot see what a name resolves to there), the literal already by the console.
+        var time = await RunAsync(new ProbeSpec { Type = ProbeType.Port, Target = "time6.bac.test", Port = 123, Timeout = TimeSpan.FromSeconds(3) });
+        FluentActions.Invoking(() => SsmProbeScripts.Build(new ProbeSpec { Type = ProbeType.Port, Target = "fd00:ec2::123", Port = 123, Timeout = TimeSpan.FromSeconds(3) }))
+            .Should().Throw<SsmSpecException>().WithMessage("*fd00:ec2::123 is link-local (the EC2 time service)*");
 
         port.Outcome.Reason.Should().Be("target resolves to a link-local address: refused (imds.bac.test → 169.254.169.254, the instance metadata service)");
         tls.Outcome.Reason.Should().Be("target resolves to a link-local address: refused (imds6.bac.test → fd00:ec2::254, the instance metadata service)");
         ping.Outcome.Reason.Should().Be("target resolves to a link-local address: refused (169.254.169.254, the instance metadata service)");
         trace.Outcome.Reason.Should().Be("target resolves to a link-local address: refused (imds.bac.test → 169.254.169.254, the instance metadata service)");
-        time.Outcome.Reason.Should().Be("target resolves to a link-local address: refused (fd00:ec2::123, the Amazon Time Sync Service)");
+        time.Outcome.Reason.Should().Be("target resolves to a link-local address: refused (time6.bac.test → fd00:ec2::123, the Amazon Time Sync Service)");
         foreach (var run in new[] { port, tls, ping, trace, time })
         {
             run.Outcome.Success.Should().BeFalse();
