@@ -78,8 +78,10 @@ public sealed class ResultPartitionTests(PostgresServer postgres, MotoFixture mo
         var storedBefore = writer.Stored;
         var announced = new List<ProbeResult>();
         writer.BatchStored += batch => { lock (announced) announced.AddRange(batch); };
-        // Today's results and some from 12 days ago, a day no partition was made for yet.
-        var results = Enumerable.Range(0, 1500).Select(i => Result(40 + i % 3, i % 5 == 0 ? DateTime.UtcNow.AddDays(-12).AddSeconds(i) : DateTime.UtcNow.AddSeconds(-i))).ToList();
+        // Today's results and some from 12 days ago, a day no partition was made for yet: from that day's
+        // noon, so its 25 minutes of results stay in that one day whenever the test runs (near midnight too).
+        var oldNoon = DateTime.UtcNow.Date.AddDays(-12).AddHours(12);
+        var results = Enumerable.Range(0, 1500).Select(i => Result(40 + i % 3, i % 5 == 0 ? oldNoon.AddSeconds(i) : DateTime.UtcNow.AddSeconds(-i))).ToList();
 
         var completions = results.Select(_ => new TaskCompletionSource<ProbeResult?>(TaskCreationOptions.RunContinuationsAsynchronously)).ToList();
         for (var i = 0; i < results.Count; i++) await writer.WriteAsync(results[i], completions[i], CancellationToken.None);
@@ -94,7 +96,7 @@ public sealed class ResultPartitionTests(PostgresServer postgres, MotoFixture mo
         results.Should().OnlyContain(r => r.Id > 0);
         var sample = stored.Single(r => r.Id == results[7].Id);
         sample.Should().BeEquivalentTo(results[7], o => o.Using<DateTime>(c => c.Subject.Should().BeCloseTo(c.Expectation, TimeSpan.FromMilliseconds(1))).WhenTypeIs<DateTime>());
-        var oldDay = ProbeResultPartitions.NameOf(DateOnly.FromDateTime(DateTime.UtcNow.AddDays(-12)));
+        var oldDay = ProbeResultPartitions.NameOf(DateOnly.FromDateTime(oldNoon));
         string countOldDay = $"SELECT count(*) AS \"Value\" FROM \"{oldDay}\"", countDefault = $"SELECT count(*) AS \"Value\" FROM \"{ProbeResultPartitions.DefaultPartition}\"";
         (await db.Database.SqlQueryRaw<long>(countOldDay).SingleAsync()).Should().Be(300, "the writer made the missing day's partition");
         (await db.Database.SqlQueryRaw<long>(countDefault).SingleAsync()).Should().Be(0);
