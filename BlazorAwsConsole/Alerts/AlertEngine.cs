@@ -344,7 +344,8 @@ public sealed class AlertEngine(
         var channels = _rules.FirstOrDefault(r => r.Id == alert.RuleId)?.ChannelIds is { Count: > 0 } ids ? ids : null;
         notifier.Enqueue(new AlertNotification(alert.Id, alert.RuleName, alert.Severity.ToString().ToLowerInvariant(),
             alert.Status.ToString().ToLowerInvariant(), alert.Subject, note is null ? alert.Summary : $"{alert.Summary} ({note})",
-            new DateTimeOffset(DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime, DateTimeKind.Utc)), alert.Link), channels);
+            new DateTimeOffset(DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime, DateTimeKind.Utc)), alert.Link,
+            new DateTimeOffset(DateTime.SpecifyKind(alert.FiredAt, DateTimeKind.Utc))), channels);
     }
 
     private static bool Silences(MaintenanceWindow window, AlertRule rule, Finding finding) =>
