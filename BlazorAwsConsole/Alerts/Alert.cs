@@ -35,7 +35,25 @@ public sealed class Alert
     /// <summary>When the condition was last seen holding (a flapping alert resolves a quiet spell after it).</summary>
     public DateTime LastSeenAt { get; set; }
 
+    /// <summary>Reminders sent so far (the claim: a node sends reminder n+1 only if it moved this from n to n+1).</summary>
+    public int RemindersSent { get; set; }
+    public DateTime? LastRemindedAt { get; set; }
+
+    /// <summary>Escalation steps sent so far (the claim, as for reminders).</summary>
+    public int EscalationStep { get; set; }
+
+    /// <summary>The escalation steps sent: when and to which channels (acknowledgements, reminders and the resolve go there too).</summary>
+    public List<EscalationSent> Escalations { get; set; } = [];
+
     public bool IsOpen => Status != AlertStatus.Resolved;
+}
+
+/// <summary>An escalation step as it was sent for one alert (1 = the rule's first step).</summary>
+public sealed class EscalationSent
+{
+    public int Step { get; set; }
+    public DateTime At { get; set; }
+    public List<int> ChannelIds { get; set; } = [];
 }
 
 /// <summary>A time when chosen rules, or instances with a tag, raise no alert (planned work).</summary>

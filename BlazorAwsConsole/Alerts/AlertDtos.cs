@@ -31,6 +31,10 @@ public sealed record AlertRuleDto
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? WithinDays { get; init; }
     /// <summary>awsNotice: spot-interruption, rebalance-recommendation or health; absent or "": any notice.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? NoticeKind { get; init; }
+    /// <summary>Minutes between reminders while the alert fires unacknowledged (1–1440); 0 on input: none; absent: kept.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? RepeatEveryMinutes { get; init; }
+    /// <summary>Escalation steps, strictly increasing afterMinutes (at most 10); [] on input: none; absent: kept.</summary>
+    public List<EscalationStepDto?>? Escalation { get; init; }
 
     public static string ConditionName(AlertCondition condition) => JsonNamingPolicy.CamelCase.ConvertName(condition.ToString());
 
@@ -40,8 +44,16 @@ public sealed record AlertRuleDto
         ChannelIds = r.ChannelIds, InstanceId = r.InstanceId, Tag = r.Tag, TestId = r.TestId, State = r.State,
         ConsecutiveFailures = r.ConsecutiveFailures, ThresholdMs = r.ThresholdMs, ForMinutes = r.ForMinutes, SuccessRateBelow = r.SuccessRateBelow,
         WindowMinutes = r.WindowMinutes, StaleMinutes = r.StaleMinutes, DaysBeforeLimit = r.DaysBeforeLimit, WithinDays = r.WithinDays,
-        NoticeKind = r.NoticeKind,
+        NoticeKind = r.NoticeKind, RepeatEveryMinutes = r.RepeatEveryMinutes,
+        Escalation = [.. r.Escalation.Select(step => new EscalationStepDto { AfterMinutes = step.AfterMinutes, ChannelIds = step.ChannelIds })],
     };
+}
+
+/// <summary>One escalation step: notify these channels if the alert is still unacknowledged afterMinutes after it fired.</summary>
+public sealed record EscalationStepDto
+{
+    public int? AfterMinutes { get; init; }
+    public List<int>? ChannelIds { get; init; }
 }
 
 public sealed record AlertDto(long Id, int RuleId, string RuleName, string Severity, string Status, string SubjectKey, string Subject, string? Link,

@@ -18,6 +18,7 @@ namespace BlazorAwsConsole.Alerts;
 /// conditional update, so each change is made, and notified, by one node. On PostgreSQL the evaluation itself is
 /// the cluster's <see cref="AlertEvaluationJob"/> (one node at a time), working from the rules and open alerts as
 /// stored, and this engine's loop only asks for a run when this node stores results or sees the fleet change.
+/// After each evaluation it sends the reminders and escalation steps that fell due (<see cref="AlertFollowUps"/>).
 /// </summary>
 public sealed class AlertEngine(
     IDbContextFactory<ConsoleDbContext> contexts,
@@ -29,6 +30,7 @@ public sealed class AlertEngine(
     IOptionsMonitor<AlertOptions> options,
     TimeProvider time,
     ILogger<AlertEngine> logger,
+    AlertFollowUps followUps,
     ClusteredAlertEvaluation? clustered = null) : BackgroundService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -203,6 +205,8 @@ public sealed class AlertEngine(
             _gate.Release();
         }
         if (changed.Count > 0) feed.Publish(new AlertsChanged(changed));
+        // Reminders and escalation steps now due (each claimed on its alert row, so sent once even if another node runs this too).
+        await followUps.RunAsync(cancellationToken);
     }
 
     /// <summary>Acknowledges a firing alert; false when there is no such open alert.</summary>
@@ -339,14 +343,8 @@ public sealed class AlertEngine(
         return alert;
     }
 
-    private void Notify(Alert alert, string? note)
-    {
-        var channels = _rules.FirstOrDefault(r => r.Id == alert.RuleId)?.ChannelIds is { Count: > 0 } ids ? ids : null;
-        notifier.Enqueue(new AlertNotification(alert.Id, alert.RuleName, alert.Severity.ToString().ToLowerInvariant(),
-            alert.Status.ToString().ToLowerInvariant(), alert.Subject, note is null ? alert.Summary : $"{alert.Summary} ({note})",
-            new DateTimeOffset(DateTime.SpecifyKind(time.GetUtcNow().UtcDateTime, DateTimeKind.Utc)), alert.Link,
-            new DateTimeOffset(DateTime.SpecifyKind(alert.FiredAt, DateTimeKind.Utc))), channels);
-    }
+    private void Notify(Alert alert, string? note) =>
+        notifier.Enqueue(AlertMessages.For(alert, time.GetUtcNow().UtcDateTime, note), AlertMessages.Recipients(_rules.FirstOrDefault(r => r.Id == alert.RuleId), alert));
 
     private static bool Silences(MaintenanceWindow window, AlertRule rule, Finding finding) =>
         window.RuleIds.Contains(rule.Id)

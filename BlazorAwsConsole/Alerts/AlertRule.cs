@@ -72,7 +72,20 @@ public sealed class AlertRule
     /// <summary>awsNotice: spot-interruption, rebalance-recommendation or health (see <see cref="Fleet.Events.AwsNoticeKinds"/>); null: any.</summary>
     public string? NoticeKind { get; set; }
 
+    /// <summary>Minutes between reminders of a firing alert nobody acknowledged; null: no reminders.</summary>
+    public int? RepeatEveryMinutes { get; set; }
+
+    /// <summary>Who else to tell while nobody acknowledges, by minutes since the alert fired (strictly increasing).</summary>
+    public List<EscalationStep> Escalation { get; set; } = [];
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public string CreatedBy { get; set; } = "";
+}
+
+/// <summary>One step of a rule's escalation: notify these channels when the alert is still unacknowledged this many minutes after it fired.</summary>
+public sealed class EscalationStep
+{
+    public int AfterMinutes { get; set; }
+    public List<int> ChannelIds { get; set; } = [];
 }

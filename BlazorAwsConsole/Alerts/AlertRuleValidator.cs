@@ -9,7 +9,12 @@ public sealed partial class AlertRuleValidator(ProbeCatalog tests)
 {
     public static readonly string[] InstanceStates = ["pending", "running", "stopping", "stopped", "shutting-down", "terminated"];
 
-    public Dictionary<string, string[]> Apply(AlertRuleDto input, AlertRule rule, bool isNew)
+    public const int MaxEscalationSteps = 10;
+    public const int MaxRepeatMinutes = 1440;
+    public const int MaxEscalationMinutes = 10080;
+
+    /// <param name="channelIds">The notification channels that exist (escalation steps must name some of them).</param>
+    public Dictionary<string, string[]> Apply(AlertRuleDto input, AlertRule rule, bool isNew, IReadOnlyCollection<int> channelIds)
     {
         var errors = new Dictionary<string, string[]>();
         void Error(string field, string message) => errors[field] = [message];
@@ -100,8 +105,13 @@ public sealed partial class AlertRuleValidator(ProbeCatalog tests)
                     break;
             }
         }
+        var repeat = input.RepeatEveryMinutes is null ? rule.RepeatEveryMinutes : input.RepeatEveryMinutes == 0 ? null : input.RepeatEveryMinutes;
+        if (repeat is < 1 or > MaxRepeatMinutes) Error("repeatEveryMinutes", $"Repeat every must be between 1 and {MaxRepeatMinutes} minutes (0 or empty: no reminders).");
+        var escalation = input.Escalation is null ? rule.Escalation : Escalation(input.Escalation, channelIds, Error);
         if (errors.Count > 0) return errors;
 
+        rule.RepeatEveryMinutes = repeat;
+        rule.Escalation = escalation;
         rule.Name = candidate.Name;
         rule.Condition = condition;
         rule.Severity = severity;
@@ -121,6 +131,36 @@ public sealed partial class AlertRuleValidator(ProbeCatalog tests)
         rule.WithinDays = candidate.WithinDays;
         rule.NoticeKind = candidate.NoticeKind;
         return errors;
+    }
+
+    /// <summary>The steps as given, each wrong one named by its place: <c>escalation[1].channelIds</c> is the second step's channels.</summary>
+    private static List<EscalationStep> Escalation(List<EscalationStepDto?> input, IReadOnlyCollection<int> channelIds, Action<string, string> error)
+    {
+        var steps = new List<EscalationStep>();
+        if (input.Count > MaxEscalationSteps)
+        {
+            error("escalation", $"At most {MaxEscalationSteps} escalation steps.");
+            return steps;
+        }
+        for (var i = 0; i < input.Count; i++)
+        {
+            var field = $"escalation[{i}]";
+            if (input[i] is not { } step)
+            {
+                error(field, "A step needs afterMinutes and channelIds.");
+                continue;
+            }
+            if (step.AfterMinutes is not { } after || after < 1 || after > MaxEscalationMinutes)
+                error($"{field}.afterMinutes", $"After must be between 1 and {MaxEscalationMinutes} minutes.");
+            else if (i > 0 && input[i - 1]?.AfterMinutes is { } before && after <= before)
+                error($"{field}.afterMinutes", $"Each step must come later than the one before ({before} min).");
+            var channels = step.ChannelIds ?? [];
+            if (channels.Count == 0 || channels.Count > 20) error($"{field}.channelIds", "Name between 1 and 20 channels to notify.");
+            else if (channels.Except(channelIds).ToList() is { Count: > 0 } unknown)
+                error($"{field}.channelIds", $"No notification channel {string.Join(", ", unknown)}.");
+            steps.Add(new EscalationStep { AfterMinutes = step.AfterMinutes ?? 0, ChannelIds = [.. channels.Distinct()] });
+        }
+        return steps;
     }
 
     /// <summary>A missing text keeps the current one; an empty one clears it.</summary>

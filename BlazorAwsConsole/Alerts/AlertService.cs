@@ -43,10 +43,10 @@ public sealed class AlertService(
     public async Task<RuleSaveResult> CreateRuleAsync(AlertRuleDto input, Caller caller, CancellationToken cancellationToken)
     {
         var rule = new AlertRule { Name = "", CreatedBy = caller.Name };
-        var errors = validator.Apply(input, rule, isNew: true);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var errors = validator.Apply(input, rule, isNew: true, await ChannelIdsAsync(db, cancellationToken));
         if (errors.Count == 0)
         {
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             rule.CreatedAt = rule.UpdatedAt = time.GetUtcNow().UtcDateTime;
             db.AlertRules.Add(rule);
             await db.SaveChangesAsync(CancellationToken.None);
@@ -64,7 +64,7 @@ public sealed class AlertService(
         IReadOnlyDictionary<string, string[]> errors = new Dictionary<string, string[]>();
         if (rule is not null)
         {
-            errors = validator.Apply(input, rule, isNew: false);
+            errors = validator.Apply(input, rule, isNew: false, await ChannelIdsAsync(db, cancellationToken));
             if (errors.Count == 0)
             {
                 rule.UpdatedAt = time.GetUtcNow().UtcDateTime;
@@ -102,6 +102,20 @@ public sealed class AlertService(
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(a => a.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
         return (items, total);
+    }
+
+    /// <summary>One alert with its rule's escalation plan and its newest deliveries (at most <see cref="AlertDetailDto.MaxDeliveries"/>); null: no such alert.</summary>
+    public async Task<AlertDetailDto?> AlertAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (await db.Alerts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken) is not { } alert) return null;
+        var rule = await db.AlertRules.AsNoTracking().FirstOrDefaultAsync(r => r.Id == alert.RuleId, cancellationToken);
+        var deliveries = await db.NotificationDeliveries.AsNoTracking().Where(d => d.AlertId == id)
+            .OrderByDescending(d => d.Id).Take(AlertDetailDto.MaxDeliveries).ToListAsync(cancellationToken);
+        var channelIds = deliveries.Select(d => d.ChannelId).Concat(alert.Escalations.SelectMany(e => e.ChannelIds))
+            .Concat(rule?.Escalation.SelectMany(s => s.ChannelIds) ?? []).Distinct().ToList();
+        var names = await db.NotificationChannels.AsNoTracking().Where(c => channelIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
+        return AlertDetailDto.From(alert, rule, deliveries, names);
     }
 
     public async Task<(AckOutcome Outcome, Alert? Alert)> AcknowledgeAsync(long id, string? comment, Caller caller, CancellationToken cancellationToken)
@@ -161,6 +175,9 @@ public sealed class AlertService(
         await audit.WriteAsync(caller.Name, caller.Address, "maintenance.delete", id.ToString(), deleted ? "ok" : "refused: no such window", CancellationToken.None);
         return deleted;
     }
+
+    private static async Task<List<int>> ChannelIdsAsync(ConsoleDbContext db, CancellationToken cancellationToken) =>
+        await db.NotificationChannels.AsNoTracking().Select(c => c.Id).ToListAsync(cancellationToken);
 
     private Task AuditAsync(Caller caller, string action, string target, IReadOnlyDictionary<string, string[]> errors, bool found) =>
         audit.WriteAsync(caller.Name, caller.Address, action, target,

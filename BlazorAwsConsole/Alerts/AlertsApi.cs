@@ -16,6 +16,8 @@ public static class AlertsApi
         var alerts = app.MapGroup("/api/alerts").WithTags("Alerts");
         alerts.MapGet("/", ListAlerts).RequireAuthorization(Policies.CanView)
             .WithName("ListAlerts").WithSummary("Alerts, newest first: status open|resolved|all, severity, rule");
+        alerts.MapGet("/{id:long}", GetAlert).RequireAuthorization(Policies.CanView)
+            .WithName("GetAlert").WithSummary("One alert with its reminders, its escalation plan (each step's state) and the notifications sent for it");
         alerts.MapPost("/{id:long}/ack", Acknowledge).RequireAuthorization(Policies.CanOperate).WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .WithName("AcknowledgeAlert").WithSummary("Acknowledge a firing alert, with an optional comment");
 
@@ -59,6 +61,9 @@ public static class AlertsApi
         return TypedResults.Ok(new PagedList<AlertDto>(items.Select(AlertDto.From).ToList(), total, paging.Page, paging.PageSize));
     }
 
+    private static async Task<Results<Ok<AlertDetailDto>, NotFound<ProblemDetails>>> GetAlert(long id, AlertService service, CancellationToken cancellationToken) =>
+        await service.AlertAsync(id, cancellationToken) is { } alert ? TypedResults.Ok(alert) : AlertNotFound(id);
+
     private static async Task<Results<Ok<AlertDto>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> Acknowledge(
         long id, AcknowledgeRequest? request, AlertService service, HttpContext context, CancellationToken cancellationToken)
     {
@@ -67,7 +72,7 @@ public static class AlertsApi
         return outcome switch
         {
             AckOutcome.Acknowledged => TypedResults.Ok(AlertDto.From(alert!)),
-            AckOutcome.NotFound => TypedResults.NotFound(new ProblemDetails { Title = "Alert not found", Detail = $"No alert {id}.", Status = 404 }),
+            AckOutcome.NotFound => AlertNotFound(id),
             _ => TypedResults.Conflict(new ProblemDetails { Title = "Alert already resolved", Detail = $"Alert {id} resolved at {alert!.ResolvedAt:u}; there is nothing to acknowledge.", Status = 409 }),
         };
     }
@@ -125,6 +130,9 @@ public static class AlertsApi
     {
         ["body"] = [$"{what} (JSON object) is required."],
     });
+
+    private static NotFound<ProblemDetails> AlertNotFound(long id) =>
+        TypedResults.NotFound(new ProblemDetails { Title = "Alert not found", Detail = $"No alert {id}.", Status = 404 });
 
     private static NotFound<ProblemDetails> RuleNotFound(int id) =>
         TypedResults.NotFound(new ProblemDetails { Title = "Alert rule not found", Detail = $"No alert rule {id}.", Status = 404 });

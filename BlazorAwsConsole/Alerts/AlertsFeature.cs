@@ -13,6 +13,7 @@ public static class AlertsFeature
         services.AddSingleton<AlertEvaluator>();
         services.AddSingleton<AlertRuleValidator>();
         services.AddSingleton<AlertService>();
+        services.AddSingleton<AlertFollowUps>();
         services.AddSingleton<AlertEngine>();
         services.AddHostedService(provider => provider.GetRequiredService<AlertEngine>());
         if (InfrastructureFeature.ProviderOf(builder.Configuration) == DatabaseProvider.Postgres)

@@ -196,6 +196,7 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
             rule.Property(r => r.State).HasMaxLength(16);
             rule.Property(r => r.NoticeKind).HasMaxLength(32);
             rule.Property(r => r.ChannelIds).HasConversion(JsonColumn<List<int>>.Converter, JsonColumn<List<int>>.Comparer);
+            rule.Property(r => r.Escalation).HasConversion(JsonColumn<List<EscalationStep>>.Converter, JsonColumn<List<EscalationStep>>.Comparer).HasDefaultValueSql("'[]'");
         });
 
         model.Entity<Alert>(alert =>
@@ -209,6 +210,7 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
             alert.Property(a => a.Summary).HasMaxLength(1000);
             alert.Property(a => a.AcknowledgedBy).HasMaxLength(256);
             alert.Property(a => a.AcknowledgeComment).HasMaxLength(1000);
+            alert.Property(a => a.Escalations).HasConversion(JsonColumn<List<EscalationSent>>.Converter, JsonColumn<List<EscalationSent>>.Comparer).HasDefaultValueSql("'[]'");
             alert.Ignore(a => a.IsOpen);
             alert.HasIndex(a => a.Status);
             alert.HasIndex(a => new { a.RuleId, a.SubjectKey, a.ResolvedAt });
