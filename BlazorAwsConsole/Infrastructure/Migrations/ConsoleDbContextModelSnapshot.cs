@@ -125,11 +125,23 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("EscalationStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Escalations")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValueSql("'[]'");
+
                     b.Property<DateTime>("FiredAt")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Flapping")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LastRemindedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("LastSeenAt")
                         .HasColumnType("TEXT");
@@ -137,6 +149,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.Property<string>("Link")
                         .HasMaxLength(300)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("RemindersSent")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("ResolvedAt")
                         .HasColumnType("TEXT");
@@ -219,6 +234,12 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Escalation")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValueSql("'[]'");
+
                     b.Property<int?>("ForMinutes")
                         .HasColumnType("INTEGER");
 
@@ -234,6 +255,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.Property<string>("NoticeKind")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("RepeatEveryMinutes")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Severity")
                         .IsRequired()

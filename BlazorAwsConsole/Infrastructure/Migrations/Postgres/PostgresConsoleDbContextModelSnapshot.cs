@@ -137,11 +137,23 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<int>("EscalationStep")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Escalations")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValueSql("'[]'");
+
                     b.Property<DateTime>("FiredAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<bool>("Flapping")
                         .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("LastRemindedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTime>("LastSeenAt")
                         .HasColumnType("timestamp with time zone");
@@ -149,6 +161,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                     b.Property<string>("Link")
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)");
+
+                    b.Property<int>("RemindersSent")
+                        .HasColumnType("integer");
 
                     b.Property<DateTime?>("ResolvedAt")
                         .HasColumnType("timestamp with time zone");
@@ -233,6 +248,12 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                     b.Property<bool>("Enabled")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Escalation")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValueSql("'[]'");
+
                     b.Property<int?>("ForMinutes")
                         .HasColumnType("integer");
 
@@ -248,6 +269,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                     b.Property<string>("NoticeKind")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<int?>("RepeatEveryMinutes")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Severity")
                         .IsRequired()
