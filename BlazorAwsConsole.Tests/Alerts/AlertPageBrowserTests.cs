@@ -74,7 +74,7 @@ public sealed class AlertPageBrowserTests(BrowserFixture browser) : IAsyncLifeti
 
         await page.GetByTestId("ack-alert").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        await page.GetByTestId("ack-comment").Locator("textarea").FillAsync("looking");
+        await page.GetByTestId("ack-comment").FillAsync("looking");
         await page.GetByTestId("ack-confirm").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.GetByTestId("alert-status")).ToHaveTextAsync("acknowledged");
