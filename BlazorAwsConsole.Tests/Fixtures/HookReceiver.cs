@@ -16,6 +16,9 @@ public sealed class HookReceiver : IAsyncDisposable
     public sealed record Received(string Method, string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body)
     {
         public string Text => System.Text.Encoding.UTF8.GetString(Body);
+
+        /// <summary>When the request arrived (to see that a sender waited as a Retry-After asked).</summary>
+        public DateTimeOffset At { get; init; } = DateTimeOffset.UtcNow;
     }
 
     private readonly WebApplication _app;
@@ -28,6 +31,9 @@ public sealed class HookReceiver : IAsyncDisposable
 
     /// <summary>The status for the n-th request (1-based); 200 by default.</summary>
     public Func<int, int> Respond { get; set; } = _ => 200;
+
+    /// <summary>Extra response headers for the n-th request (1-based), e.g. Retry-After; none by default.</summary>
+    public Func<int, IReadOnlyDictionary<string, string>?> ResponseHeaders { get; set; } = _ => null;
 
     public static async Task<HookReceiver> StartAsync()
     {
@@ -44,6 +50,7 @@ public sealed class HookReceiver : IAsyncDisposable
             receiver!._requests.Enqueue(new Received(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body.ToArray()));
             var status = receiver.Respond(receiver._requests.Count);
             context.Response.StatusCode = status;
+            foreach (var (name, value) in receiver.ResponseHeaders(receiver._requests.Count) ?? new Dictionary<string, string>()) context.Response.Headers[name] = value;
             await context.Response.WriteAsync(status < 300 ? "ok" : "receiver is broken");
         });
         await app.StartAsync();

@@ -244,6 +244,9 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
             channel.Property(c => c.SmtpUser).HasMaxLength(256);
             channel.Property(c => c.From).HasMaxLength(320);
             channel.Property(c => c.LastError).HasMaxLength(1024);
+            channel.Property(c => c.Endpoint).HasMaxLength(2048);
+            channel.Property(c => c.Region).HasMaxLength(8);
+            channel.Property(c => c.ChatId).HasMaxLength(64);
             channel.Property(c => c.To).HasConversion(JsonColumn<List<string>>.Converter, JsonColumn<List<string>>.Comparer);
             channel.Ignore(c => c.NeedsVault);
             channel.HasMany<NotificationDelivery>().WithOne().HasForeignKey(d => d.ChannelId).OnDelete(DeleteBehavior.Cascade);

@@ -77,6 +77,70 @@ public sealed class ChannelSecretsNeverLeakTests(MotoFixture moto) : IClassFixtu
         vault.KvVersions($"blazor-aws-console/channels/{mail}").Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task The_new_kinds_keys_tokens_and_webhook_URLs_appear_nowhere_but_in_Vault_even_when_sends_fail()
+    {
+        await using var vault = await FakeVaultServer.StartAsync();
+        await using var hook = await HookReceiver.StartAsync();
+        // The services refuse (401) or are down: their reasons are recorded, and must not carry a secret.
+        hook.Respond = _ => 401;
+        var logs = new CapturedLogs();
+        await using var console = await VaultConsole.StartAsync(moto, vault, builder => builder.Logging.AddProvider(logs),
+            [.. ChannelConsole.FastRetries, "Alerts:Delivery:MaxAttempts=2", "Logging:LogLevel:Default=Trace", "Logging:LogLevel:Microsoft.EntityFrameworkCore=Trace"]);
+        string Hex() => Guid.NewGuid().ToString("n");
+        var routingKey = Hex(); // 32 characters
+        var apiKey = Guid.NewGuid().ToString();
+        var botToken = $"123456789:{Hex()}";
+        var ntfyToken = "tk_" + Hex();
+        var (userKey, appToken) = (Hex()[..30], Hex()[..30]);
+        var teamsPath = "/workflows/" + Hex();
+        var dead = ConsoleHost.DeadEndpoint();
+        var seen = new StringBuilder();
+        async Task<int> Add(object request)
+        {
+            using var response = await console.Http.PostAsJsonAsync("/api/alert-channels", request);
+            var body = await response.Content.ReadAsStringAsync();
+            response.StatusCode.Should().Be(System.Net.HttpStatusCode.Created, body);
+            seen.AppendLine(body);
+            return (await response.JsonAsync()).GetProperty("id").GetInt32();
+        }
+
+        var ids = new[]
+        {
+            await Add(new { name = "pd", kind = "PagerDuty", routingKey, endpoint = hook.Address }),
+            await Add(new { name = "og", kind = "Opsgenie", apiKey, endpoint = hook.Address }),
+            await Add(new { name = "tg", kind = "Telegram", botToken, chatId = "@noc_alerts", endpoint = hook.Address }),
+            await Add(new { name = "tg dead", kind = "Telegram", botToken, chatId = "42", endpoint = dead }),
+            await Add(new { name = "ntfy", kind = "Ntfy", url = hook.Address + "/alerts", token = ntfyToken }),
+            await Add(new { name = "po", kind = "Pushover", userKey, appToken, endpoint = hook.Address }),
+            await Add(new { name = "teams dead", kind = "Teams", url = dead + teamsPath }),
+        };
+        foreach (var id in ids) seen.AppendLine(await (await console.Http.PostAsync($"/api/alert-channels/{id}/test", null)).Content.ReadAsStringAsync());
+        console.Get<IAlertNotifier>().Enqueue(ChannelConsole.Sample());
+        await ChannelConsole.WaitUntilAsync(async () =>
+        {
+            foreach (var id in ids)
+                if (!(await ChannelConsole.DeliveriesAsync(console, id)).Any(d => d.AlertId == 42 && d.Status == DeliveryStatus.Failed)) return false;
+            return true;
+        }, "every alert delivery failed");
+        foreach (var id in ids) seen.AppendLine(await console.Http.GetStringAsync($"/api/alert-channels/{id}/deliveries"));
+        seen.AppendLine(await console.Http.GetStringAsync("/api/alert-channels")).AppendLine(await console.Http.GetStringAsync("/settings/channels"));
+
+        // The sends happened, with the secrets where the services expect them.
+        hook.Requests.Should().Contain(r => r.Path == $"/bot{botToken}/sendMessage");
+        seen.ToString().Should().Contain("HTTP 401").And.Contain("not retried");
+        vault.KvVersions($"blazor-aws-console/channels/{ids[5]}").Single()["appToken"].Should().Be(appToken);
+
+        var database = string.Concat(new[] { "", "-wal", "-shm" }.Select(suffix => console.DatabasePath + suffix).Where(File.Exists)
+            .Select(file => Encoding.Latin1.GetString(ReadShared(file))));
+        foreach (var secret in new[] { routingKey, apiKey, botToken, botToken.Split(':')[1], ntfyToken, userKey, appToken, teamsPath })
+        {
+            seen.ToString().Should().NotContain(secret, "no API response, delivery reason or page carries it");
+            logs.All.Should().NotContain(secret, "no log line carries it");
+            database.Should().NotContain(secret, "the database never holds it");
+        }
+    }
+
     private static byte[] ReadShared(string file)
     {
         using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);

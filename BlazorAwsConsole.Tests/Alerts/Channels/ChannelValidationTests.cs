@@ -38,7 +38,7 @@ public sealed class ChannelValidationTests(MotoFixture moto) : IClassFixture<Mot
         var shortSecret = await ErrorsOf(await http.PostAsJsonAsync("/api/alert-channels", new { name = "short", kind = "Webhook", url = "https://h.example.com", hmacSecret = "short" }));
         Message(shortSecret, "hmacSecret").Should().Contain("16");
         var kind = await ErrorsOf(await http.PostAsJsonAsync("/api/alert-channels", new { name = "pager", kind = "Pager" }));
-        Message(kind, "kind").Should().Contain("Webhook, Slack or Email");
+        Message(kind, "kind").Should().Contain("Webhook, Slack, Email, PagerDuty, Opsgenie");
         var name = await ErrorsOf(await http.PostAsJsonAsync("/api/alert-channels", new { name = "", kind = "Webhook", url = "https://h.example.com" }));
         name.TryGetProperty("name", out _).Should().BeTrue();
 
@@ -86,5 +86,59 @@ public sealed class ChannelValidationTests(MotoFixture moto) : IClassFixture<Mot
         var viewer = await console.ClientAsync("Viewer");
         (await viewer.GetAsync("/api/alert-channels")).StatusCode.Should().Be(HttpStatusCode.OK);
         (await viewer.PostAsJsonAsync("/api/alert-channels", new { name = "v", kind = "Webhook", url = "https://h.example.com" })).StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+}
+
+/// <summary>The new kinds' fields: each bad one is a 400 naming it, and nothing is stored.</summary>
+public sealed class OnCallChannelValidationTests(MotoFixture moto) : IClassFixture<MotoFixture>
+{
+    [Fact]
+    public async Task Each_kind_names_its_bad_field_and_stores_nothing()
+    {
+        await using var vault = await FakeVaultServer.StartAsync();
+        await using var console = await BlazorAwsConsole.Tests.Secrets.VaultConsole.StartAsync(moto, vault);
+
+        async Task<string> Refused(object request, string field)
+        {
+            using var response = await console.Http.PostAsJsonAsync("/api/alert-channels", request);
+            var body = await response.Content.ReadAsStringAsync();
+            response.StatusCode.Should().Be(HttpStatusCode.BadRequest, body);
+            response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+            return (await response.JsonAsync()).GetProperty("errors").GetProperty(field)[0].GetString()!;
+        }
+
+        (await Refused(new { name = "pd", kind = "PagerDuty" }, "routingKey")).Should().Contain("required");
+        (await Refused(new { name = "pd", kind = "PagerDuty", routingKey = "short" }, "routingKey")).Should().Contain("32 letters and digits");
+        (await Refused(new { name = "pd", kind = "PagerDuty", routingKey = "R0123456789abcdef0123456789abcdE", endpoint = "ftp://x" }, "endpoint")).Should().Contain("http");
+        (await Refused(new { name = "pd", kind = "PagerDuty", routingKey = "R0123456789abcdef0123456789abcdE", endpoint = "http://169.254.169.254/v2/enqueue" }, "endpoint"))
+            .Should().Contain("link-local");
+        (await Refused(new { name = "og", kind = "Opsgenie", apiKey = "nope" }, "apiKey")).Should().Contain("GUID");
+        (await Refused(new { name = "og", kind = "Opsgenie", apiKey = "01234567-89ab-cdef-0123-456789abcdef", region = "apac" }, "region")).Should().Contain("us or eu");
+        (await Refused(new { name = "teams", kind = "Teams", url = "not a url" }, "url")).Should().Contain("http");
+        (await Refused(new { name = "discord", kind = "Discord" }, "url")).Should().Contain("required");
+        (await Refused(new { name = "gchat", kind = "GoogleChat", url = "http://169.254.169.254/x" }, "url")).Should().Contain("link-local");
+        (await Refused(new { name = "mm", kind = "Mattermost", url = "mailto:x@example.com" }, "url")).Should().Contain("http");
+        (await Refused(new { name = "tg", kind = "Telegram", botToken = "not-a-token", chatId = "1" }, "botToken")).Should().Contain("BotFather");
+        (await Refused(new { name = "tg", kind = "Telegram", botToken = "123456789:AAH-secret_token_0123456789abcdef", chatId = "my chat" }, "chatId")).Should().Contain("@channelusername");
+        (await Refused(new { name = "ntfy", kind = "Ntfy", url = "https://ntfy.sh/" }, "url")).Should().Contain("topic");
+        (await Refused(new { name = "ntfy", kind = "Ntfy", url = "https://ntfy.sh/alerts", priority = 7 }, "priority")).Should().Contain("1 (min) to 5");
+        (await Refused(new { name = "ntfy", kind = "Ntfy", url = "https://ntfy.sh/alerts", token = "has space" }, "token")).Should().Contain("without spaces");
+        (await Refused(new { name = "po", kind = "Pushover", userKey = "u", appToken = "azGDORePK8gMaC0QOYAMyEEuzJnyUi" }, "userKey")).Should().Contain("30 letters");
+        (await Refused(new { name = "po", kind = "Pushover", userKey = "uQiRzpo4DXghDmr9QzzfQu27cmVRsG", appToken = "azGDORePK8gMaC0QOYAMyEEuzJnyUi", priority = 3 }, "priority")).Should().Contain("-2");
+        (await Refused(new { name = "wh", kind = "Webhook", url = "https://h.example.com", endpoint = "https://proxy.example.com" }, "endpoint")).Should().Contain("url");
+
+        await using var db = await console.Get<IDbContextFactory<BlazorAwsConsole.Infrastructure.ConsoleDbContext>>().CreateDbContextAsync();
+        (await db.NotificationChannels.CountAsync()).Should().Be(0, "a refused channel is not stored");
+    }
+
+    [Fact]
+    public async Task Without_Vault_a_kind_that_needs_a_secret_is_refused_naming_it()
+    {
+        await using var console = await ConsoleHost.StartAsync(moto);
+        using var response = await console.Http.PostAsJsonAsync("/api/alert-channels", new { name = "pd", kind = "PagerDuty", routingKey = "R0123456789abcdef0123456789abcdE" });
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.JsonAsync()).GetProperty("errors").GetProperty("routingKey")[0].GetString().Should().Contain("configure Vault first");
+        // ntfy without a token needs no Vault.
+        (await ChannelConsole.AddAsync(console, new { name = "ntfy", kind = "Ntfy", url = "https://ntfy.sh/alerts" })).GetProperty("token").GetString().Should().Be("not set");
     }
 }

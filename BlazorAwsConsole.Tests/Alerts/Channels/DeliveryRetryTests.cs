@@ -65,6 +65,49 @@ public class DeliveryRetryTests(MotoFixture moto) : IClassFixture<MotoFixture>
     }
 
     [Fact]
+    public async Task A_429_and_a_503_are_retried_no_sooner_than_their_Retry_After_in_seconds_or_as_an_HTTP_date()
+    {
+        await using var vault = await FakeVaultServer.StartAsync();
+        await using var receiver = await HookReceiver.StartAsync();
+        receiver.Respond = n => n switch { 1 => 429, 2 => 503, _ => 202 };
+        receiver.ResponseHeaders = n => n switch
+        {
+            1 => new Dictionary<string, string> { ["Retry-After"] = "2" },
+            2 => new Dictionary<string, string> { ["Retry-After"] = DateTimeOffset.UtcNow.AddSeconds(3).ToString("R") },
+            _ => null,
+        };
+        // The backoff alone would retry after 0.2 s, then 0.4 s.
+        await using var console = await BlazorAwsConsole.Tests.Secrets.VaultConsole.StartAsync(moto, vault, [.. ChannelConsole.FastRetries, "Alerts:Delivery:MaxAttempts=5"]);
+        var id = (await ChannelConsole.AddAsync(console, new { name = "busy pd", kind = "PagerDuty", routingKey = "R0123456789abcdef0123456789abcdE", endpoint = receiver.Address })).GetProperty("id").GetInt32();
+
+        console.Get<IAlertNotifier>().Enqueue(ChannelConsole.Sample());
+        await ChannelConsole.WaitUntilAsync(async () => (await ChannelConsole.DeliveriesAsync(console, id)).SingleOrDefault()?.Status == DeliveryStatus.Sent, "the third attempt got through");
+
+        var requests = receiver.Requests;
+        requests.Should().HaveCount(3);
+        (requests[1].At - requests[0].At).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1.9), "the 429 asked for 2 s");
+        (requests[2].At - requests[1].At).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1), "the 503 asked for a time (HTTP date, whole seconds) about 3 s later");
+        (await ChannelConsole.DeliveriesAsync(console, id)).Single().Attempts.Should().Be(3);
+    }
+
+    [Fact]
+    public async Task A_refusal_with_a_4xx_is_not_retried_and_says_why()
+    {
+        await using var receiver = await HookReceiver.StartAsync();
+        receiver.Respond = _ => 400;
+        await using var console = await ConsoleHost.StartAsync(moto, Database, [.. ChannelConsole.FastRetries, "Alerts:Delivery:MaxAttempts=5"]);
+        var id = (await ChannelConsole.AddAsync(console, new { name = "refusing", kind = "Webhook", url = receiver.Address })).GetProperty("id").GetInt32();
+
+        console.Get<IAlertNotifier>().Enqueue(ChannelConsole.Sample());
+        await ChannelConsole.WaitUntilAsync(async () => (await ChannelConsole.DeliveriesAsync(console, id)).SingleOrDefault()?.Status == DeliveryStatus.Failed, "the delivery failed");
+
+        var delivery = (await ChannelConsole.DeliveriesAsync(console, id)).Single();
+        delivery.Attempts.Should().Be(1);
+        delivery.LastError.Should().Contain("HTTP 400").And.Contain("not retried");
+        receiver.Requests.Should().HaveCount(1);
+    }
+
+    [Fact]
     public async Task Pending_deliveries_are_resumed_when_the_console_starts_again()
     {
         await using var database = await Database.CreateAsync();

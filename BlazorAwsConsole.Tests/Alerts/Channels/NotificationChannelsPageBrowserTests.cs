@@ -66,4 +66,30 @@ public sealed class NotificationChannelsPageBrowserTests(BrowserFixture browser)
         await Expect(page.GetByTestId("channels-empty")).ToBeVisibleAsync();
         _vault.KvVersions($"blazor-aws-console/channels/{id}").Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task An_admin_adds_a_PagerDuty_channel_sees_the_refusal_under_its_field_and_the_dialog_passes_axe()
+    {
+        var key = "R" + Guid.NewGuid().ToString("n")[..31];
+        var page = await browser.OpenAsync(_console, "/settings/channels");
+        await page.GetByTestId("channel-add").ClickAsync();
+        await page.GetByTestId("channel-name").FillAsync("on call");
+        await page.GetByTestId("channel-kind").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "PagerDuty (Events API v2)" }).ClickAsync();
+        await page.GetByTestId("channel-routing-key").FillAsync("too-short");
+        await page.GetByTestId("channel-endpoint").FillAsync(_receiver.Address + "/v2/enqueue");
+        await page.GetByTestId("channel-save").ClickAsync();
+        await Expect(page.GetByTestId("channel-dialog")).ToContainTextAsync("32 letters and digits");
+        await Axe.AssertNoViolationsAsync(page, "the channel dialog with PagerDuty's fields and a refusal");
+
+        await page.GetByTestId("channel-routing-key").FillAsync(key);
+        await page.GetByTestId("channel-save").ClickAsync();
+        var row = page.Locator("[data-testid^=channel-row-]");
+        await Expect(row).ToContainTextAsync("routing key: set");
+        var id = (await row.GetAttributeAsync("data-testid"))!["channel-row-".Length..];
+        await page.GetByTestId($"channel-test-{id}").ClickAsync();
+        await Expect(page.GetByTestId($"channel-test-result-{id}")).ToContainTextAsync("Test notification sent.");
+        _receiver.Requests.Single().Path.Should().Be("/v2/enqueue");
+        (await page.ContentAsync()).Should().NotContain(key);
+    }
 }

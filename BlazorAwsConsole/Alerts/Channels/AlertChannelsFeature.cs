@@ -6,6 +6,9 @@ namespace BlazorAwsConsole.Alerts.Channels;
 
 public static class AlertChannelsFeature
 {
+    /// <summary>The console's public URL (preferred over Alerts:Delivery:ConsoleUrl), for links in notifications.</summary>
+    public const string PublicUrlKey = "Console:PublicUrl";
+
     /// <summary>Notification channels, their senders and the delivery worker; <see cref="IAlertNotifier"/> is what the alert engine takes.</summary>
     public static WebApplicationBuilder AddAlertChannels(this WebApplicationBuilder builder)
     {
@@ -17,7 +20,13 @@ public static class AlertChannelsFeature
     /// <summary>Everything but the delivery worker: what a page or a component test needs to read and change channels.</summary>
     public static IServiceCollection AddAlertChannelServices(this IServiceCollection services)
     {
-        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)
+            // Console:PublicUrl is the console's public address for every feature; Alerts:Delivery:ConsoleUrl still works alone.
+            .PostConfigure<IConfiguration>((options, configuration) =>
+            {
+                if (configuration[PublicUrlKey] is { Length: > 0 } publicUrl) options.ConsoleUrl = publicUrl;
+            })
+            .ValidateDataAnnotations().ValidateOnStart();
         // Each send has its own deadline (Alerts:Delivery:TimeoutSeconds); the client's own is a backstop.
         services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = TimeSpan.FromMinutes(5))
             .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
@@ -35,6 +44,15 @@ public static class AlertChannelsFeature
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<SlackSender>();
         services.AddSingleton<EmailSender>();
+        services.AddSingleton<IKindSender, PagerDutySender>();
+        services.AddSingleton<IKindSender, OpsgenieSender>();
+        services.AddSingleton<IKindSender, TeamsSender>();
+        services.AddSingleton<IKindSender, DiscordSender>();
+        services.AddSingleton<IKindSender, GoogleChatSender>();
+        services.AddSingleton<IKindSender, MattermostSender>();
+        services.AddSingleton<IKindSender, TelegramSender>();
+        services.AddSingleton<IKindSender, NtfySender>();
+        services.AddSingleton<IKindSender, PushoverSender>();
         services.AddSingleton<ChannelSender>();
         services.AddSingleton<ChannelHealth>();
         services.AddSingleton<NotificationChannelService>();

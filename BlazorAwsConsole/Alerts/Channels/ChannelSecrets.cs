@@ -3,24 +3,37 @@ using Microsoft.Extensions.Options;
 
 namespace BlazorAwsConsole.Alerts.Channels;
 
-/// <summary>A channel's secrets as held in Vault; never logged (ToString says nothing).</summary>
-public sealed record ChannelSecretValues(string? HmacSecret, string? SmtpPassword, string? SlackUrl)
+/// <summary>
+/// A channel's secrets as held in Vault, each under its own key ("hmacSecret", "routingKey", …); never
+/// logged (ToString says nothing). <see cref="WebhookUrl"/> is the URL of Teams, Discord, Google Chat and
+/// Mattermost channels (for them the URL is the credential, like Slack's).
+/// </summary>
+public sealed record ChannelSecretValues(
+    string? HmacSecret = null, string? SmtpPassword = null, string? SlackUrl = null, string? WebhookUrl = null, string? RoutingKey = null,
+    string? ApiKey = null, string? BotToken = null, string? Token = null, string? UserKey = null, string? AppToken = null)
 {
-    public static readonly ChannelSecretValues None = new(null, null, null);
+    public static readonly ChannelSecretValues None = new();
 
-    public bool IsEmpty => string.IsNullOrEmpty(HmacSecret) && string.IsNullOrEmpty(SmtpPassword) && string.IsNullOrEmpty(SlackUrl);
+    // The Vault keys, and how each is read from the values.
+    private static readonly (string Key, Func<ChannelSecretValues, string?> Get)[] Keys =
+    [
+        ("hmacSecret", v => v.HmacSecret), ("smtpPassword", v => v.SmtpPassword), ("slackUrl", v => v.SlackUrl), ("webhookUrl", v => v.WebhookUrl),
+        ("routingKey", v => v.RoutingKey), ("apiKey", v => v.ApiKey), ("botToken", v => v.BotToken), ("token", v => v.Token),
+        ("userKey", v => v.UserKey), ("appToken", v => v.AppToken),
+    ];
 
-    public IReadOnlyDictionary<string, string> ToData()
-    {
-        var data = new Dictionary<string, string>();
-        if (!string.IsNullOrEmpty(HmacSecret)) data["hmacSecret"] = HmacSecret;
-        if (!string.IsNullOrEmpty(SmtpPassword)) data["smtpPassword"] = SmtpPassword;
-        if (!string.IsNullOrEmpty(SlackUrl)) data["slackUrl"] = SlackUrl;
-        return data;
-    }
+    public bool IsEmpty => Keys.All(k => string.IsNullOrEmpty(k.Get(this)));
+
+    /// <summary>Every secret that is set: what a reason or a log line must never carry.</summary>
+    public IEnumerable<string> All => Keys.Select(k => k.Get(this)).Where(v => !string.IsNullOrEmpty(v))!;
+
+    public IReadOnlyDictionary<string, string> ToData() =>
+        Keys.Where(k => !string.IsNullOrEmpty(k.Get(this))).ToDictionary(k => k.Key, k => k.Get(this)!);
 
     public static ChannelSecretValues From(IReadOnlyDictionary<string, string> data) => new(
-        data.GetValueOrDefault("hmacSecret"), data.GetValueOrDefault("smtpPassword"), data.GetValueOrDefault("slackUrl"));
+        data.GetValueOrDefault("hmacSecret"), data.GetValueOrDefault("smtpPassword"), data.GetValueOrDefault("slackUrl"), data.GetValueOrDefault("webhookUrl"),
+        data.GetValueOrDefault("routingKey"), data.GetValueOrDefault("apiKey"), data.GetValueOrDefault("botToken"), data.GetValueOrDefault("token"),
+        data.GetValueOrDefault("userKey"), data.GetValueOrDefault("appToken"));
 
     public override string ToString() => "ChannelSecretValues(…)";
 }

@@ -30,7 +30,7 @@ public static partial class ChannelValidator
         if (isNew || request.Kind is not null)
         {
             if (!Enum.TryParse<ChannelKind>(request.Kind, ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(request.Kind, out _))
-                errors["kind"] = ["Kind must be Webhook, Slack or Email."];
+                errors["kind"] = [$"Kind must be {ChannelKinds.Names}."];
             else if (!isNew && kind != channel.Kind)
                 errors["kind"] = [$"A channel's kind cannot change (this one is {channel.Kind}); add a new channel instead."];
             else
@@ -56,23 +56,49 @@ public static partial class ChannelValidator
                 }
                 break;
 
-            case ChannelKind.Slack:
+            case ChannelKind.Slack or ChannelKind.Teams or ChannelKind.Discord or ChannelKind.GoogleChat or ChannelKind.Mattermost:
                 channel.Url = null;
                 if (string.IsNullOrEmpty(request.Url))
                 {
-                    if (isNew || !channel.SlackUrlSet) errors["url"] = ["The Slack incoming webhook URL is required."];
+                    if (isNew || !(channel.Kind == ChannelKind.Slack ? channel.SlackUrlSet : channel.WebhookUrlSet))
+                        errors["url"] = [$"The {Label(channel.Kind)} webhook URL is required."];
                 }
-                else if (!IsHttpUrl(request.Url, out var slack)) errors["url"] = ["URL must be an absolute http:// or https:// address."];
-                else if (!vaultConfigured) errors["url"] = [$"The Slack webhook URL is a credential: {ChannelSecrets.VaultRequired}."];
-                else channel.TargetHint = $"Slack webhook at {slack.Host}";
+                else if (!IsHttpUrl(request.Url, out var hook)) errors["url"] = ["URL must be an absolute http:// or https:// address."];
+                else if (!vaultConfigured) errors["url"] = [$"The {Label(channel.Kind)} webhook URL is a credential: {ChannelSecrets.VaultRequired}."];
+                else channel.TargetHint = $"{Label(channel.Kind)} webhook at {hook.Host}";
                 break;
 
             case ChannelKind.Email:
                 ValidateEmail(request, channel, vaultConfigured, errors);
                 break;
+
+            default:
+                OnCallChannelValidator.Apply(request, channel, isNew, vaultConfigured, errors);
+                break;
         }
+        ApplyCommon(request, channel, errors);
         return errors;
     }
+
+    /// <summary>What every kind may have: the endpoint that replaces a service's URL, and NotifyResolved for chats.</summary>
+    private static void ApplyCommon(ChannelRequest request, NotificationChannel channel, Dictionary<string, string[]> errors)
+    {
+        channel.Endpoint = null;
+        if (!string.IsNullOrWhiteSpace(request.Endpoint))
+        {
+            if (!ChannelKinds.TakesEndpoint(channel.Kind))
+                errors["endpoint"] = [$"A {channel.Kind} channel has no separate endpoint: its {(channel.Kind == ChannelKind.Email ? "SMTP host" : "url")} is where it connects."];
+            else if (!IsHttpUrl(request.Endpoint, out var endpoint)) errors["endpoint"] = ["Endpoint must be an absolute http:// or https:// address."];
+            else
+            {
+                channel.Endpoint = endpoint.ToString();
+                channel.TargetHint = $"{channel.TargetHint} via {endpoint.Authority}";
+            }
+        }
+        if (ChannelKinds.IsChat(channel.Kind) && request.NotifyResolved is { } notifyResolved) channel.NotifyResolved = notifyResolved;
+    }
+
+    internal static string Label(ChannelKind kind) => kind == ChannelKind.GoogleChat ? "Google Chat" : kind.ToString();
 
     private static void ValidateEmail(ChannelRequest request, NotificationChannel channel, bool vaultConfigured, Dictionary<string, string[]> errors)
     {
@@ -114,7 +140,7 @@ public static partial class ChannelValidator
         channel.TargetHint = $"{host}:{port} → {string.Join(", ", parsed.Take(3))}{(parsed.Count > 3 ? $" +{parsed.Count - 3}" : "")}";
     }
 
-    private static bool IsHttpUrl(string? text, out Uri url)
+    internal static bool IsHttpUrl(string? text, out Uri url)
     {
         url = null!;
         return Uri.TryCreate(text?.Trim(), UriKind.Absolute, out url!) && url.Scheme is "http" or "https" && url.Host.Length > 0;

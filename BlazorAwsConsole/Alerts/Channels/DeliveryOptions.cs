@@ -37,9 +37,25 @@ public sealed class DeliveryOptions
     [Range(1, 3600)]
     public double PollSeconds { get; set; } = 5;
 
-    /// <summary>The console's public address (e.g. https://console.example.com), used to make relative alert links absolute.</summary>
+    /// <summary>
+    /// The console's public address (e.g. https://console.example.com), used to make relative alert links absolute.
+    /// <c>Console:PublicUrl</c>, when set, is preferred (see <see cref="AlertChannelsFeature"/>).
+    /// </summary>
     public string? ConsoleUrl { get; set; }
 
-    public TimeSpan RetryDelay(int attemptsMade) =>
-        TimeSpan.FromSeconds(Math.Min(MaxRetrySeconds, FirstRetrySeconds * Math.Pow(2, Math.Max(0, attemptsMade - 1))));
+    /// <summary>The longest Retry-After (HTTP 429 or 5xx) the worker honours; a service asking for longer is tried again after this.</summary>
+    [Range(1, 86400)]
+    public double MaxRetryAfterSeconds { get; set; } = 900;
+
+    /// <summary>
+    /// The wait before the next attempt: the backoff, or the service's Retry-After (capped at
+    /// <see cref="MaxRetryAfterSeconds"/>) when that is longer, so a busy service is never asked sooner than it said.
+    /// </summary>
+    public TimeSpan RetryDelay(int attemptsMade, TimeSpan? retryAfter = null)
+    {
+        var backoff = TimeSpan.FromSeconds(Math.Min(MaxRetrySeconds, FirstRetrySeconds * Math.Pow(2, Math.Max(0, attemptsMade - 1))));
+        if (retryAfter is not { } asked) return backoff;
+        var capped = asked > TimeSpan.FromSeconds(MaxRetryAfterSeconds) ? TimeSpan.FromSeconds(MaxRetryAfterSeconds) : asked;
+        return capped > backoff ? capped : backoff;
+    }
 }

@@ -9,7 +9,7 @@ namespace BlazorAwsConsole.Alerts.Channels;
 /// Delivers notifications: writes one Pending row per channel for each queued notification before
 /// anything is sent, then sends every due row, retrying with exponential backoff
 /// (Alerts:Delivery:FirstRetrySeconds, doubling) until Sent or, after MaxAttempts, Failed with the
-/// reason. At start it takes up the rows a previous run left pending, at once. Nodes sharing one database
+/// reason; a refusal (HTTP 4xx but 408/429) fails at once, and a Retry-After (429, 5xx) is waited for. At start it takes up the rows a previous run left pending, at once. Nodes sharing one database
 /// share the rows: each batch is claimed first (<see cref="DeliveryClaims"/>), so every attempt is made by
 /// one node, and a node also looks every Alerts:Delivery:PollSeconds for rows another node wrote or let go.
 /// </summary>
@@ -92,11 +92,13 @@ public sealed class DeliveryWorker(
         while (batch.Count < MaxBatch && queue.Reader.TryRead(out var queued)) batch.Add(queued);
         if (batch.Count == 0) return;
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var enabled = await db.NotificationChannels.AsNoTracking().Where(c => c.Enabled).Select(c => c.Id).ToListAsync(cancellationToken);
+        var enabled = await db.NotificationChannels.AsNoTracking().Where(c => c.Enabled).ToListAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         foreach (var queued in batch)
         {
-            var targets = queued.ChannelIds is { } ids ? enabled.Intersect(ids).ToList() : enabled;
+            // A chat channel with NotifyResolved off gets no resolves: no row, nothing sent.
+            var targets = enabled.Where(c => (queued.ChannelIds is not { } ids || ids.Contains(c.Id)) && ChannelKinds.Wants(c, queued.Notification))
+                .Select(c => c.Id).ToList();
             if (targets.Count == 0)
             {
                 logger.LogInformation("Alert {AlertId} ({Status}) has no enabled channel to go to", queued.Notification.AlertId, queued.Notification.Status);
@@ -151,6 +153,7 @@ public sealed class DeliveryWorker(
         string? error = null;
         var final = true;
         var permanent = false; // retrying would not help
+        TimeSpan? retryAfter = null; // the service said when
         if (channel is null) return; // deleted: its rows went with it
         if (!channel.Enabled)
         {
@@ -166,6 +169,8 @@ public sealed class DeliveryWorker(
             catch (ChannelSendException ex)
             {
                 error = ex.Message;
+                permanent = ex.Permanent;
+                retryAfter = ex.RetryAfter;
             }
             catch (System.Text.Json.JsonException ex)
             {
@@ -180,7 +185,7 @@ public sealed class DeliveryWorker(
         if (error is not null && !permanent && attempts < options.Value.MaxAttempts)
         {
             status = DeliveryStatus.Pending;
-            next = now + options.Value.RetryDelay(attempts);
+            next = now + options.Value.RetryDelay(attempts, retryAfter);
             final = false;
         }
         var reason = error is null ? null : error.Length > 1024 ? error[..1024] : error;

@@ -74,16 +74,16 @@ public sealed class NotificationChannelService(
     public Task<SettingsResult<string>> DeleteAsync(int id, Caller caller, CancellationToken cancellationToken) =>
         audit.AuditedAsync(caller, "alert-channels.delete", id.ToString(), DeleteAsync(id, cancellationToken));
 
-    /// <summary>The link-local guard on the endpoint a channel will connect to, once its shape is valid.</summary>
+    /// <summary>The link-local guard on the endpoints a channel will connect to, once their shape is valid.</summary>
     private async Task CheckEndpointAsync(ChannelRequest request, NotificationChannel channel, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
     {
         var (field, endpoint) = channel.Kind switch
         {
-            ChannelKind.Webhook => ("url", channel.Url),
-            // A Slack URL is a secret: only a new one in the request is checked (the stored one was, when saved).
-            ChannelKind.Slack => ("url", string.IsNullOrEmpty(request.Url) ? null : request.Url.Trim()),
+            ChannelKind.Webhook or ChannelKind.Ntfy => ("url", channel.Url),
+            // A webhook URL that is a secret: only a new one in the request is checked (the stored one was, when saved).
+            _ when ChannelKinds.UrlIsSecret(channel.Kind) => ("url", string.IsNullOrEmpty(request.Url) ? null : request.Url.Trim()),
             ChannelKind.Email => ("smtpHost", channel.SmtpHost),
-            _ => ("", null),
+            _ => ("endpoint", channel.Endpoint),
         };
         if (string.IsNullOrEmpty(endpoint) || errors.ContainsKey(field)) return;
         if (await guard.CheckAsync(endpoint, cancellationToken) is { } refusal) errors[field] = [$"Refused: {refusal}."];
@@ -226,23 +226,44 @@ public sealed class NotificationChannelService(
     private static bool ChangesSecrets(ChannelRequest request, ChannelKind kind) => kind switch
     {
         ChannelKind.Webhook => request.HmacSecret is not null,
-        ChannelKind.Slack => !string.IsNullOrEmpty(request.Url),
-        _ => request.SmtpPassword is not null || string.IsNullOrEmpty(request.SmtpUser),
+        ChannelKind.Email => request.SmtpPassword is not null || string.IsNullOrEmpty(request.SmtpUser),
+        _ when ChannelKinds.UrlIsSecret(kind) => !string.IsNullOrEmpty(request.Url),
+        _ => Merge(ChannelSecretValues.None, request, kind) != ChannelSecretValues.None || request.Token is not null,
     };
 
     /// <summary>What Vault should hold after the request: null keeps a value, "" removes it; secrets of other kinds are dropped.</summary>
-    private static ChannelSecretValues Merge(ChannelSecretValues current, ChannelRequest request, ChannelKind kind) => kind switch
+    private static ChannelSecretValues Merge(ChannelSecretValues current, ChannelRequest request, ChannelKind kind)
     {
-        ChannelKind.Webhook => new(request.HmacSecret ?? current.HmacSecret, null, null),
-        ChannelKind.Slack => new(null, null, string.IsNullOrEmpty(request.Url) ? current.SlackUrl : request.Url.Trim()),
-        // No user: no password either.
-        _ => new(null, string.IsNullOrEmpty(request.SmtpUser) ? null : request.SmtpPassword ?? current.SmtpPassword, null),
-    };
+        static string? Keep(string? given, string? held) => given is null ? held : given.Trim() is { Length: > 0 } value ? value : null;
+        // A required secret left blank is kept (validation refused a blank one where nothing was held).
+        static string? KeepRequired(string? given, string? held) => string.IsNullOrEmpty(given) ? held : given.Trim();
+        return kind switch
+        {
+            ChannelKind.Webhook => new(HmacSecret: request.HmacSecret ?? current.HmacSecret),
+            ChannelKind.Slack => new(SlackUrl: KeepRequired(request.Url, current.SlackUrl)),
+            // No user: no password either.
+            ChannelKind.Email => new(SmtpPassword: string.IsNullOrEmpty(request.SmtpUser) ? null : request.SmtpPassword ?? current.SmtpPassword),
+            _ when ChannelKinds.UrlIsSecret(kind) => new(WebhookUrl: KeepRequired(request.Url, current.WebhookUrl)),
+            ChannelKind.PagerDuty => new(RoutingKey: KeepRequired(request.RoutingKey, current.RoutingKey)),
+            ChannelKind.Opsgenie => new(ApiKey: KeepRequired(request.ApiKey, current.ApiKey)),
+            ChannelKind.Telegram => new(BotToken: KeepRequired(request.BotToken, current.BotToken)),
+            ChannelKind.Ntfy => new(Token: Keep(request.Token, current.Token)),
+            ChannelKind.Pushover => new(UserKey: KeepRequired(request.UserKey, current.UserKey), AppToken: KeepRequired(request.AppToken, current.AppToken)),
+            _ => ChannelSecretValues.None,
+        };
+    }
 
     private static void SetFlags(NotificationChannel channel, ChannelSecretValues values)
     {
         channel.HmacSecretSet = !string.IsNullOrEmpty(values.HmacSecret);
         channel.SmtpPasswordSet = !string.IsNullOrEmpty(values.SmtpPassword);
         channel.SlackUrlSet = !string.IsNullOrEmpty(values.SlackUrl);
+        channel.WebhookUrlSet = !string.IsNullOrEmpty(values.WebhookUrl);
+        channel.RoutingKeySet = !string.IsNullOrEmpty(values.RoutingKey);
+        channel.ApiKeySet = !string.IsNullOrEmpty(values.ApiKey);
+        channel.BotTokenSet = !string.IsNullOrEmpty(values.BotToken);
+        channel.TokenSet = !string.IsNullOrEmpty(values.Token);
+        channel.UserKeySet = !string.IsNullOrEmpty(values.UserKey);
+        channel.AppTokenSet = !string.IsNullOrEmpty(values.AppToken);
     }
 }

@@ -304,11 +304,28 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("ApiKeySet")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AppTokenSet")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("BotTokenSet")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChatId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Endpoint")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("FailureStreak")
                         .HasColumnType("INTEGER");
@@ -339,6 +356,19 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("NotifyResolved")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Priority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("RoutingKeySet")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("SlackUrlSet")
                         .HasColumnType("INTEGER");
@@ -371,9 +401,18 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("TokenSet")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Url")
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("UserKeySet")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WebhookUrlSet")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 

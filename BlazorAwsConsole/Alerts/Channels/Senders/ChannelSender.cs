@@ -3,8 +3,11 @@ using Microsoft.Extensions.Options;
 namespace BlazorAwsConsole.Alerts.Channels.Senders;
 
 /// <summary>The one path every send takes (alerts, retries, "send test"): reads the channel's secrets from Vault, then its kind's sender.</summary>
-public sealed class ChannelSender(ChannelSecrets secrets, WebhookSender webhook, SlackSender slack, EmailSender email, IOptions<DeliveryOptions> options)
+public sealed class ChannelSender(ChannelSecrets secrets, WebhookSender webhook, SlackSender slack, EmailSender email, IEnumerable<IKindSender> kinds,
+    IOptions<DeliveryOptions> options)
 {
+    private readonly Dictionary<ChannelKind, IKindSender> _kinds = kinds.ToDictionary(k => k.Kind);
+
     /// <summary>Throws <see cref="ChannelSendException"/> with the reason when the notification did not go through.</summary>
     public async Task SendAsync(NotificationChannel channel, AlertNotification notification, long? deliveryId, CancellationToken cancellationToken)
     {
@@ -35,6 +38,10 @@ public sealed class ChannelSender(ChannelSecrets secrets, WebhookSender webhook,
                 case ChannelKind.Email:
                     await email.SendAsync(channel, values.SmtpPassword, notification, link, timeout, deadline.Token);
                     break;
+                default:
+                    if (!_kinds.TryGetValue(channel.Kind, out var kind)) throw new ChannelSendException($"no sender for {channel.Kind} channels") { Permanent = true };
+                    await kind.SendAsync(channel, values, notification, link, deliveryId, deadline.Token);
+                    break;
             }
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
@@ -44,7 +51,8 @@ public sealed class ChannelSender(ChannelSecrets secrets, WebhookSender webhook,
         catch (Exception ex) when (ex is not (ChannelSendException or OperationCanceledException))
         {
             // Whatever a sender or its library throws is a failed send with a reason, never a crash of the worker or a 500.
-            throw new ChannelSendException($"{channel.Kind} send failed: {ex.GetType().Name}: {ex.Message}", ex);
+            // A library's message may quote a URL or token: every secret of the channel is blanked out of it.
+            throw new ChannelSendException(HttpPost.Redact($"{channel.Kind} send failed: {ex.GetType().Name}: {ex.Message}", values.All), ex);
         }
     }
 }

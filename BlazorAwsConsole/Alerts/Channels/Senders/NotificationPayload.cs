@@ -24,7 +24,10 @@ public static class NotificationPayload
         return Uri.TryCreate(consoleUrl, UriKind.Absolute, out var root) ? new Uri(root, notification.Link).ToString() : notification.Link;
     }
 
-    /// <summary>"[CRITICAL] firing: summary", the e-mail subject and the first line of a chat message.</summary>
+    /// <summary>"[CRITICAL] firing: summary" ("firing (reminder 2)" for a repeat), the e-mail subject and the first line of a chat message.</summary>
     public static string Headline(AlertNotification notification) =>
-        $"[{notification.Severity.ToUpperInvariant()}] {notification.Status}: {notification.Summary}";
+        $"[{notification.Severity.ToUpperInvariant()}] {notification.Status}{ReminderNote(notification)}: {notification.Summary}";
+
+    /// <summary>" (reminder 2)" for the repeats of a firing alert; "" for the event itself.</summary>
+    public static string ReminderNote(AlertNotification notification) => notification.Reminder > 0 ? $" (reminder {notification.Reminder})" : "";
 }

@@ -320,11 +320,28 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<bool>("ApiKeySet")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("AppTokenSet")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("BotTokenSet")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("ChatId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<bool>("Enabled")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("Endpoint")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
 
                     b.Property<int>("FailureStreak")
                         .HasColumnType("integer");
@@ -355,6 +372,19 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<bool>("NotifyResolved")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("Priority")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)");
+
+                    b.Property<bool>("RoutingKeySet")
+                        .HasColumnType("boolean");
 
                     b.Property<bool>("SlackUrlSet")
                         .HasColumnType("boolean");
@@ -387,9 +417,18 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<bool>("TokenSet")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Url")
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)");
+
+                    b.Property<bool>("UserKeySet")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("WebhookUrlSet")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 
