@@ -46,8 +46,9 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
         for (var run = 0; run < 3; run++) await RunAsync(nodeB, test, success: false);
 
         // Notified a moment after the alert is stored: wait for the notification.
-        await Poll.UntilAsync(() => notifierA.Sent.Concat(notifierB.Sent).Any(n => n.Status == "firing"), TimeSpan.FromSeconds(60),
-            () => $"no alert; evaluations A {nodeA.Get<AlertEngine>().Evaluations}, B {nodeB.Get<AlertEngine>().Evaluations}");
+        // Under a full test run's load a node's evaluations can be seconds apart: the message says what node A had then.
+        await Poll.UntilAsync(() => notifierA.Sent.Concat(notifierB.Sent).Any(n => n.Status == "firing"), TimeSpan.FromSeconds(120),
+            () => $"no alert; evaluations A {nodeA.Get<AlertEngine>().Evaluations}, B {nodeB.Get<AlertEngine>().Evaluations}; {ViewOf(nodeA, test)}");
         var alert = (await AlertsOfRuleAsync(nodeA, rule)).Single();
         alert.Status.Should().Be(AlertStatus.Firing);
         alert.Summary.Should().Contain("failed 3 times in a row");
@@ -206,6 +207,11 @@ public sealed class ClusterAlertEvaluationTests(MotoFixture moto, PostgresServer
     }
 
     private static string[] Cluster(TestDatabase shared) => [.. shared.Settings, $"Quartz:SchedulerName=alerts-{Guid.NewGuid():n}"];
+
+    /// <summary>What a node knows of the test from other nodes' notices, for a failure's message.</summary>
+    private static string ViewOf(ConsoleHost node, int test) =>
+        $"the node's catalog {(node.Get<ProbeCatalog>().Find(test) is null ? "lacks" : "has")} the test, its board counts "
+        + $"{node.Get<ProbeStatusBoard>().StatusOf(test).ConsecutiveFailures} failures in a row, it applied {node.Get<BlazorAwsConsole.Cluster.NoticeListener>().Applied} notices";
 
     private static Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder> Notifying(RecordingNotifier notifier) =>
         builder => builder.Services.AddSingleton<IAlertNotifier>(notifier);

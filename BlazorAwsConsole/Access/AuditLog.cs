@@ -15,11 +15,11 @@ public sealed class AuditLog(IDbContextFactory<ConsoleDbContext> contexts, TimeP
         var entry = new AuditEntry
         {
             At = time.GetUtcNow().UtcDateTime,
-            Actor = Truncate(actor, 256),
+            Actor = Truncation.Text(actor, 256),
             Address = address,
-            Action = Truncate(action, 128),
-            Target = Truncate(target, 512),
-            Result = Truncate(result, 512),
+            Action = Truncation.Text(action, 128),
+            Target = Truncation.Text(target, 512),
+            Result = Truncation.Text(result, 512),
         };
         logger.LogInformation("Audit {AuditAction} on {AuditTarget} by {AuditActor} from {AuditAddress}: {AuditResult}",
             entry.Action, entry.Target, entry.Actor, entry.Address, entry.Result);
@@ -49,7 +49,6 @@ public sealed class AuditLog(IDbContextFactory<ConsoleDbContext> contexts, TimeP
         return (items, total);
     }
 
-    private static string Truncate(string value, int length) => value.Length <= length ? value : value[..length];
 }
 
 public sealed record AuditFilter(string? Actor = null, string? Action = null, string? Target = null, DateTime? From = null, DateTime? To = null);

@@ -45,30 +45,17 @@ public sealed class DatabaseMigrator(IServiceScopeFactory scopes, IOptions<Datab
     private static async Task<int> MigratePostgresAsync(ConsoleDbContext db, ILogger logger, CancellationToken cancellationToken)
     {
         await CreateDatabaseIfMissingAsync(db, logger, cancellationToken);
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        return await StartupLock.HoldAsync(db, async () =>
         {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
-            try
-            {
-                // Made here, under the lock, so EF Core does not first log a failed read of a table that is not there yet.
-                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
-                var applied = await MigrateOnceAsync(db, cancellationToken);
-                // Quartz's clustered job store lives in the same database; its tables are kept outside EF Core's model.
-                await Cluster.QuartzSchema.CreateIfMissingAsync(db, cancellationToken);
-                // The raw results table is partitioned by day, which EF's model cannot say either.
-                await Probes.ProbeResultPartitions.CreateOrConvertAsync(db, DateTime.UtcNow, cancellationToken);
-                return applied;
-            }
-            finally
-            {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+            // Made here, under the lock, so EF Core does not first log a failed read of a table that is not there yet.
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+            var applied = await MigrateOnceAsync(db, cancellationToken);
+            // Quartz's clustered job store lives in the same database; its tables are kept outside EF Core's model.
+            await Cluster.QuartzSchema.CreateIfMissingAsync(db, cancellationToken);
+            // The raw results table is partitioned by day, which EF's model cannot say either.
+            await Probes.ProbeResultPartitions.CreateOrConvertAsync(db, DateTime.UtcNow, cancellationToken);
+            return applied;
+        }, cancellationToken);
     }
 
     /// <summary>Like SQLite's file, the database is made on first start; a node that loses the race to create it carries on.</summary>

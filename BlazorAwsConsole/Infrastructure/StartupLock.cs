@@ -20,24 +20,42 @@ public sealed class StartupLock(IDbContextFactory<ConsoleDbContext> contexts)
             await seed(cancellationToken);
             return;
         }
-        // This context's connection, held open for the step: the advisory lock belongs to the session that took it.
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        await connection.OpenAsync(cancellationToken);
-        // No command timeout: another node may hold the lock for as long as seeding the demo fleet into moto takes.
-        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({DatabaseMigrator.MigrationLockKey})", connection) { CommandTimeout = 0 })
-        {
-            await take.ExecuteNonQueryAsync(cancellationToken);
-        }
-        try
+        await HoldAsync(db, async () =>
         {
             await seed(cancellationToken);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> holding the migration's advisory lock (PostgreSQL) on <paramref name="db"/>'s
+    /// connection, kept open meanwhile: the lock belongs to the session that took it, and goes with it if the node dies.
+    /// </summary>
+    public static async Task<T> HoldAsync<T>(ConsoleDbContext db, Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            // No command timeout: another node may hold the lock for as long as its migrations or seeding the demo fleet take.
+            await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({DatabaseMigrator.MigrationLockKey})", connection) { CommandTimeout = 0 })
+            {
+                await take.ExecuteNonQueryAsync(cancellationToken);
+            }
+            try
+            {
+                return await work();
+            }
+            finally
+            {
+                // Closing the session would free it too; unlocking says so at once, for the nodes waiting.
+                await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({DatabaseMigrator.MigrationLockKey})", connection);
+                await release.ExecuteNonQueryAsync(CancellationToken.None);
+            }
         }
         finally
         {
-            // Closing the session would free it too; unlocking says so at once, for the nodes waiting.
-            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({DatabaseMigrator.MigrationLockKey})", connection);
-            await release.ExecuteNonQueryAsync(CancellationToken.None);
-            await connection.CloseAsync();
+            await db.Database.CloseConnectionAsync();
         }
     }
 }

@@ -34,7 +34,10 @@ public sealed class DnsRunnerTests(DnsmasqFixture fixture) : IClassFixture<Dnsma
         outcome.Success.Should().BeTrue(outcome.Reason);
         outcome.Reason.Should().StartWith($"A 192.0.2.7 from {Dns.Resolver} in ");
         outcome.Dns!.Rcode.Should().Be("NOERROR");
-        outcome.Dns.Answers.Should().ContainSingle().Which.Should().BeEquivalentTo(new DnsAnswer { Type = "A", Value = "192.0.2.7", Ttl = 600 });
+        var answer = outcome.Dns.Answers.Should().ContainSingle().Subject;
+        (answer.Type, answer.Value).Should().Be(("A", "192.0.2.7"));
+        // The zone's TTL is 600 s; dnsmasq counts it down when it answers from its cache (599 seen once in a full run).
+        answer.Ttl.Should().BeInRange(590, 600);
         outcome.Dns.ResolverUsed.Should().Be(Dns.Resolver);
         outcome.Dns.QueryMs.Should().BeGreaterThan(0);
         outcome.ResponseTimeMs.Should().Be(outcome.Dns.QueryMs);
