@@ -1,5 +1,6 @@
 using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Probes;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorAwsConsole.Alerts;
@@ -23,6 +24,7 @@ public enum AckOutcome
 public sealed class AlertService(
     IDbContextFactory<ConsoleDbContext> contexts,
     AlertRuleValidator validator,
+    ProbeCatalog tests,
     AlertEngine engine,
     AuditLog audit,
     LiveFeed feed,
@@ -40,10 +42,17 @@ public sealed class AlertService(
         return await db.AlertRules.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
     }
 
+    /// <summary>A test another node created a moment ago may not be in this node's catalog yet (its notice is on its way): read it.</summary>
+    private async Task KnowTestAsync(AlertRuleDto input, CancellationToken cancellationToken)
+    {
+        if (input.TestId is { } id && tests.Find(id) is null) await tests.ReadAsync(contexts, id, cancellationToken);
+    }
+
     public async Task<RuleSaveResult> CreateRuleAsync(AlertRuleDto input, Caller caller, CancellationToken cancellationToken)
     {
         var rule = new AlertRule { Name = "", CreatedBy = caller.Name };
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await KnowTestAsync(input, cancellationToken);
         var errors = validator.Apply(input, rule, isNew: true, await ChannelIdsAsync(db, cancellationToken));
         if (errors.Count == 0)
         {
@@ -64,6 +73,7 @@ public sealed class AlertService(
         IReadOnlyDictionary<string, string[]> errors = new Dictionary<string, string[]>();
         if (rule is not null)
         {
+            await KnowTestAsync(input, cancellationToken);
             errors = validator.Apply(input, rule, isNew: false, await ChannelIdsAsync(db, cancellationToken));
             if (errors.Count == 0)
             {
