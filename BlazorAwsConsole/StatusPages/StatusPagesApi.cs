@@ -1,4 +1,6 @@
 using BlazorAwsConsole.Access;
+using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -35,11 +37,12 @@ public static class StatusPagesApi
         return app;
     }
 
-    private static async Task<Ok<List<StatusPageDto>>> List(StatusPageService service, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PagedList<StatusPageDto>>, ValidationProblem>> List(StatusPageService service, CancellationToken cancellationToken,
+        int? page = null, int? pageSize = null)
     {
         var result = new List<StatusPageDto>();
-        foreach (var page in await service.PagesAsync(cancellationToken)) result.Add(StatusPageDto.From(page, await service.StatesAsync(page, cancellationToken)));
-        return TypedResults.Ok(result);
+        foreach (var statusPage in await service.PagesAsync(cancellationToken)) result.Add(StatusPageDto.From(statusPage, await service.StatesAsync(statusPage, cancellationToken)));
+        return Paging.Answer(result, page, pageSize);
     }
 
     private static async Task<Results<Ok<StatusPageDto>, NotFound<ProblemDetails>>> Get(int id, StatusPageService service, CancellationToken cancellationToken) =>
@@ -82,8 +85,12 @@ public static class StatusPagesApi
             _ => TypedResults.Problem(title: "Admin only", detail: "Only an Admin deletes a published status page.", statusCode: 403),
         };
 
-    private static async Task<Results<Ok<List<IncidentDto>>, NotFound<ProblemDetails>>> Incidents(int id, StatusPageService service, CancellationToken cancellationToken) =>
-        await service.IncidentsAsync(id, cancellationToken) is { } incidents ? TypedResults.Ok(incidents.Select(IncidentDto.From).ToList()) : PageNotFound(id);
+    private static async Task<Results<Ok<PagedList<IncidentDto>>, NotFound<ProblemDetails>>> Incidents(int id, StatusPageService service, CancellationToken cancellationToken)
+    {
+        if (await service.IncidentsAsync(id, cancellationToken) is not { } incidents) return PageNotFound(id);
+        var items = incidents.Select(IncidentDto.From).ToList();
+        return TypedResults.Ok(new PagedList<IncidentDto>(items, items.Count, 1, Math.Max(1, items.Count)));
+    }
 
     private static async Task<Results<Created<IncidentDto>, ValidationProblem, NotFound<ProblemDetails>>> OpenIncident(
         int id, IncidentInput? input, StatusPageService service, HttpContext context, CancellationToken cancellationToken)
