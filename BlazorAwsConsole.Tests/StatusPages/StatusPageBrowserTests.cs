@@ -52,9 +52,9 @@ public sealed class StatusPageBrowserTests(BrowserFixture browser) : IAsyncLifet
         await Expect(editor.GetByTestId("component-state-row")).ToHaveAttributeAsync("data-state", "operational");
         await editor.GetByTestId("open-incident").FocusAsync();
         await editor.Keyboard.PressAsync("Enter");
-        await editor.GetByTestId("incident-title").Locator("input").FillAsync("API errors");
-        await editor.GetByTestId("incident-message").Locator("textarea").First.FillAsync("Some calls **fail**; we are on it.");
-        await editor.GetByTestId("incident-component").Locator("input").CheckAsync();
+        await editor.GetByTestId("incident-title").FillAsync("API errors");
+        await editor.GetByTestId("incident-message").FillAsync("Some calls **fail**; we are on it.");
+        await editor.GetByRole(AriaRole.Checkbox, new() { Name = "Public API" }).CheckAsync();
         await Axe.AssertNoViolationsAsync(editor, "the incident dialog");
         await editor.GetByTestId("incident-save").FocusAsync();
         await editor.Keyboard.PressAsync("Enter");

@@ -43,7 +43,8 @@ public sealed class StatusViewCache : IHostedService, IDisposable
         _options = options;
     }
 
-    private sealed record Entry(Task<PublicStatusView?> View, DateTime BuiltAt, long Generation);
+    // Lazy: ConcurrentDictionary may run a factory more than once under contention; only the stored entry's build starts.
+    private sealed record Entry(Lazy<Task<PublicStatusView?>> View, DateTime BuiltAt, long Generation);
 
     public async Task<PublicStatusView?> GetAsync(string slug, CancellationToken cancellationToken)
     {
@@ -52,14 +53,15 @@ public sealed class StatusViewCache : IHostedService, IDisposable
         var generation = Interlocked.Read(ref _generation);
         var entry = _views.AddOrUpdate(slug,
             _ => Start(slug, now, generation),
-            (_, existing) => existing.Generation != generation || now - existing.BuiltAt >= maxAge || existing.View.IsFaulted ? Start(slug, now, generation) : existing);
-        var view = await entry.View.WaitAsync(cancellationToken);
+            (_, existing) => existing.Generation != generation || now - existing.BuiltAt >= maxAge || existing.View.Value.IsFaulted ? Start(slug, now, generation) : existing);
+        var view = await entry.View.Value.WaitAsync(cancellationToken);
         if (view is null) _views.TryRemove(new KeyValuePair<string, Entry>(slug, entry));
         return view;
     }
 
     // Not the caller's token: a visitor who goes away must not fail the build the others wait for.
-    private Entry Start(string slug, DateTime now, long generation) => new(_builder.BuildAsync(slug, CancellationToken.None), now, generation);
+    private Entry Start(string slug, DateTime now, long generation) =>
+        new(new Lazy<Task<PublicStatusView?>>(() => _builder.BuildAsync(slug, CancellationToken.None)), now, generation);
 
     /// <summary>Drops every view and every cached response now.</summary>
     public async Task InvalidateAsync()
