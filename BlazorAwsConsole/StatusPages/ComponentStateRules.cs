@@ -1,6 +1,8 @@
 using BlazorAwsConsole.Alerts;
 using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Probes;
+using Microsoft.EntityFrameworkCore;
 
 namespace BlazorAwsConsole.StatusPages;
 
@@ -44,6 +46,15 @@ public sealed class ComponentStateRules(ProbeStatusBoard board, FleetSnapshot fl
         if (down == 0 && degraded == 0) return inMaintenance > 0 ? ComponentState.Maintenance : ComponentState.Operational;
         if (down == 0) return ComponentState.Degraded;
         return down == known ? ComponentState.MajorOutage : ComponentState.PartialOutage;
+    }
+
+    /// <summary>The maintenance windows active now and the alert rules they silence (what <see cref="Derive"/> needs besides the component).</summary>
+    public static async Task<(List<MaintenanceWindow> Windows, List<AlertRule> Rules)> MaintenanceAsync(ConsoleDbContext db, DateTime now, CancellationToken cancellationToken)
+    {
+        var windows = await db.MaintenanceWindows.AsNoTracking().Where(w => w.StartsAt <= now && w.EndsAt > now).ToListAsync(cancellationToken);
+        var ruleIds = windows.SelectMany(w => w.RuleIds).Distinct().ToList();
+        var rules = ruleIds.Count == 0 ? [] : await db.AlertRules.AsNoTracking().Where(r => ruleIds.Contains(r.Id)).ToListAsync(cancellationToken);
+        return (windows, rules);
     }
 
     /// <summary>The instances the component stands for: those named by id (when the fleet knows them) and those with its tag.</summary>

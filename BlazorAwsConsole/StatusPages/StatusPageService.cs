@@ -51,9 +51,7 @@ public sealed class StatusPageService(
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var windows = await db.MaintenanceWindows.AsNoTracking().Where(w => w.StartsAt <= now && w.EndsAt > now).ToListAsync(cancellationToken);
-        var ruleIds = windows.SelectMany(w => w.RuleIds).Distinct().ToList();
-        var windowRules = ruleIds.Count == 0 ? [] : await db.AlertRules.AsNoTracking().Where(r => ruleIds.Contains(r.Id)).ToListAsync(cancellationToken);
+        var (windows, windowRules) = await ComponentStateRules.MaintenanceAsync(db, now, cancellationToken);
         return page.Components.ToDictionary(c => c.Id, c => rules.Derive(c, windows, windowRules, now));
     }
 

@@ -22,9 +22,7 @@ public sealed class StatusViewBuilder(IDbContextFactory<ConsoleDbContext> contex
         var page = await db.StatusPages.AsNoTracking().Include(p => p.Components).FirstOrDefaultAsync(p => p.Slug == slug, cancellationToken);
         if (page is null) return null;
         var components = page.Components.OrderBy(c => c.Position).ToList();
-        var windows = await db.MaintenanceWindows.AsNoTracking().Where(w => w.StartsAt <= now && w.EndsAt > now).ToListAsync(cancellationToken);
-        var ruleIds = windows.SelectMany(w => w.RuleIds).Distinct().ToList();
-        var windowRules = ruleIds.Count == 0 ? [] : await db.AlertRules.AsNoTracking().Where(r => ruleIds.Contains(r.Id)).ToListAsync(cancellationToken);
+        var (windows, windowRules) = await ComponentStateRules.MaintenanceAsync(db, now, cancellationToken);
 
         var today = DateOnly.FromDateTime(now);
         var firstDay = today.AddDays(1 - PublicStatusView.HistoryDays);
