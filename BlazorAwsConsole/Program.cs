@@ -11,6 +11,7 @@ using BlazorAwsConsole.JumpServers;
 using BlazorAwsConsole.Observability;
 using BlazorAwsConsole.Sandbox;
 using BlazorAwsConsole.Secrets;
+using BlazorAwsConsole.StatusPages;
 using MudBlazor.Services;
 using BlazorAwsConsole.Alerts;
 using BlazorAwsConsole.Probes;
@@ -85,6 +86,7 @@ public static class Program
         builder.AddAlertChannels();
         builder.AddDashboard();
         builder.AddCluster();
+        builder.AddStatusPages();
         // The RAM store on SQLite; Quartz's clustered ADO store on PostgreSQL.
         builder.AddScheduler();
         // Stopped before Quartz's hosted service (hosted services stop in reverse order): no new trigger, running jobs cancelled.
@@ -96,6 +98,7 @@ public static class Program
         var app = builder.Build();
         app.UseInfrastructure();
         app.UseAccess();
+        app.UseStatusPages();
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
         app.MapAccess();
@@ -107,6 +110,7 @@ public static class Program
         app.MapObservability();
         app.MapAlertChannelsApi();
         app.MapClusterApi();
+        app.MapStatusPages();
         // The console's own Content-Security-Policy (Access/SecurityHeaders) already says frame-ancestors 'none'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.AnnounceAddress();

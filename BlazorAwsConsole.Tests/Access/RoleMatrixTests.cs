@@ -27,6 +27,9 @@ public sealed class RoleMatrixTests(MotoFixture moto) : IClassFixture<MotoFixtur
         ["Id"] = "999999",
         ["InstanceId"] = "i-0123456789abcdef0",
         ["Id"] = "999999",
+        ["incidentId"] = "999999",
+        ["componentId"] = "999999",
+        ["AlertId"] = "999999",
     };
 
     [Fact]

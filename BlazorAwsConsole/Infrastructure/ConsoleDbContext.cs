@@ -40,6 +40,10 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
     public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
     public DbSet<NotificationChannel> NotificationChannels => Set<NotificationChannel>();
     public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
+    public DbSet<StatusPages.StatusPage> StatusPages => Set<StatusPages.StatusPage>();
+    public DbSet<StatusPages.StatusComponent> StatusComponents => Set<StatusPages.StatusComponent>();
+    public DbSet<StatusPages.Incident> Incidents => Set<StatusPages.Incident>();
+    public DbSet<StatusPages.IncidentUpdate> IncidentUpdates => Set<StatusPages.IncidentUpdate>();
 
     /// <summary>ASP.NET Core's data-protection key ring: every node signs cookies and antiforgery tokens with the same keys.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -271,10 +275,12 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
             hold.Property(l => l.Node).HasMaxLength(100);
             hold.Property(l => l.Actor).HasMaxLength(256);
         });
+
+        BlazorAwsConsole.StatusPages.StatusPagesModel.Configure(model);
     }
 
     /// <summary>A value read and written whole (rules, steps) stored as one JSON text column, like the tags.</summary>
-    private static class JsonColumn<T> where T : class, new()
+    internal static class JsonColumn<T> where T : class, new()
     {
         public static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> Converter = new(
             value => JsonSerializer.Serialize(value, JsonSerializerOptions.Default),

@@ -1,0 +1,40 @@
+using System.Threading.RateLimiting;
+
+namespace BlazorAwsConsole.StatusPages;
+
+public static class StatusPagesFeature
+{
+    public static WebApplicationBuilder AddStatusPages(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<StatusPageOptions>().BindConfiguration(StatusPageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var settings = builder.Configuration.GetSection(StatusPageOptions.Section).Get<StatusPageOptions>() ?? new();
+        services.AddSingleton<IncidentMarkdown>();
+        services.AddSingleton<ComponentStateRules>();
+        services.AddSingleton<StatusViewBuilder>();
+        services.AddSingleton<StatusViewCache>();
+        services.AddHostedService(provider => provider.GetRequiredService<StatusViewCache>());
+        services.AddSingleton<StatusPageService>();
+        // The output cache's in-memory store holds the public pages' responses (default cap 100 MB).
+        services.AddOutputCache(cache => cache.AddPolicy(StatusViewCache.OutputCachePolicy,
+            policy => policy.Expire(TimeSpan.FromSeconds(settings.CacheSeconds)).Tag(StatusViewCache.OutputCacheTag)));
+        services.AddRateLimiter(limits => limits.AddPolicy(PublicStatusEndpoints.RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+            "status:" + context.Connection.RemoteIpAddress,
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.RequestsPerMinute, Window = TimeSpan.FromMinutes(1) })));
+        return builder;
+    }
+
+    /// <summary>After sign-in and the rate limiter: the output cache serves anonymous visitors of published pages.</summary>
+    public static WebApplication UseStatusPages(this WebApplication app)
+    {
+        app.UseOutputCache();
+        return app;
+    }
+
+    public static WebApplication MapStatusPages(this WebApplication app)
+    {
+        app.MapStatusPagesApi();
+        app.MapPublicStatusPages();
+        return app;
+    }
+}

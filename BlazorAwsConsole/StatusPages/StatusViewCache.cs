@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using BlazorAwsConsole.Alerts;
+using BlazorAwsConsole.Fleet;
+using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.Probes;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.Options;
+
+namespace BlazorAwsConsole.StatusPages;
+
+/// <summary>Published after a status page, its components or incidents changed.</summary>
+public sealed record StatusPageChanged(int PageId);
+
+/// <summary>
+/// The built views of the status pages, one per slug, shared by the HTML, JSON, feed and badges, and the output
+/// cache in front of them. Both are dropped on change: at once when a page or incident changes, and at most once per
+/// <see cref="StatusPageOptions.RefreshMilliseconds"/> when test results, the fleet or alerts change (LiveFeed).
+/// Concurrent misses of one slug share one build, so a burst of anonymous visitors reads the database once per change.
+/// Holds at most one view per existing page (a slug that does not exist is not cached).
+/// </summary>
+public sealed class StatusViewCache : IHostedService, IDisposable
+{
+    public const string OutputCacheTag = "status-pages";
+    public const string OutputCachePolicy = "status-page";
+
+    private readonly StatusViewBuilder _builder;
+    private readonly IOutputCacheStore _store;
+    private readonly LiveFeed _feed;
+    private readonly TimeProvider _time;
+    private readonly IOptionsMonitor<StatusPageOptions> _options;
+    private readonly ConcurrentDictionary<string, Entry> _views = new(StringComparer.Ordinal);
+    private readonly List<IDisposable> _subscriptions = [];
+    private ITimer? _timer;
+    private long _generation;
+    private int _dirty;
+
+    public StatusViewCache(StatusViewBuilder builder, IOutputCacheStore store, LiveFeed feed, TimeProvider time, IOptionsMonitor<StatusPageOptions> options)
+    {
+        _builder = builder;
+        _store = store;
+        _feed = feed;
+        _time = time;
+        _options = options;
+    }
+
+    // Lazy: ConcurrentDictionary may run a factory more than once under contention; only the stored entry's build starts.
+    private sealed record Entry(Lazy<Task<PublicStatusView?>> View, DateTime BuiltAt, long Generation);
+
+    public async Task<PublicStatusView?> GetAsync(string slug, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow().UtcDateTime;
+        var maxAge = TimeSpan.FromSeconds(_options.CurrentValue.CacheSeconds);
+        var generation = Interlocked.Read(ref _generation);
+        var entry = _views.AddOrUpdate(slug,
+            _ => Start(slug, now, generation),
+            (_, existing) => existing.Generation != generation || now - existing.BuiltAt >= maxAge || existing.View.Value.IsFaulted ? Start(slug, now, generation) : existing);
+        var view = await entry.View.Value.WaitAsync(cancellationToken);
+        if (view is null) _views.TryRemove(new KeyValuePair<string, Entry>(slug, entry));
+        return view;
+    }
+
+    // Not the caller's token: a visitor who goes away must not fail the build the others wait for.
+    private Entry Start(string slug, DateTime now, long generation) =>
+        new(new Lazy<Task<PublicStatusView?>>(() => _builder.BuildAsync(slug, CancellationToken.None)), now, generation);
+
+    /// <summary>Drops every view and every cached response now.</summary>
+    public async Task InvalidateAsync()
+    {
+        Interlocked.Exchange(ref _dirty, 0);
+        Interlocked.Increment(ref _generation);
+        _views.Clear();
+        await _store.EvictByTagAsync(OutputCacheTag, CancellationToken.None);
+    }
+
+    private Task MarkDirty<TEvent>(TEvent _)
+    {
+        Interlocked.Exchange(ref _dirty, 1);
+        return Task.CompletedTask;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _subscriptions.Add(_feed.Subscribe<ProbeResultsStored>(MarkDirty));
+        _subscriptions.Add(_feed.Subscribe<FleetChanged>(MarkDirty));
+        _subscriptions.Add(_feed.Subscribe<AlertsChanged>(MarkDirty));
+        _subscriptions.Add(_feed.Subscribe<SyntheticTestChanged>(MarkDirty));
+        var period = TimeSpan.FromMilliseconds(_options.CurrentValue.RefreshMilliseconds);
+        _timer = _time.CreateTimer(_ => _ = FlushAsync(), null, period, period);
+        return Task.CompletedTask;
+    }
+
+    private async Task FlushAsync()
+    {
+        if (Interlocked.Exchange(ref _dirty, 0) == 0) return;
+        await InvalidateAsync();
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        foreach (var subscription in _subscriptions) subscription.Dispose();
+        _subscriptions.Clear();
+    }
+}
