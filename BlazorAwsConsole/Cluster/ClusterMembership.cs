@@ -4,9 +4,16 @@ using Microsoft.Extensions.Options;
 namespace BlazorAwsConsole.Cluster;
 
 /// <summary>The live members as this node last read them, and when that list last changed (a re-balance).</summary>
-public sealed record MemberView(IReadOnlyList<string> Live, IReadOnlyList<ClusterMember> Rows, DateTimeOffset ChangedAt)
+public sealed record MemberView(IReadOnlyList<string> Live, IReadOnlyList<ClusterMember> Rows, DateTimeOffset ChangedAt, IReadOnlyList<string> PreviousLive)
 {
-    public static readonly MemberView None = new([], [], DateTimeOffset.MinValue);
+    public static readonly MemberView None = new([], [], DateTimeOffset.MinValue, []);
+
+    /// <summary>
+    /// A test that comes to this node now took over from a dead member (its owner in the previous list is not live any
+    /// more): that member fenced itself before it was declared dead, so the test may run at its next aligned time.
+    /// Otherwise (a join, this node starting or rejoining) its old owner may still run it until it reads the list: settle first.
+    /// </summary>
+    public bool TakenFromDead(int testId) => TestAssignment.Owner(testId, PreviousLive) is { } before && !Live.Contains(before, StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -18,11 +25,12 @@ public sealed record MemberView(IReadOnlyList<string> Live, IReadOnlyList<Cluste
 /// Fencing: a node stops running tests once it has not renewed its own heartbeat for the fencing time,
 /// Cluster:MemberTimeoutSeconds − 2 × Cluster:HeartbeatSeconds (9 s by default). The others call it dead only when its row is
 /// older than the timeout by the database's clock (15 s), learn it at their next read (up to one heartbeat later) and
-/// start its tests a settle time after that; the fencing time is counted from when the last successful renewal was
+/// run its tests from their next aligned time after that; the fencing time is counted from when the last successful renewal was
 /// sent, which is no later than the database time it stored, so the node has stopped at least two heartbeats before
-/// anyone else can start. Settle time: 2 × heartbeat; a member learns a change at its next read, at most one heartbeat
-/// after another member did, so a new owner that waits longer than one heartbeat starts after the old owner has
-/// stopped (a beat delayed by load is covered by the second heartbeat).
+/// anyone else can start. Settle time, when a test moves from a member that is still live (a join, a node starting or
+/// rejoining after it fenced itself): 2 × heartbeat. The old owner stops the moment it reads the new list, at most one
+/// heartbeat after the new owner read it, so a new owner that waits longer than one heartbeat starts after the old one
+/// stopped (the second heartbeat covers a read delayed by load). A test taken from a dead member needs no settle time.
 /// </remarks>
 public sealed class ClusterMembership
 {
@@ -103,7 +111,7 @@ public sealed class ClusterMembership
         var before = View;
         var changed = _fenced || !before.Live.SequenceEqual(live, StringComparer.Ordinal);
         _fenced = false;
-        Volatile.Write(ref _view, new MemberView(live, rows, changed ? _time.GetUtcNow() : before.ChangedAt));
+        Volatile.Write(ref _view, changed ? new MemberView(live, rows, _time.GetUtcNow(), before.Live) : before with { Live = live, Rows = rows });
         return changed;
     }
 

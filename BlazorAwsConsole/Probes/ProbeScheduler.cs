@@ -12,8 +12,9 @@ namespace BlazorAwsConsole.Probes;
 /// (<see cref="TestAssignment.NextFireTime"/>: its phase, hash(id) mod interval, from the Unix epoch), so the owner is
 /// whichever node, the instants are the same. The clustered store never holds a per-test trigger. A test that is no
 /// longer owned (a member joined, this node fenced itself, the test was paused or deleted) loses its trigger at once;
-/// one that becomes owned through a change of members starts after the settle time (<see cref="ClusterMembership.Settle"/>).
-/// A save reschedules that one test at once (no restart) and runs it within a few seconds.
+/// one that becomes owned from a member still live (a join) starts after the settle time (<see cref="ClusterMembership.Settle"/>),
+/// one taken from a dead member at its next aligned time.
+/// A save reschedules that one test at once (no restart) and runs it within half an interval.
 /// </summary>
 public sealed class ProbeScheduler(ProbeCatalog catalog, ClusterMembership membership, IServiceProvider services, IOptionsMonitor<ProbeOptions> options,
     TimeProvider time, ILogger<ProbeScheduler> logger) : IAsyncDisposable
@@ -23,9 +24,11 @@ public sealed class ProbeScheduler(ProbeCatalog catalog, ClusterMembership membe
     private const string TriggerPrefix = "test-";
     private const string SoonPrefix = "soon-";
 
-    /// <summary>A save runs the test once about this long after it, unless its next aligned run is sooner than <see cref="SoonWindow"/>.</summary>
-    private static readonly TimeSpan SoonDelay = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan SoonWindow = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// A save runs the test this long after it, unless its next aligned run comes within half an interval anyway: so two
+    /// runs of a test are never closer than half an interval, a save included.
+    /// </summary>
+    private static readonly TimeSpan SoonDelay = TimeSpan.FromMilliseconds(200);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     // The tests with a trigger on this node's timers, with the interval it fires at.
@@ -34,6 +37,17 @@ public sealed class ProbeScheduler(ProbeCatalog catalog, ClusterMembership membe
     private bool _stopped;
 
     internal static TriggerKey TriggerOf(int testId) => new($"{TriggerPrefix}{testId}", JobKey.Group);
+
+    /// <summary>The tests on this node's timers now (tests read it).</summary>
+    internal IReadOnlyList<int> Owned
+    {
+        get
+        {
+            _gate.Wait();
+            try { return [.. _scheduled.Keys]; }
+            finally { _gate.Release(); }
+        }
+    }
 
     /// <summary>The test timers' scheduler (tests only read it).</summary>
     internal IScheduler? Timers => _scheduler;
@@ -59,13 +73,15 @@ public sealed class ProbeScheduler(ProbeCatalog catalog, ClusterMembership membe
                 foreach (var id in stale) _scheduled.Remove(id);
             }
             var notBefore = NotBefore();
+            var now = time.GetUtcNow();
+            var view = membership.View;
             var added = wanted.Values.Where(t => !_scheduled.ContainsKey(t.Id)).ToList();
             if (added.Count > 0)
             {
                 var job = await JobAsync(scheduler, cancellationToken);
                 foreach (var chunk in added.Chunk(1000))
                 {
-                    await scheduler.ScheduleJob(job, [.. chunk.Select(t => Trigger(t, notBefore))], ScheduleJobOptions.Replacing, cancellationToken);
+                    await scheduler.ScheduleJob(job, [.. chunk.Select(t => Trigger(t, view.TakenFromDead(t.Id) ? now : notBefore))], ScheduleJobOptions.Replacing, cancellationToken);
                     foreach (var test in chunk) _scheduled[test.Id] = test.FrequencySeconds;
                 }
             }
@@ -87,7 +103,8 @@ public sealed class ProbeScheduler(ProbeCatalog catalog, ClusterMembership membe
 
     /// <summary>
     /// After a save here, or a notice that another node saved it: the owner keeps (or starts) the test at its aligned times,
-    /// at the new interval, and runs it once within a few seconds; a paused, deleted or not owned test stops here.
+    /// at the new interval, and runs it within half an interval (at once, when its next aligned time is further); a paused,
+    /// deleted or not owned test stops here.
     /// </summary>
     public async Task RescheduleAsync(int testId, CancellationToken cancellationToken)
     {
@@ -106,7 +123,7 @@ public sealed class ProbeScheduler(ProbeCatalog catalog, ClusterMembership membe
                 var trigger = Trigger(test, notBefore);
                 List<ITrigger> triggers = [trigger];
                 var soon = time.GetUtcNow() + SoonDelay;
-                if (soon >= notBefore && trigger.StartTimeUtc - soon > SoonWindow)
+                if (soon >= notBefore && trigger.StartTimeUtc - soon > TimeSpan.FromSeconds(test.FrequencySeconds / 2.0))
                 {
                     triggers.Add(TriggerBuilder.Create().WithIdentity(SoonOf(testId)).ForJob(JobKey).UsingJobData(ProbeRunJob.TestIdKey, testId)
                         .StartAt(soon).WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow)).Build());
