@@ -22,6 +22,7 @@ public sealed class IconButtonNamesTests : DashboardContext
         Services.AddSingleton<AlertEvaluator>();
         Services.AddSingleton<AlertRuleValidator>();
         Services.AddSingleton<AlertService>();
+        Services.AddSingleton<AlertFollowUps>();
         Services.AddSingleton<AlertEngine>();
     }
 

@@ -71,4 +71,8 @@ public sealed class MaintenanceWindow
     public DateTime CreatedAt { get; set; }
 
     public bool IsActive(DateTime now) => StartsAt <= now && now < EndsAt;
+
+    /// <summary>Whether this window silences the rule's alerts on a subject (an instance's tags; null for other subjects).</summary>
+    public bool Silences(int ruleId, IReadOnlyDictionary<string, string>? instanceTags) =>
+        RuleIds.Contains(ruleId) || InstanceTag is { } tag && instanceTags is not null && AlertEvaluator.HasTag(instanceTags, tag);
 }

@@ -181,7 +181,7 @@ public sealed class AlertEngine(
                         seen.Add(already.Id);
                         continue;
                     }
-                    if (windows.Any(w => Silences(w, rule, finding))) continue;
+                    if (windows.Any(w => w.Silences(rule.Id, finding.InstanceTags))) continue;
                     var opened = await OpenAsync(db, rule, finding, now, cancellationToken) ?? board.OpenFor(rule.Id, finding.SubjectKey)!;
                     open.Set(opened);
                     changed.Add(opened);
@@ -345,8 +345,4 @@ public sealed class AlertEngine(
 
     private void Notify(Alert alert, string? note) =>
         notifier.Enqueue(AlertMessages.For(alert, time.GetUtcNow().UtcDateTime, note), AlertMessages.Recipients(_rules.FirstOrDefault(r => r.Id == alert.RuleId), alert));
-
-    private static bool Silences(MaintenanceWindow window, AlertRule rule, Finding finding) =>
-        window.RuleIds.Contains(rule.Id)
-        || window.InstanceTag is { } tag && finding.InstanceTags is { } tags && AlertEvaluator.HasTag(tags, tag);
 }

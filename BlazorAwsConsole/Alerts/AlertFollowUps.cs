@@ -1,4 +1,5 @@
 using BlazorAwsConsole.Alerts.Channels;
+using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,11 +14,13 @@ public sealed record AlertFollowUpSent(long AlertId);
 /// message is claimed on the alert row before it is queued: a conditional update that moves RemindersSent (or
 /// EscalationStep) from the count this node read to the next, only while the alert is still firing. So with several
 /// nodes (or a run that overlaps another) each reminder and step is sent once, and an acknowledgement or a resolve that
-/// comes first stops it.
+/// comes first stops it. A maintenance window that silences the rule (or the instance, by tag) holds them while it is
+/// on: the reminders resume after it, and a step that fell due meanwhile goes out then.
 /// </summary>
 public sealed class AlertFollowUps(
     IDbContextFactory<ConsoleDbContext> contexts,
     AlertBoard board,
+    FleetSnapshot fleet,
     IAlertNotifier notifier,
     LiveFeed feed,
     TimeProvider time,
@@ -31,10 +34,13 @@ public sealed class AlertFollowUps(
         var following = rules.Values.Where(r => r.RepeatEveryMinutes > 0 || r.Escalation.Count > 0).Select(r => r.Id).ToList();
         if (following.Count == 0) return 0;
         var firing = await db.Alerts.AsNoTracking().Where(a => a.Status == AlertStatus.Firing && following.Contains(a.RuleId)).ToListAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var windows = await db.MaintenanceWindows.AsNoTracking().Where(w => w.StartsAt <= now && w.EndsAt > now).ToListAsync(cancellationToken);
         var sent = 0;
         foreach (var alert in firing)
         {
             var rule = rules[alert.RuleId];
+            if (windows.Any(w => w.Silences(rule.Id, InstanceTags(alert)))) continue;
             var changed = await EscalateAsync(db, rule, alert) | await RemindAsync(db, rule, alert);
             if (!changed) continue;
             sent++;
@@ -43,6 +49,10 @@ public sealed class AlertFollowUps(
         }
         return sent;
     }
+
+    /// <summary>The tags of the instance an alert is about, as the fleet has them now (null for other subjects).</summary>
+    private IReadOnlyDictionary<string, string>? InstanceTags(Alert alert) =>
+        alert.SubjectKey.StartsWith("instance:", StringComparison.Ordinal) ? fleet.Find(alert.SubjectKey["instance:".Length..])?.Tags : null;
 
     /// <summary>When the next reminder of a firing alert falls due (null: the rule sends none).</summary>
     public static DateTime? NextReminderAt(AlertRule rule, Alert alert) =>

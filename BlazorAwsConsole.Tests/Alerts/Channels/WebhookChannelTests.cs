@@ -91,7 +91,7 @@ public sealed class WebhookChannelTests(MotoFixture moto) : IClassFixture<MotoFi
         console.Get<IAlertNotifier>().Enqueue(ChannelConsole.Sample(severity: "warning", status: "resolved"), [id]);
         await ChannelConsole.WaitUntilAsync(() => slack.Requests.Count >= 2, "Slack got both messages");
 
-        var requests = slack.Requests.OrderBy(r => r.Text.Contains("resolved")).ToList();
+        var requests = slack.Requests.OrderBy(r => r.Text.Contains("resolved", StringComparison.OrdinalIgnoreCase)).ToList();
         requests.Should().AllSatisfy(r => r.Path.Should().Be(hookPath));
         var firing = JsonDocument.Parse(requests[0].Body).RootElement;
         firing.GetProperty("text").GetString().Should().StartWith("[WARNING] firing: web-1 stopped answering");

@@ -53,4 +53,21 @@ public sealed class AlertRemindersTests(EscalationConsole console) : IClassFixtu
 
         console.SentFor(alert).Select(n => (n.Notification.Status, n.Notification.Reminder)).Should().Equal([("firing", 0), ("firing", 1), ("resolved", 0)]);
     }
+
+    [Fact]
+    public async Task A_maintenance_window_on_the_rule_holds_the_reminders_until_it_ends()
+    {
+        var test = await console.TestAsync("billing");
+        var rule = await console.CreateAsync("/api/alert-rules", new { name = "billing down", condition = "testFailures", testId = test, consecutiveFailures = 1, repeatEveryMinutes = 5 });
+        var alert = await console.FireAsync(test, rule);
+        var now = console.Clock.GetUtcNow().UtcDateTime;
+        await console.CreateAsync("/api/maintenance-windows", new { name = "billing upgrade", startsAt = now.AddMinutes(1), endsAt = now.AddMinutes(20), ruleIds = new[] { rule } });
+
+        await console.AdvanceAsync(TimeSpan.FromMinutes(6));
+        await console.AdvanceAsync(TimeSpan.FromMinutes(6));
+        console.SentFor(alert).Select(n => n.Notification.Reminder).Should().Equal([0], "the window is on from minute 1 to 20: no reminder");
+
+        await console.AdvanceAsync(TimeSpan.FromMinutes(9));
+        console.SentFor(alert).Select(n => n.Notification.Reminder).Should().Equal([0, 1], "the window ended at minute 20: the reminder that was due goes out");
+    }
 }
