@@ -38,6 +38,9 @@ public sealed class ProbeScheduler(ProbeCatalog catalog, ClusterMembership membe
 
     internal static TriggerKey TriggerOf(int testId) => new($"{TriggerPrefix}{testId}", JobKey.Group);
 
+    /// <summary>Whether a trigger is a save's early run (not one of the test's aligned runs).</summary>
+    internal static bool IsSoon(TriggerKey key) => key.Name.StartsWith(SoonPrefix, StringComparison.Ordinal);
+
     /// <summary>The tests on this node's timers now (tests read it).</summary>
     internal IReadOnlyList<int> Owned
     {
@@ -243,8 +246,15 @@ public sealed class ProbeRunJob(ProbeEngine engine, ProbeCatalog catalog, Cluste
     {
         var testId = context.MergedJobDataMap.GetInt(TestIdKey);
         if (!membership.Owns(testId)) return;
-        membership.CountRun();
         if (catalog.Find(testId) is null) await catalog.ReadAsync(contexts, testId, cancellationToken);
+        // A save's early run that fired late (a loaded machine): when its next aligned run is now within half an interval,
+        // that one is enough, so two runs stay at least half an interval apart.
+        if (ProbeScheduler.IsSoon(context.Trigger.Key) && catalog.Find(testId) is { } test
+            && TestAssignment.NextFireTime(testId, test.FrequencySeconds, context.FireTimeUtc) - context.FireTimeUtc < TimeSpan.FromSeconds(test.FrequencySeconds / 2.0))
+        {
+            return;
+        }
+        membership.CountRun();
         engine.TryEnqueue(new ProbeRequest(testId, context.ScheduledFireTimeUtc));
     }
 }
