@@ -32,13 +32,14 @@ internal static class SchedulerSoak
     public static async Task<SoakFigure> RunAsync(string databaseFile, NginxTarget nginx, int tests, TimeSpan duration, CancellationToken cancellationToken)
     {
         await using var console = await ProbeConsole.StartAsync(databaseFile, ["Probes:RunOnSchedule=true"], cancellationToken);
-        var scheduler = await console.Get<ISchedulerFactory>().GetScheduler(cancellationToken);
         var fires = new FireCounter();
-        scheduler.ListenerManager.AddTriggerListener(fires, GroupMatcher<TriggerKey>.GroupEquals(ProbeScheduler.JobKey.Group));
 
         await console.AddTestsAsync(Enumerable.Range(1, tests).Select(i => ProbeKind.PortTest(i, nginx.Port, FrequencySeconds)), cancellationToken);
-        // What the console does at start-up for the tests it loads: one trigger each, first runs spread over the first minute.
+        // What the console does at start-up for the tests it loads: one trigger each on the node's own test timers, at each test's aligned phase.
         await console.Get<ProbeScheduler>().ScheduleAllAsync(cancellationToken);
+        // The tests' own scheduler (not the one of the declared jobs) fires them.
+        var scheduler = console.Get<ProbeScheduler>().Timers ?? throw new InvalidOperationException("the test timers did not start");
+        scheduler.ListenerManager.AddTriggerListener(fires, GroupMatcher<TriggerKey>.GroupEquals(ProbeScheduler.JobKey.Group));
 
         using var stalls = new StallWatch();
         var gcPause0 = GC.GetTotalPauseDuration();

@@ -13,9 +13,9 @@ using Xunit.Abstractions;
 namespace BlazorAwsConsole.Tests.Cluster;
 
 /// <summary>
-/// Two consoles on one PostgreSQL database share Quartz's clustered job store: same scheduler name, their node
-/// names as instance ids. Every synthetic test's trigger fires on one node at a time, both nodes take a share,
-/// and when one node stops the other fires everything.
+/// Two consoles on one PostgreSQL database share Quartz's clustered job store (same scheduler name, their node
+/// names as instance ids) for the declared jobs, and the tests by assignment: each test runs on one node's own timers,
+/// both nodes take a share, and a node that cannot renew its membership fences itself while the other runs everything.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres, ITestOutputHelper output) : IClassFixture<MotoFixture>
@@ -83,10 +83,10 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
         // Node B starts after the tests exist, so its catalog knows them (live catalog updates across nodes are not in yet).
         await using var nodeB = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-b"]);
 
-        // Node B's start kept the cluster's schedule: the same triggers (one per test, one rollup), none reset.
+        // Node B's start kept the cluster's schedule: the same declared triggers (one rollup), none reset; no per-test trigger.
         var after = await StartTimesAsync(await nodeB.Get<ISchedulerFactory>().GetScheduler());
         after.Should().BeEquivalentTo(before);
-        before.Keys.Count(k => k.Group == "probes").Should().Be(Tests);
+        before.Keys.Count(k => k.Group == "probes").Should().Be(0, "tests run on each node's own timers, not in the clustered store");
         before.Keys.Count(k => k.Group == "probe-rollups").Should().Be(1);
 
         var nodes = await WaitForNodesAsync(nodeB, 2);
@@ -109,32 +109,53 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
     }
 
     [Fact]
-    public async Task When_a_node_stops_without_cleaning_up_the_other_runs_every_test()
+    public async Task A_node_that_cannot_renew_its_heartbeat_fences_itself_the_other_runs_every_test_once_and_it_rejoins()
     {
         await using var target = await HitCountingTarget.StartAsync();
         await using var shared = await postgres.CreateAsync();
         var cluster = ClusterSettings(shared);
-        var nodeA = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-a"]);
-        await using var stopA = nodeA;
+        await using var nodeA = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-a"]);
         var names = await CreateTestsAsync(nodeA, target);
         await using var nodeB = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-b"]);
         await WaitForNodesAsync(nodeB, 2);
-        await Poll.UntilAsync(() => nodeA.Get<ProbeEngine>().Finished > 0, TimeSpan.FromSeconds(90), () => "node A ran nothing");
+        var (timersA, timersB) = (nodeA.Get<ProbeScheduler>(), nodeB.Get<ProbeScheduler>());
+        await Poll.UntilAsync(() => timersA.Owned.Count > 0 && timersB.Owned.Count > 0 && timersA.Owned.Count + timersB.Owned.Count == Tests
+            && nodeA.Get<ProbeEngine>().Finished > 0, TimeSpan.FromSeconds(90), () => $"owned A {timersA.Owned.Count}, B {timersB.Owned.Count}");
+        timersA.Owned.Intersect(timersB.Owned).Should().BeEmpty("each test is owned by one node");
 
-        // Node A's scheduler stops dead: no standby, no waiting for jobs, whatever it had acquired is left as it was.
-        await (await nodeA.Get<ISchedulerFactory>().GetScheduler()).Shutdown(waitForJobsToComplete: false);
-        var stopped = DateTimeOffset.UtcNow;
-        var runsOnB = nodeB.Get<ProbeEngine>().Finished;
+        // Node A's heartbeats stop (as when its database connection is cut); the node itself keeps running.
+        var membershipA = nodeA.Get<BlazorAwsConsole.Cluster.ClusterMembership>();
+        nodeA.Get<BlazorAwsConsole.Cluster.MembershipHeartbeat>().Suspended = true;
+        var cut = DateTimeOffset.UtcNow;
+        await Poll.UntilAsync(() => membershipA.IsFenced && timersA.Owned.Count == 0, TimeSpan.FromSeconds(15), () => $"A fenced {membershipA.IsFenced}, owns {timersA.Owned.Count}");
+        var fenced = DateTimeOffset.UtcNow;
+        var runsA = nodeA.Get<ProbeEngine>().Finished;
+        output.WriteLine($"node A fenced itself {(fenced - cut).TotalSeconds:0.0} s after its heartbeats stopped (fencing time {membershipA.FenceTime.TotalSeconds:0} s)");
+        (fenced - cut).Should().BeLessThan(membershipA.MemberTimeout, "a node stops before the others may take over");
+        (await nodeA.Anonymous.GetAsync("/healthz/ready")).StatusCode.Should().Be(System.Net.HttpStatusCode.ServiceUnavailable, "a fenced node is not ready");
 
-        // Every test is hit again, now by node B alone, within the cluster's failover time (plus an interval and slack).
-        await Poll.UntilAsync(() => names.All(n => target.HitsOf(n).Count(h => h > stopped) >= 2), TimeSpan.FromSeconds(90),
-            () => $"hits since A stopped: {string.Join(", ", names.Select(n => target.HitsOf(n).Count(h => h > stopped)))}");
-        output.WriteLine($"every test hit twice more {(DateTimeOffset.UtcNow - stopped).TotalSeconds:0.0} s after node A stopped");
-        nodeB.Get<ProbeEngine>().Finished.Should().BeGreaterThan(runsOnB + Tests, "node B ran node A's share too");
-        // Node B's cluster check finds A silent past the threshold, recovers what A held and drops its row.
-        var nodes = await WaitForNodesAsync(nodeB, 1);
-        nodes.Single().GetProperty("name").GetString().Should().Be("node-b");
-        output.WriteLine($"node A's row gone {(DateTimeOffset.UtcNow - stopped).TotalSeconds:0.0} s after it stopped");
+        // Node B takes everything once A is dead to it, and runs each test again.
+        await Poll.UntilAsync(() => timersB.Owned.Count == Tests && names.All(n => target.HitsOf(n).Count(h => h > fenced) >= 2), TimeSpan.FromSeconds(90),
+            () => $"B owns {timersB.Owned.Count}; hits since A fenced: {string.Join(", ", names.Select(n => target.HitsOf(n).Count(h => h > fenced)))}");
+        output.WriteLine($"every test hit twice more {(DateTimeOffset.UtcNow - cut).TotalSeconds:0.0} s after node A's heartbeats stopped");
+        nodeA.Get<ProbeEngine>().Finished.Should().BeLessThanOrEqualTo(runsA + 1, "a fenced node runs nothing (one run may have been in flight)");
+        (await WaitForNodesAsync(nodeB, 1)).Single().GetProperty("name").GetString().Should().Be("node-b");
+
+        // Back: A renews again, rejoins, takes a share after the settle time, and is ready.
+        nodeA.Get<BlazorAwsConsole.Cluster.MembershipHeartbeat>().Suspended = false;
+        await Poll.UntilAsync(() => !membershipA.IsFenced && timersA.Owned.Count > 0 && timersA.Owned.Count + timersB.Owned.Count == Tests,
+            TimeSpan.FromSeconds(60), () => $"owned A {timersA.Owned.Count}, B {timersB.Owned.Count}");
+        await Poll.UntilAsync(async () => (await nodeA.Anonymous.GetAsync("/healthz/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30), () => "node A not ready after it rejoined");
+        var rejoined = DateTimeOffset.UtcNow;
+        await Poll.UntilAsync(() => names.All(n => target.HitsOf(n).Count(h => h > rejoined) >= 2), TimeSpan.FromSeconds(60), () => "every test hit twice after A rejoined");
+
+        foreach (var name in names)
+        {
+            var hits = target.HitsOf(name);
+            var gaps = hits.Zip(hits.Skip(1), (a, b) => (b - a).TotalSeconds).ToList();
+            // Never two runs within an interval: not while A fenced itself, not while B took over, not when A came back.
+            gaps.Should().OnlyContain(g => g > IntervalSeconds / 2.0, $"{name} ran at most once per {IntervalSeconds} s across both nodes ({string.Join(", ", gaps.Select(g => g.ToString("0.0")))})");
+        }
     }
 
     /// <summary>

@@ -36,6 +36,8 @@ public abstract class DashboardContext : ComponentContext
         Services.AddSingleton<ProbeStatusBoard>();
         Services.AddSingleton<ProbeQueries>();
         Services.AddSingleton<SyntheticTestValidator>();
+        Services.AddOptions<BlazorAwsConsole.Cluster.ClusterOptions>();
+        Services.AddSingleton<BlazorAwsConsole.Cluster.ClusterMembership>();
         Services.AddSingleton<ProbeScheduler>();
         Services.AddSingleton<ProbeResultWriter>();
         Services.AddSingleton<ProbeEngine>();

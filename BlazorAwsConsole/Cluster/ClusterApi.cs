@@ -9,7 +9,7 @@ public static class ClusterApi
     public static IEndpointRouteBuilder MapClusterApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/cluster", Get).WithTags("Cluster").RequireAuthorization(Policies.CanView)
-            .WithName("GetCluster").WithSummary("The database provider and every node with its last scheduler check-in; self marks the node that answered");
+            .WithName("GetCluster").WithSummary("The database provider and every live node with its last scheduler check-in, last heartbeat, tests owned and runs per minute, and the time since the last re-balance; self marks the node that answered");
         return app;
     }
 

@@ -23,5 +23,14 @@ public sealed class ClusterOptions
     /// </summary>
     public string? NoticeKey { get; set; }
 
+    /// <summary>Seconds between renewals of this node's row in the member list (and re-reads of the others').</summary>
+    public int HeartbeatSeconds { get; set; } = 3;
+
+    /// <summary>
+    /// Seconds without a renewal after which a member is dead to the others and its tests move. A node that has not renewed
+    /// for this minus two heartbeats (9 s by default) fences itself: it runs no test until it renews again.
+    /// </summary>
+    public int MemberTimeoutSeconds { get; set; } = 15;
+
     public string EffectiveNodeName => string.IsNullOrWhiteSpace(NodeName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : NodeName.Trim();
 }

@@ -25,6 +25,7 @@ public sealed class ClusterViews(
     EventQueueSupervisor eventQueues,
     LiveFeed feed,
     RelayedEvents relayed,
+    ProbeScheduler tests,
     TimeProvider time)
 {
     public async Task ApplyAsync(ClusterNotice notice, CancellationToken cancellationToken)
@@ -79,6 +80,8 @@ public sealed class ClusterViews(
         {
             if (found.TryGetValue(id, out var test)) catalog.Put(test);
             else Forget(id);
+            // Saved on another node: if this node owns it, it starts, stops or moves to the new interval here.
+            await tests.RescheduleAsync(id, cancellationToken);
             feed.Publish(relayed.Mark(new SyntheticTestChanged(id, Deleted: test is null)));
         }
     }
@@ -99,6 +102,8 @@ public sealed class ClusterViews(
             Forget(gone);
             feed.Publish(relayed.Mark(new SyntheticTestChanged(gone, Deleted: true)));
         }
+        // A lost notice: the timers catch up with the tests as stored (a new owned test starts, a removed one stops).
+        await tests.ReconcileAsync(cancellationToken);
     }
 
     private void Forget(int testId)

@@ -5,23 +5,31 @@ using Quartz;
 namespace BlazorAwsConsole.Cluster;
 
 /// <summary>
-/// The nodes of a PostgreSQL cluster, read from Quartz's scheduler-state table: one row per live or recently
-/// dead node of this scheduler (a dead node's row goes when another node recovers it), with its last check-in.
+/// The nodes of a PostgreSQL cluster: the live members of the ClusterMembers table as this node last read them (one
+/// heartbeat ago at most), each with its scheduler check-in from Quartz's scheduler-state table.
 /// </summary>
-public sealed class QuartzClusterNodes(ISchedulerFactory schedulers, IConfiguration configuration) : IClusterNodes
+public sealed class QuartzClusterNodes(ISchedulerFactory schedulers, IConfiguration configuration, ClusterMembership membership, TimeProvider time) : IClusterNodes
 {
     private readonly string _connectionString = configuration.GetConnectionString("Console")!;
 
     public async Task<ClusterView> ListAsync(CancellationToken cancellationToken)
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
-        var self = await scheduler.GetSchedulerInstanceId(cancellationToken);
-        var nodes = new List<ClusterNode>();
-        foreach (var (instance, lastCheckIn) in await ReadAsync(_connectionString, scheduler.SchedulerName, cancellationToken))
+        var checkIns = (await ReadAsync(_connectionString, scheduler.SchedulerName, cancellationToken)).ToDictionary(r => r.Instance, r => r.LastCheckIn);
+        var view = membership.View;
+        var rows = view.Rows.ToDictionary(r => r.NodeName, StringComparer.Ordinal);
+        var nodes = view.Live.Select(name =>
         {
-            nodes.Add(new ClusterNode(instance, lastCheckIn, instance == self));
-        }
-        return new ClusterView(nameof(Infrastructure.DatabaseProvider.Postgres), [.. nodes.OrderBy(n => n.Name, StringComparer.Ordinal)]);
+            var self = name == membership.Self;
+            var row = rows.GetValueOrDefault(name);
+            return new ClusterNode(name, checkIns.TryGetValue(name, out var checkIn) ? checkIn : null, self,
+                row is null ? null : new DateTimeOffset(DateTime.SpecifyKind(row.LastHeartbeat, DateTimeKind.Utc)),
+                self ? membership.TestsOwned : row?.TestsOwned ?? 0,
+                self ? membership.RunsPerMinute : row?.RunsPerMinute ?? 0,
+                row?.Location ?? membership.Location);
+        });
+        return new ClusterView(nameof(Infrastructure.DatabaseProvider.Postgres), [.. nodes.OrderBy(n => n.Name, StringComparer.Ordinal)],
+            ThisNodeOnly.Rebalance(membership), ThisNodeOnly.SinceRebalance(membership, time));
     }
 
     /// <summary>Every instance of one scheduler with its last check-in (Quartz stores UTC ticks).</summary>

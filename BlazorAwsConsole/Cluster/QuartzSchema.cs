@@ -206,4 +206,18 @@ public static class QuartzSchema
             await db.Database.ExecuteSqlRawAsync(statement, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Upgrade from a version that kept one trigger per synthetic test in the clustered store (group "probes"): they are
+    /// removed, with the job they fired, under the migration lock. A node still on that version then fires none of them,
+    /// and the tests run on the new nodes' own timers from their aligned times (none twice, none dropped).
+    /// </summary>
+    public static async Task RemovePerTestTriggersAsync(DbContext db, ILogger logger, CancellationToken cancellationToken)
+    {
+        var removed = await db.Database.ExecuteSqlRawAsync(
+            "DELETE FROM " + TablePrefix + "triggers WHERE trigger_group = 'probes' AND job_name = 'probe-run'", cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM " + TablePrefix + "fired_triggers WHERE trigger_group = 'probes'", cancellationToken);
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM " + TablePrefix + "job_details WHERE job_group = 'probes' AND job_name = 'probe-run'", cancellationToken);
+        if (removed > 0) logger.LogInformation("Removed {Count} per-test trigger(s) from Quartz's clustered store: tests now run on each node's own timers", removed);
+    }
 }

@@ -33,6 +33,7 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
     public DbSet<LaunchOperation> LaunchOperations => Set<LaunchOperation>();
     public DbSet<CredentialSet> CredentialSets => Set<CredentialSet>();
     public DbSet<SyntheticTest> SyntheticTests => Set<SyntheticTest>();
+    public DbSet<Cluster.ClusterMember> ClusterMembers => Set<Cluster.ClusterMember>();
     public DbSet<ProbeResult> ProbeResults => Set<ProbeResult>();
     public DbSet<ProbeRollup> ProbeRollups => Set<ProbeRollup>();
     public DbSet<AlertRule> AlertRules => Set<AlertRule>();
@@ -265,6 +266,14 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
             delivery.HasIndex(d => new { d.ChannelId, d.Id });
             delivery.HasIndex(d => d.AlertId);
             delivery.Property(d => d.ClaimedBy).HasMaxLength(100);
+        });
+
+        model.Entity<Cluster.ClusterMember>(member =>
+        {
+            member.HasKey(m => m.NodeName); // one row per node name; a restart renews it with a new start id
+            member.Property(m => m.NodeName).HasMaxLength(100);
+            member.Property(m => m.StartId).HasMaxLength(32);
+            member.Property(m => m.Location).HasMaxLength(64).HasDefaultValue("console");
         });
 
         model.Entity<InstanceActionLock>(hold =>

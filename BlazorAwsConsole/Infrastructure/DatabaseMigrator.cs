@@ -52,6 +52,8 @@ public sealed class DatabaseMigrator(IServiceScopeFactory scopes, IOptions<Datab
             var applied = await MigrateOnceAsync(db, cancellationToken);
             // Quartz's clustered job store lives in the same database; its tables are kept outside EF Core's model.
             await Cluster.QuartzSchema.CreateIfMissingAsync(db, cancellationToken);
+            // Tests run on each node's own timers now: the per-test triggers an older version kept in the clustered store go.
+            await Cluster.QuartzSchema.RemovePerTestTriggersAsync(db, logger, cancellationToken);
             // The raw results table is partitioned by day, which EF's model cannot say either.
             await Probes.ProbeResultPartitions.CreateOrConvertAsync(db, DateTime.UtcNow, cancellationToken);
             return applied;

@@ -12,6 +12,10 @@ public sealed class ProbeOptions
     /// <summary>Run enabled tests on their schedules; off leaves them to 'run now' (tests, a read-only node).</summary>
     public bool RunOnSchedule { get; set; } = true;
 
+    /// <summary>Where this node probes from, as its row in the cluster's member list says ("console" for a console node).</summary>
+    [MaxLength(64)]
+    public string Location { get; set; } = "console";
+
     /// <summary>Probes running at once in this console; more wait their turn in a bounded queue.</summary>
     [Range(1, 4096)]
     public int MaxConcurrency { get; set; } = 64;

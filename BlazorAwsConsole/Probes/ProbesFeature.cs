@@ -29,10 +29,8 @@ public static class ProbesFeature
         services.AddHostedService<ProbesStartup>();
 
         var settings = builder.Configuration.GetSection(ProbeOptions.Section).Get<ProbeOptions>() ?? new();
-        services.AddQuartz(quartz =>
-        {
-            quartz.AddJob<ProbeRunJob>(job => job.WithIdentity(ProbeScheduler.JobKey).StoreDurably());
-        });
+        // The tests' own timers (ProbeScheduler) make their job from the container; the clustered store holds none of it.
+        services.AddTransient<ProbeRunJob>();
         if (!settings.RunOnSchedule) return builder;
         // A fixed key: on a clustered store every node declares it and the first one's stays (or a node configured otherwise replaces it).
         services.AddRepeatingJob<ProbeRollupJob>(ProbeRollupJob.Key, new TriggerKey("probe-rollup", "probe-rollups"), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(1));

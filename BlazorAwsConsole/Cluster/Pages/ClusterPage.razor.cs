@@ -14,6 +14,7 @@ public sealed partial class ClusterPage : IDisposable
 
     [Inject] private IClusterNodes Nodes { get; set; } = null!;
     [Inject] private SchedulerCheckIn CheckIn { get; set; } = null!;
+    [Inject] private ClusterMembership Membership { get; set; } = null!;
     [Inject] private TimeProvider Time { get; set; } = null!;
 
     private ClusterView? _view;

@@ -519,6 +519,41 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.ToTable("MaintenanceWindows");
                 });
 
+            modelBuilder.Entity("BlazorAwsConsole.Cluster.ClusterMember", b =>
+                {
+                    b.Property<string>("NodeName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastHeartbeat")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Location")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("console");
+
+                    b.Property<double>("RunsPerMinute")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("StartId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TestsOwned")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("NodeName");
+
+                    b.ToTable("ClusterMembers");
+                });
+
             modelBuilder.Entity("BlazorAwsConsole.Fleet.Instance", b =>
                 {
                     b.Property<string>("InstanceId")

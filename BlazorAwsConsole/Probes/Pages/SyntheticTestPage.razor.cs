@@ -15,6 +15,8 @@ public sealed partial class SyntheticTestPage : IDisposable
     [Inject] private ProbeQueries Queries { get; set; } = default!;
     [Inject] private LiveFeed Feed { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
+    /// <summary>Which node runs the test now (the rendezvous owner among the live members this node last read).</summary>
+    [Inject] private Cluster.ClusterMembership Membership { get; set; } = default!;
 
     private SyntheticTest? _test;
     private ProbeStatus _status = new(null, 0, 0, []);

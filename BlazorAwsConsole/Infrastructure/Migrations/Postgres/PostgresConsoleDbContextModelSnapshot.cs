@@ -539,6 +539,41 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                     b.ToTable("MaintenanceWindows");
                 });
 
+            modelBuilder.Entity("BlazorAwsConsole.Cluster.ClusterMember", b =>
+                {
+                    b.Property<string>("NodeName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTime>("LastHeartbeat")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Location")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("console");
+
+                    b.Property<double>("RunsPerMinute")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("StartId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("TestsOwned")
+                        .HasColumnType("integer");
+
+                    b.HasKey("NodeName");
+
+                    b.ToTable("ClusterMembers");
+                });
+
             modelBuilder.Entity("BlazorAwsConsole.Fleet.Instance", b =>
                 {
                     b.Property<string>("InstanceId")
