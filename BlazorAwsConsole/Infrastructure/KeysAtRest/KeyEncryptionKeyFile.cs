@@ -23,37 +23,50 @@ public static class KeyEncryptionKeyFile
 
     /// <summary>
     /// The key in <paramref name="path"/>, made first when there is none. Race-safe between nodes (or processes) that
-    /// start at once on one file: each writes its own key to a private file, and the one whose link to the name
-    /// succeeds wins; every other reads the winner's file, which is complete from the moment it has its name.
+    /// start at once on one file: the name is created exclusively (O_EXCL), so exactly one of them makes it and writes
+    /// its key; every other reads that file, waiting a moment while the winner is still writing it. (A private file
+    /// moved onto the name was not enough: .NET falls back from link(2) to "check, then rename" on file systems without
+    /// hard links, and two nodes then each kept their own key.)
     /// </summary>
     public static (KeyEncryptionKey Key, bool Created) ReadOrCreate(string path)
     {
-        if (Read(path) is { } existing) return (existing, false);
         var full = Path.GetFullPath(path);
+        if (ReadWritten(full) is { } existing) return (existing, false);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var key = KeyEncryptionKey.Generate();
-        var partial = $"{full}.partial-{Guid.NewGuid():n}";
         try
         {
-            using (var stream = OwnerOnlyFile.CreateNew(partial))
-            {
-                stream.Write(Encoding.ASCII.GetBytes(key.ToText() + "\n"));
-                stream.Flush(flushToDisk: true);
-            }
+            using var stream = OwnerOnlyFile.CreateNew(full);
+            stream.Write(Encoding.ASCII.GetBytes(key.ToText() + "\n"));
+            stream.Flush(flushToDisk: true);
+            return (key, true);
+        }
+        catch (IOException) when (File.Exists(full))
+        {
+            return (ReadWritten(full) ?? throw new KeysAtRestRefused($"The key-encryption key file {full} vanished while it was read."), false);
+        }
+    }
+
+    /// <summary>Longest wait for a key file another node has just created to hold its key.</summary>
+    private static readonly TimeSpan WriteWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// <see cref="Read"/>, but a file that does not hold a key yet is read again for up to <see cref="WriteWait"/>: another node
+    /// may have created it a moment ago and still be writing it. One that still holds no key then is refused as before.
+    /// </summary>
+    private static KeyEncryptionKey? ReadWritten(string path)
+    {
+        var until = DateTime.UtcNow + WriteWait;
+        while (true)
+        {
             try
             {
-                // Without overwrite, .NET moves by link(2) then unlink on Linux: it fails when the name exists.
-                File.Move(partial, full, overwrite: false);
-                return (key, true);
+                return Read(path);
             }
-            catch (IOException) when (File.Exists(full))
+            catch (KeysAtRestRefused) when (DateTime.UtcNow < until)
             {
-                return (Read(full) ?? throw new KeysAtRestRefused($"The key-encryption key file {full} vanished while it was read."), false);
+                Thread.Sleep(20);
             }
-        }
-        finally
-        {
-            File.Delete(partial);
         }
     }
 }
