@@ -23,7 +23,7 @@ public sealed class SlackSender(IHttpClientFactory clients)
             await HttpPost.SendAsync(clients.CreateClient(WebhookSender.ClientName), shortRequest, cancellationToken, [webhookUrl]);
             return;
         }
-        var fields = $"*Rule:* {Escape(notification.RuleName)}\n*Subject:* {Escape(notification.Subject)}\n*Severity:* {notification.Severity}\n*Status:* {notification.Status}\n*At:* {notification.At:u}";
+        var fields = string.Join("\n", AlertText.Fields(notification).Select(f => $"*{f.Name}:* {Escape(f.Value)}"));
         var blocks = new List<object>
         {
             new { type = "section", text = new { type = "mrkdwn", text = $"*{Escape(NotificationPayload.Headline(notification))}*" } },
