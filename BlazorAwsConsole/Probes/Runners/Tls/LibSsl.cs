@@ -35,6 +35,8 @@ internal static unsafe partial class LibSsl
     [LibraryImport(Ssl)] public static partial ulong SSL_CTX_set_options(SslContextHandle ctx, ulong options);
     [LibraryImport(Ssl)] public static partial nint SSL_CTX_ctrl(SslContextHandle ctx, int cmd, nint larg, nint parg);
     [LibraryImport(Ssl)] public static partial void SSL_CTX_set_verify(SslContextHandle ctx, int mode, nint callback);
+    /// <summary>Replaces OpenSSL's chain verification (X509_verify_cert) by <paramref name="callback"/>: int (*)(X509_STORE_CTX*, void*).</summary>
+    [LibraryImport(Ssl)] public static partial void SSL_CTX_set_cert_verify_callback(SslContextHandle ctx, delegate* unmanaged<nint, nint, int> callback, nint arg);
 
     [LibraryImport(Ssl)] public static partial SslHandle SSL_new(SslContextHandle ctx);
     [LibraryImport(Ssl)] public static partial void SSL_free(nint ssl);
