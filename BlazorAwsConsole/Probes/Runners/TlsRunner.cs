@@ -68,7 +68,7 @@ public sealed class TlsRunner(TimeProvider time) : IProbeRunner
                 ChainValid = judged.Chain.Valid,
                 ChainError = judged.Chain.Error,
                 HostnameMatches = judged.HostnameMatches,
-                Sans = judged.Leaf.Sans,
+                Sans = [.. judged.Leaf.Sans], // a copy: the judgement is shared by every run on these certificates
             };
             var failure = TlsCheck.Failure(spec, details, now);
             return Done(failure, failure is null ? TlsCheck.Success(details) : null);
