@@ -42,12 +42,13 @@ public sealed class OpensslServer : IAsyncDisposable
     }
 
     /// <param name="tlsVersion">e.g. "-tls1_2" to speak only TLS 1.2; null for the defaults.</param>
+    /// <param name="port">A port to listen on (e.g. a stopped server's, to serve another certificate there); a free one when null.</param>
     public static async Task<OpensslServer> StartAsync(X509Certificate2 certificate, X509Certificate2? chain = null, string? tlsVersion = null,
-        (string Name, X509Certificate2 Certificate)? sniCertificate = null, bool logMessages = false)
+        (string Name, X509Certificate2 Certificate)? sniCertificate = null, bool logMessages = false, int? port = null)
     {
         var directory = Directory.CreateTempSubdirectory("bac-tls-").FullName;
         var (cert, key) = TestCertificates.WritePem(certificate, directory, "server");
-        var port = MotoFixture.FreePort();
+        port ??= MotoFixture.FreePort();
         var start = new ProcessStartInfo("openssl") { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (var argument in new[] { "s_server", "-accept", $"127.0.0.1:{port}", "-cert", cert, "-key", key, "-www", "-quiet" }) start.ArgumentList.Add(argument);
         if (chain is not null)
@@ -72,14 +73,14 @@ public sealed class OpensslServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new OpensslServer(process, port, directory);
+        var server = new OpensslServer(process, port.Value, directory);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline && !process.HasExited)
         {
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
+                await client.ConnectAsync(IPAddress.Loopback, port.Value);
                 return server;
             }
             catch (SocketException)

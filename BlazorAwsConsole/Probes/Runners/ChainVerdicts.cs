@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace BlazorAwsConsole.Probes.Runners;
@@ -18,16 +16,10 @@ internal sealed record ChainVerdict(bool Valid, string? Error);
 /// Revocation is not checked (no test asks for it; checking would mean fetching OCSP or CRL URLs). The
 /// handshake itself is told to trust no root (<see cref="HandshakePolicy"/>): on Linux every chain
 /// built with the system's roots copies them all into a new OpenSSL store, which was half of a TLS
-/// test's CPU. A test that verifies the chain builds it on every run (<see cref="Verify"/>); one that
-/// only reports it (<c>verifyChain: false</c>) reuses the verdict on the same certificates for up
-/// to <see cref="ReportedVerdictLifetime"/> (<see cref="Reported"/>).
+/// test's CPU. The TLS check remembers verdicts on the certificates it was sent (Tls/ServedChainJudge.cs).
 /// </summary>
 internal static class ChainVerdicts
 {
-    public static readonly TimeSpan ReportedVerdictLifetime = TimeSpan.FromMinutes(10);
-    private const int MaxRemembered = 10_000;
-    private static readonly ConcurrentDictionary<string, (ChainVerdict Verdict, DateTimeOffset Until)> Remembered = new();
-
     /// <summary>Why a chain is not trusted when the server left out an intermediate (the leaf's issuer is neither sent nor a trusted root).</summary>
     public const string Incomplete = "chain incomplete: the server did not send its intermediate certificate";
 
@@ -78,27 +70,5 @@ internal static class ChainVerdicts
         var reasons = problems.Any(s => s.Status == X509ChainStatusFlags.PartialChain) ? new List<string> { Incomplete } : [];
         reasons.AddRange(problems.Where(s => s.Status != X509ChainStatusFlags.PartialChain).Select(describe).Distinct());
         return reasons;
-    }
-
-    public static ChainVerdict Reported(X509Certificate2 leaf, X509Certificate2Collection sent, DateTimeOffset now)
-    {
-        var key = Key(leaf, sent);
-        if (Remembered.TryGetValue(key, out var known) && known.Until > now) return known.Verdict;
-        var verdict = Verify(leaf, sent);
-        if (Remembered.Count >= MaxRemembered) Remembered.Clear();
-        var notAfter = new DateTimeOffset(leaf.NotAfter.ToUniversalTime(), TimeSpan.Zero);
-        Remembered[key] = (verdict, notAfter < now + ReportedVerdictLifetime ? notAfter : now + ReportedVerdictLifetime);
-        return verdict;
-    }
-
-    /// <summary>The SHA-256 of every certificate the server sent, leaf first.</summary>
-    private static string Key(X509Certificate2 leaf, X509Certificate2Collection sent)
-    {
-        var key = leaf.GetCertHashString(HashAlgorithmName.SHA256);
-        foreach (var certificate in sent)
-        {
-            if (!certificate.RawDataMemory.Span.SequenceEqual(leaf.RawDataMemory.Span)) key += "/" + certificate.GetCertHashString(HashAlgorithmName.SHA256);
-        }
-        return key;
     }
 }

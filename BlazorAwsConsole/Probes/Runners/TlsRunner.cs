@@ -1,21 +1,23 @@
 using System.Diagnostics;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
+using BlazorAwsConsole.Probes.Runners.Tls;
 
 namespace BlazorAwsConsole.Probes.Runners;
 
 /// <summary>
 /// TLS certificate test: a fresh TCP connection to the target's port (the link-local guard applies,
-/// as for port checks), a TLS handshake sending the server name as SNI, then the server's leaf
-/// certificate read and judged by <see cref="TlsCheck"/>. The handshake accepts any certificate so
-/// that an untrusted or mismatched one is still reported in full; the platform's own verdicts on the
-/// name (from the handshake) and on the chain (built against the machine's roots by
-/// <see cref="ChainVerdicts"/>) are kept and decide.
+/// as for port checks), a full TLS handshake sending the server name as SNI, then the certificates the
+/// server sent judged by <see cref="ServedChainJudge"/> (fields, name, chain against the machine's roots)
+/// and <see cref="TlsCheck"/>. The handshake accepts any certificate so that an untrusted or mismatched
+/// one is still reported in full. On Linux the handshake is libssl's, called directly with one context
+/// for the process (<see cref="NativeTlsHandshake"/> says why); elsewhere SslStream's
+/// (<see cref="SslStreamHandshake"/>).
 /// </summary>
 public sealed class TlsRunner(TimeProvider time) : IProbeRunner
 {
+    private static readonly ITlsHandshake Handshake = NativeTlsHandshake.IsAvailable ? new NativeTlsHandshake() : new SslStreamHandshake();
+
     public ProbeType Type => ProbeType.Tls;
 
     public async Task<ProbeOutcome> RunAsync(ProbeSpec spec, CancellationToken cancellationToken)
@@ -47,50 +49,26 @@ public sealed class TlsRunner(TimeProvider time) : IProbeRunner
             using var socket = dialed.Socket;
             details = new TlsDetails { ConnectMs = TcpDialer.Ms(dialed.ResolvedAt, dialed.ConnectedAt) };
             phase = "TLS handshake";
-            var policyErrors = SslPolicyErrors.None;
-            ChainVerdict? chainVerdict = null;
-            var sentCertificate = false;
-            await using var ssl = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
             var begun = Stopwatch.GetTimestamp();
-            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = serverName,
-                // Every run is a full handshake, as blackbox_exporter's: a resumed session (.NET keeps them per
-                // server name; a TLS 1.2 server hands one out in the handshake) skips the server's certificate,
-                // and the run would report the one remembered from an earlier run instead of the one served now.
-                AllowTlsResume = false,
-                // The handshake trusts no root (its chain verdict is ignored): the chain is built here
-                // against the machine's roots (ChainVerdicts), far cheaper than SslStream's build.
-                CertificateChainPolicy = ChainVerdicts.HandshakePolicy(),
-                // Judged after the handshake (TlsCheck), so an untrusted certificate is still read and reported.
-                RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                {
-                    policyErrors = errors;
-                    if (certificate is not X509Certificate2 leaf) return true;
-                    sentCertificate = true;
-                    var sent = chain?.ChainPolicy.ExtraStore ?? [];
-                    chainVerdict = spec.TlsVerifyChain ? ChainVerdicts.Verify(leaf, sent) : ChainVerdicts.Reported(leaf, sent, time.GetUtcNow());
-                    return true;
-                },
-            }, timeout.Token);
+            var served = await Handshake.HandshakeAsync(socket, serverName, timeout.Token);
             var handshakeMs = TcpDialer.Ms(begun, Stopwatch.GetTimestamp());
-            if (!sentCertificate || ssl.RemoteCertificate is not X509Certificate2 remote) return Done($"{host}:{port} sent no certificate");
+            if (served.Chain.Count == 0) return Done($"{host}:{port} sent no certificate");
             var now = time.GetUtcNow();
-            var leaf = LeafFields.Of(remote);
+            var judged = ServedChainJudge.Judge(served.Chain, serverName, spec.TlsVerifyChain, now);
             details = details with
             {
                 HandshakeMs = handshakeMs,
-                Subject = leaf.Subject,
-                Issuer = leaf.Issuer,
-                NotBefore = leaf.NotBefore,
-                NotAfter = leaf.NotAfter,
-                DaysLeft = TlsCheck.DaysLeft(leaf.NotAfter, now),
-                TlsVersion = TlsCheck.VersionName(ssl.SslProtocol),
-                CipherSuite = ssl.NegotiatedCipherSuite.ToString(),
-                ChainValid = chainVerdict!.Valid,
-                ChainError = chainVerdict.Error,
-                HostnameMatches = (policyErrors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0,
-                Sans = leaf.Sans,
+                Subject = judged.Leaf.Subject,
+                Issuer = judged.Leaf.Issuer,
+                NotBefore = judged.Leaf.NotBefore,
+                NotAfter = judged.Leaf.NotAfter,
+                DaysLeft = TlsCheck.DaysLeft(judged.Leaf.NotAfter, now),
+                TlsVersion = served.TlsVersion,
+                CipherSuite = served.CipherSuite,
+                ChainValid = judged.Chain.Valid,
+                ChainError = judged.Chain.Error,
+                HostnameMatches = judged.HostnameMatches,
+                Sans = [.. judged.Leaf.Sans], // a copy: the judgement is shared by every run on these certificates
             };
             var failure = TlsCheck.Failure(spec, details, now);
             return Done(failure, failure is null ? TlsCheck.Success(details) : null);
