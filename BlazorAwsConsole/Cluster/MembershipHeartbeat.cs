@@ -93,9 +93,6 @@ public sealed class PostgresMemberStore(IConfiguration configuration) : IMemberS
 public sealed class MembershipHeartbeat(ClusterMembership membership, IMemberStore store, ProbeScheduler tests, TimeProvider time,
     ILogger<MembershipHeartbeat> logger) : BackgroundService
 {
-    /// <summary>Tests only: no more renewals (as if the database could not be reached), the node is left running.</summary>
-    internal volatile bool Suspended;
-
     private DateTimeOffset _lastWarning = DateTimeOffset.MinValue;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(RenewLoopAsync(stoppingToken), FenceLoopAsync(stoppingToken));
@@ -105,14 +102,12 @@ public sealed class MembershipHeartbeat(ClusterMembership membership, IMemberSto
         using var timer = new PeriodicTimer(membership.Heartbeat, time);
         do
         {
-            if (Suspended) continue;
             var sent = time.GetTimestamp();
             try
             {
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 deadline.CancelAfter(membership.Heartbeat);
                 var (rows, now) = await store.RenewAsync(membership, deadline.Token);
-                if (Suspended) continue;
                 var wasFenced = membership.LastHeartbeat is not null && membership.IsFenced;
                 if (membership.Renewed(sent, rows, now))
                 {
@@ -157,7 +152,6 @@ public sealed class MembershipHeartbeat(ClusterMembership membership, IMemberSto
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        if (Suspended) return;
         try
         {
             await tests.StopAsync(cancellationToken);
