@@ -108,21 +108,40 @@ public sealed class MembershipHeartbeat(ClusterMembership membership, IMemberSto
 {
     private DateTimeOffset _lastWarning = DateTimeOffset.MinValue;
 
-    /// <summary>Renews once before the node is up: a name another live node holds refuses the start; an unreachable database only logs.</summary>
+    /// <summary>
+    /// Renews once before the node is up. A name another start holds is waited for up to the member timeout and a heartbeat:
+    /// a process restarted after a crash finds its own old row, which goes stale within the timeout, and takes the name then
+    /// (running nothing meanwhile); a name whose holder keeps renewing refuses the start. An unreachable database only logs.
+    /// </summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        try
+        var waited = time.GetTimestamp();
+        while (true)
         {
-            await RenewAsync(cancellationToken);
-        }
-        catch (NodeNameTakenException taken)
-        {
-            logger.LogCritical("Cluster node refuses to start: {Reason}", taken.Message);
-            throw;
-        }
-        catch (Exception error) when (!cancellationToken.IsCancellationRequested)
-        {
-            logger.LogWarning("Cluster node {Node} could not renew its heartbeat as it started: {Error}", membership.Self, error.Message);
+            try
+            {
+                await RenewAsync(cancellationToken);
+                break;
+            }
+            catch (NodeNameTakenException taken) when (time.GetElapsedTime(waited) < membership.MemberTimeout + membership.Heartbeat)
+            {
+                if (time.GetElapsedTime(waited) < membership.Heartbeat)
+                {
+                    logger.LogWarning("Cluster node {Node}: another start ({Other}) holds this name; waiting up to {Seconds} s for it to stop renewing",
+                        membership.Self, taken.OtherStartId, (membership.MemberTimeout + membership.Heartbeat).TotalSeconds);
+                }
+                await Task.Delay(membership.Heartbeat, time, cancellationToken);
+            }
+            catch (NodeNameTakenException taken)
+            {
+                logger.LogCritical("Cluster node refuses to start: {Reason}", taken.Message);
+                throw;
+            }
+            catch (Exception error) when (!cancellationToken.IsCancellationRequested)
+            {
+                logger.LogWarning("Cluster node {Node} could not renew its heartbeat as it started: {Error}", membership.Self, error.Message);
+                break;
+            }
         }
         await base.StartAsync(cancellationToken);
     }
@@ -209,4 +228,7 @@ public sealed class MembershipHeartbeat(ClusterMembership membership, IMemberSto
 public sealed class NodeNameTakenException(string name, string otherStartId, string ownStartId) : InvalidOperationException(
     $"Another live cluster node is named '{name}' (start id {otherStartId}); this process (start id {ownStartId}) does not start under the same " +
     "name, since two nodes with one name would run the same tests twice. Give each node its own Cluster:NodeName, or stop the other one " +
-    "(its name is free again once it leaves, or when it misses its heartbeats for Cluster:MemberTimeoutSeconds).");
+    "(its name is free again once it leaves, or when it misses its heartbeats for Cluster:MemberTimeoutSeconds).")
+{
+    public string OtherStartId { get; } = otherStartId;
+}
