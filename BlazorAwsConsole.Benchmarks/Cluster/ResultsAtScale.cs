@@ -161,7 +161,7 @@ internal static class ResultsAtScale
     private static async Task CopyDayAsync(NpgsqlConnection connection, int day, int firstTest, int lastTest, DateTime start, CancellationToken cancellationToken)
     {
         await using var import = await connection.BeginBinaryImportAsync("""
-            COPY "ProbeResults" ("TestId", "Type", "Success", "Degraded", "Reason", "StartedAt", "DurationMs", "ResponseTimeMs", "Source", "StartLagMs", "Http")
+            COPY "ProbeResults" ("TestId", "Type", "Success", "Degraded", "Reason", "StartedAt", "ScheduledAt", "DurationMs", "ResponseTimeMs", "Source", "StartLagMs", "Http")
             FROM STDIN (FORMAT BINARY)
             """, cancellationToken);
         for (var minute = day * 1440; minute < (day + 1) * 1440; minute++)
@@ -179,6 +179,8 @@ internal static class ResultsAtScale
                 await import.WriteAsync(false, NpgsqlDbType.Boolean, cancellationToken);
                 await import.WriteAsync(success ? "HTTP 200" : "HTTP 500", NpgsqlDbType.Text, cancellationToken);
                 await import.WriteAsync(at.AddMilliseconds(noise), NpgsqlDbType.TimestampTz, cancellationToken);
+                // Due on the minute; started up to a second later (the start lag column says how much, in seconds there).
+                await import.WriteAsync(at, NpgsqlDbType.TimestampTz, cancellationToken);
                 await import.WriteAsync(ms + 1, NpgsqlDbType.Double, cancellationToken);
                 await import.WriteAsync(ms, NpgsqlDbType.Double, cancellationToken);
                 await import.WriteAsync(ProbeResult.ConsoleSource, NpgsqlDbType.Text, cancellationToken);

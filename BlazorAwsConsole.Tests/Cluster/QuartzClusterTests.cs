@@ -15,7 +15,7 @@ namespace BlazorAwsConsole.Tests.Cluster;
 /// <summary>
 /// Two consoles on one PostgreSQL database share Quartz's clustered job store (same scheduler name, their node
 /// names as instance ids) for the declared jobs, and the tests by assignment: each test runs on one node's own timers,
-/// both nodes take a share, and a node that cannot renew its membership fences itself while the other runs everything.
+/// both nodes take a share, and a node cut from the database (a TCP proxy the test closes) fences itself while the other runs everything.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres, ITestOutputHelper output) : IClassFixture<MotoFixture>
@@ -109,12 +109,15 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
     }
 
     [Fact]
-    public async Task A_node_that_cannot_renew_its_heartbeat_fences_itself_the_other_runs_every_test_once_and_it_rejoins()
+    public async Task A_node_cut_from_the_database_fences_itself_the_other_runs_every_test_once_and_it_rejoins()
     {
         await using var target = await HitCountingTarget.StartAsync();
         await using var shared = await postgres.CreateAsync();
         var cluster = ClusterSettings(shared);
-        await using var nodeA = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-a"]);
+        // Node A reaches PostgreSQL only through a proxy this test cuts: every connection it has, the heartbeat's included.
+        await using var link = new CuttableTcpProxy(postgres.Port);
+        var throughLink = new NpgsqlConnectionStringBuilder(shared.ConnectionString) { Port = link.Port }.ConnectionString;
+        await using var nodeA = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-a", $"ConnectionStrings:Console={throughLink}"]);
         var names = await CreateTestsAsync(nodeA, target);
         await using var nodeB = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-b"]);
         await WaitForNodesAsync(nodeB, 2);
@@ -122,32 +125,42 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
         await Poll.UntilAsync(() => timersA.Owned.Count > 0 && timersB.Owned.Count > 0 && timersA.Owned.Count + timersB.Owned.Count == Tests
             && nodeA.Get<ProbeEngine>().Finished > 0, TimeSpan.FromSeconds(90), () => $"owned A {timersA.Owned.Count}, B {timersB.Owned.Count}");
         timersA.Owned.Intersect(timersB.Owned).Should().BeEmpty("each test is owned by one node");
+        var testsOfA = await NamesOfAsync(nodeB, timersA.Owned);
 
-        // Node A's heartbeats stop (as when its database connection is cut); the node itself keeps running.
+        // The cut: node A's live connections drop and new ones are refused; the node itself keeps running.
         var membershipA = nodeA.Get<BlazorAwsConsole.Cluster.ClusterMembership>();
-        nodeA.Get<BlazorAwsConsole.Cluster.MembershipHeartbeat>().Suspended = true;
         var cut = DateTimeOffset.UtcNow;
+        link.Cut();
         await Poll.UntilAsync(() => membershipA.IsFenced && timersA.Owned.Count == 0, TimeSpan.FromSeconds(15), () => $"A fenced {membershipA.IsFenced}, owns {timersA.Owned.Count}");
         var fenced = DateTimeOffset.UtcNow;
         var runsA = nodeA.Get<ProbeEngine>().Finished;
-        output.WriteLine($"node A fenced itself {(fenced - cut).TotalSeconds:0.0} s after its heartbeats stopped (fencing time {membershipA.FenceTime.TotalSeconds:0} s)");
+        output.WriteLine($"node A fenced itself {(fenced - cut).TotalSeconds:0.0} s after the cut (fencing time {membershipA.FenceTime.TotalSeconds:0} s)");
         (fenced - cut).Should().BeLessThan(membershipA.MemberTimeout, "a node stops before the others may take over");
         (await nodeA.Anonymous.GetAsync("/healthz/ready")).StatusCode.Should().Be(System.Net.HttpStatusCode.ServiceUnavailable, "a fenced node is not ready");
 
         // Node B takes everything once A is dead to it, and runs each test again.
-        await Poll.UntilAsync(() => timersB.Owned.Count == Tests && names.All(n => target.HitsOf(n).Count(h => h > fenced) >= 2), TimeSpan.FromSeconds(90),
-            () => $"B owns {timersB.Owned.Count}; hits since A fenced: {string.Join(", ", names.Select(n => target.HitsOf(n).Count(h => h > fenced)))}");
-        output.WriteLine($"every test hit twice more {(DateTimeOffset.UtcNow - cut).TotalSeconds:0.0} s after node A's heartbeats stopped");
+        await Poll.UntilAsync(() => timersB.Owned.Count == Tests, TimeSpan.FromSeconds(60), () => $"B owns {timersB.Owned.Count}");
+        var takenOver = DateTimeOffset.UtcNow;
+        await Poll.UntilAsync(() => names.All(n => target.HitsOf(n).Count(h => h > takenOver) >= 2), TimeSpan.FromSeconds(90),
+            () => $"hits since B took over: {string.Join(", ", names.Select(n => target.HitsOf(n).Count(h => h > takenOver)))}");
+        output.WriteLine($"B took every test {(takenOver - cut).TotalSeconds:0.0} s after the cut; each hit twice since");
+        // Counted at the target: between the end of the fencing time (2 s slack for a run in flight on a loaded machine)
+        // and B's takeover nobody may run A's tests; a hit there is A still running after it should have stopped.
+        var stopBy = cut + membershipA.FenceTime + TimeSpan.FromSeconds(2);
+        var late = testsOfA.SelectMany(n => target.HitsOf(n).Where(h => h > stopBy && h < takenOver).Select(h => $"{n} at {h:HH:mm:ss.fff}")).ToList();
+        late.Should().BeEmpty($"node A stops within its fencing time of {membershipA.FenceTime.TotalSeconds:0} s (cut at {cut:HH:mm:ss.fff})");
         nodeA.Get<ProbeEngine>().Finished.Should().BeLessThanOrEqualTo(runsA + 1, "a fenced node runs nothing (one run may have been in flight)");
         (await WaitForNodesAsync(nodeB, 1)).Single().GetProperty("name").GetString().Should().Be("node-b");
 
-        // Back: A renews again, rejoins, takes a share after the settle time, and is ready.
-        nodeA.Get<BlazorAwsConsole.Cluster.MembershipHeartbeat>().Suspended = false;
+        // The link is back: A renews again, rejoins, takes a share after the settle time, and is ready.
+        link.Restore();
         await Poll.UntilAsync(() => !membershipA.IsFenced && timersA.Owned.Count > 0 && timersA.Owned.Count + timersB.Owned.Count == Tests,
             TimeSpan.FromSeconds(60), () => $"owned A {timersA.Owned.Count}, B {timersB.Owned.Count}");
-        await Poll.UntilAsync(async () => (await nodeA.Anonymous.GetAsync("/healthz/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(30), () => "node A not ready after it rejoined");
+        await Poll.UntilAsync(async () => (await nodeA.Anonymous.GetAsync("/healthz/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), () => "node A not ready after it rejoined");
         var rejoined = DateTimeOffset.UtcNow;
-        await Poll.UntilAsync(() => names.All(n => target.HitsOf(n).Count(h => h > rejoined) >= 2), TimeSpan.FromSeconds(60), () => "every test hit twice after A rejoined");
+        var runsAfterRejoin = nodeA.Get<ProbeEngine>().Finished;
+        await Poll.UntilAsync(() => names.All(n => target.HitsOf(n).Count(h => h > rejoined) >= 2) && nodeA.Get<ProbeEngine>().Finished > runsAfterRejoin,
+            TimeSpan.FromSeconds(60), () => $"hits since A rejoined: {string.Join(", ", names.Select(n => target.HitsOf(n).Count(h => h > rejoined)))}; A ran {nodeA.Get<ProbeEngine>().Finished - runsAfterRejoin}");
 
         foreach (var name in names)
         {
@@ -156,6 +169,19 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
             // Never two runs within an interval: not while A fenced itself, not while B took over, not when A came back.
             gaps.Should().OnlyContain(g => g > IntervalSeconds / 2.0, $"{name} ran at most once per {IntervalSeconds} s across both nodes ({string.Join(", ", gaps.Select(g => g.ToString("0.0")))})");
         }
+    }
+
+    /// <summary>The names of tests by id, as the API lists them.</summary>
+    private static async Task<List<string>> NamesOfAsync(ConsoleHost node, IEnumerable<int> ids)
+    {
+        var wanted = ids.ToHashSet();
+        var names = new List<string>();
+        foreach (var id in wanted)
+        {
+            var test = await node.Http.GetFromJsonAsync<JsonElement>($"/api/synthetic/tests/{id}");
+            names.Add(test.GetProperty("name").GetString()!);
+        }
+        return names;
     }
 
     /// <summary>

@@ -30,8 +30,8 @@ public sealed class ResultPartitionTests(PostgresServer postgres, MotoFixture mo
         var partitions = await PartitionsAsync(database);
         partitions.Should().Equal(first, "a second migration makes nothing new");
         partitions.Should().Contain([ProbeResultPartitions.DefaultPartition, ProbeResultPartitions.NameOf(Today), ProbeResultPartitions.NameOf(Today.AddDays(ProbeResultPartitions.DaysAhead))]);
-        (await KeyColumnsAsync(database)).Should().Equal("Id", "StartedAt");
-        (await IndexesAsync(database)).Should().Contain(["IX_ProbeResults_StartedAt", "IX_ProbeResults_TestId_StartedAt"], "EF's indexes keep their names");
+        (await KeyColumnsAsync(database)).Should().Equal("Id", "ScheduledAt");
+        (await IndexesAsync(database)).Should().Contain(["IX_ProbeResults_StartedAt", "IX_ProbeResults_TestId_StartedAt", "IX_ProbeResults_TestId_ScheduledAt"], "EF's indexes keep their names");
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class ResultPartitionTests(PostgresServer postgres, MotoFixture mo
             await db.SaveChangesAsync();
             added.Id.Should().BeGreaterThan(ids.Max(), "the identity goes on from the old table's");
         }
-        (await KeyColumnsAsync(database)).Should().Equal("Id", "StartedAt");
+        (await KeyColumnsAsync(database)).Should().Equal("Id", "ScheduledAt");
     }
 
     [Fact]
@@ -112,7 +112,8 @@ public sealed class ResultPartitionTests(PostgresServer postgres, MotoFixture mo
         await using var console = await ConsoleHost.StartAsync(moto, postgres, "Probes:RunOnSchedule=false", "Probes:RetentionDays=2");
         var writer = console.Get<ProbeResultWriter>();
         var now = DateTime.UtcNow;
-        var results = new[] { -6, -5, -5, -1, 0, 0 }.Select(days => Result(9, now.AddDays(days))).ToList();
+        // Each a fire of its own (one result per test and scheduled time).
+        var results = new[] { -6, -5, -5, -1, 0, 0 }.Select((days, i) => Result(9, now.AddDays(days).AddSeconds(-i))).ToList();
         var completions = results.Select(_ => new TaskCompletionSource<ProbeResult?>(TaskCreationOptions.RunContinuationsAsynchronously)).ToList();
         for (var i = 0; i < results.Count; i++) await writer.WriteAsync(results[i], completions[i], CancellationToken.None);
         await Task.WhenAll(completions.Select(c => c.Task)).WaitAsync(TimeSpan.FromMinutes(2));

@@ -63,6 +63,8 @@ public class ResultsCsvExportTests(MotoFixture moto) : IClassFixture<MotoFixture
         // Pairs of results share a start time, so page boundaries fall inside ties.
         var results = Enumerable.Range(0, ProbeResultsCsv.PageSize * 2 + 301)
             .Select(i => Result(id, Now.AddHours(-2).AddSeconds(i / 2), i % 7 != 0, $"run {i}")).ToArray();
+        // Each its own fire (one stored result per test and scheduled time), while the start times still tie.
+        for (var i = 0; i < results.Length; i++) results[i].ScheduledAt = Now.AddHours(-2).AddSeconds(i);
         await StoreAsync(console, results);
 
         using var response = await console.Http.GetAsync($"/api/synthetic/results?format=csv&testId={id}", HttpCompletionOption.ResponseHeadersRead);

@@ -93,7 +93,10 @@ public class RollupTests : IAsyncLifetime
                 {
                     var silent = (test == 46 && offset == 0) || random.Next(10) == 0;
                     double? ms = silent ? null : Math.Round(random.NextDouble() * 400) / 4;
-                    results.Add(Result(test, hour.AddSeconds(random.Next(3600)), ms, success: !silent && random.Next(20) != 0, degraded: random.Next(4) == 0));
+                    var result = Result(test, hour.AddSeconds(random.Next(3600)), ms, success: !silent && random.Next(20) != 0, degraded: random.Next(4) == 0);
+                    // Random start times may tie; each run is still a fire of its own (one stored result per test and scheduled time).
+                    result.ScheduledAt = hour.AddSeconds(i);
+                    results.Add(result);
                 }
             }
         }

@@ -75,11 +75,20 @@ public sealed class ClusterViews(
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var wanted = ids.Select(id => (int)id).ToList();
-        var found = await db.SyntheticTests.AsNoTracking().Where(t => wanted.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
+        Dictionary<int, SyntheticTest> found;
+        // Read and put under the tests' locks: a save on this node in between would otherwise be undone here (ProbeCatalog).
+        using (await catalog.LockAsync(wanted, cancellationToken))
+        {
+            found = await db.SyntheticTests.AsNoTracking().Where(t => wanted.Contains(t.Id)).ToDictionaryAsync(t => t.Id, cancellationToken);
+            foreach (var id in wanted)
+            {
+                if (found.TryGetValue(id, out var test)) catalog.Put(test);
+                else Forget(id);
+            }
+        }
         foreach (var id in wanted)
         {
-            if (found.TryGetValue(id, out var test)) catalog.Put(test);
-            else Forget(id);
+            var test = found.GetValueOrDefault(id);
             // Saved on another node: if this node owns it, it starts, stops or moves to the new interval here.
             await tests.RescheduleAsync(id, cancellationToken);
             feed.Publish(relayed.Mark(new SyntheticTestChanged(id, Deleted: test is null)));
@@ -90,17 +99,21 @@ public sealed class ClusterViews(
     private async Task ReloadTestsAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var stored = await db.SyntheticTests.AsNoTracking().ToDictionaryAsync(t => t.Id, cancellationToken);
-        foreach (var test in stored.Values)
+        // Every test's lock, from the read to the last put (ProbeCatalog): saves on this node wait for one query.
+        using (await catalog.LockAsync(null, cancellationToken))
         {
-            var known = catalog.Find(test.Id);
-            catalog.Put(test);
-            if (known is null || known.UpdatedAt != test.UpdatedAt) feed.Publish(relayed.Mark(new SyntheticTestChanged(test.Id, Deleted: false)));
-        }
-        foreach (var gone in catalog.Tests.Where(t => !stored.ContainsKey(t.Id)).Select(t => t.Id).ToList())
-        {
-            Forget(gone);
-            feed.Publish(relayed.Mark(new SyntheticTestChanged(gone, Deleted: true)));
+            var stored = await db.SyntheticTests.AsNoTracking().ToDictionaryAsync(t => t.Id, cancellationToken);
+            foreach (var test in stored.Values)
+            {
+                var known = catalog.Find(test.Id);
+                catalog.Put(test);
+                if (known is null || known.UpdatedAt != test.UpdatedAt) feed.Publish(relayed.Mark(new SyntheticTestChanged(test.Id, Deleted: false)));
+            }
+            foreach (var gone in catalog.Tests.Where(t => !stored.ContainsKey(t.Id)).Select(t => t.Id).ToList())
+            {
+                Forget(gone);
+                feed.Publish(relayed.Mark(new SyntheticTestChanged(gone, Deleted: true)));
+            }
         }
         // A lost notice: the timers catch up with the tests as stored (a new owned test starts, a removed one stops).
         await tests.ReconcileAsync(cancellationToken);

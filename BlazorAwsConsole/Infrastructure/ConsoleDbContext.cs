@@ -189,6 +189,11 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
             result.Property(r => r.Tls).HasConversion(JsonColumn<TlsDetails>.Nullable, JsonColumn<TlsDetails>.NullableComparer);
             result.HasIndex(r => new { r.TestId, r.StartedAt });
             result.HasIndex(r => r.StartedAt);
+            // Read through the property: a row made without a scheduled time is due when it started (ProbeResult.ScheduledAt).
+            result.Property(r => r.ScheduledAt).UsePropertyAccessMode(PropertyAccessMode.Property);
+            // One result per fire: a double run at a handover is stored once (the writers skip the second, and count it).
+            // On PostgreSQL the table is partitioned by ScheduledAt (ProbeResultPartitions), so this index holds the partition key.
+            result.HasIndex(r => new { r.TestId, r.ScheduledAt }).IsUnique();
         });
 
         model.Entity<AlertRule>(rule =>

@@ -24,6 +24,7 @@ public sealed class ConsoleMetrics
     private readonly Counter _syncErrors;
     private readonly Gauge _vaultStatus;
     private readonly Counter _probeResults;
+    private readonly Counter _duplicateRuns;
     private readonly Histogram _probeDuration;
     private readonly Gauge _probeStatus;
     private readonly Gauge _alertsFiring;
@@ -58,6 +59,8 @@ public sealed class ConsoleMetrics
         _probeResults = factory.CreateCounter("console_probe_results_total",
             "Synthetic test runs by test, type (ping, traceroute, port, http) and outcome (success, failure).",
             new CounterConfiguration { LabelNames = ["test_id", "test", "type", "outcome"] });
+        _duplicateRuns = factory.CreateCounter("console_probe_runs_duplicate_total",
+            "Synthetic test runs not stored because their fire (test, scheduled time) was stored already: two nodes ran it at a handover. Should stay 0; a rise means the cluster's fencing or settle time is too short for its database.");
         _probeDuration = factory.CreateHistogram("console_probe_duration_seconds",
             "Synthetic test run durations by test and type.",
             new HistogramConfiguration { LabelNames = ["test_id", "test", "type"], Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
@@ -100,6 +103,9 @@ public sealed class ConsoleMetrics
         _probeResults.WithLabels(id, testName, type, success ? "success" : "failure").Inc();
         _probeDuration.WithLabels(id, testName, type).Observe(durationSeconds);
     }
+
+    /// <summary>Raises <c>console_probe_runs_duplicate_total</c> to the writer's count since start (before each scrape).</summary>
+    public void DuplicateRuns(long total) => _duplicateRuns.IncTo(total);
 
     /// <summary>Sets <c>console_probe_status{test_id,test,type,status}</c>: 1 for <paramref name="status"/> (up, degraded, down), 0 for the other two.</summary>
     public void ProbeStatus(int testId, string testName, string type, string status)

@@ -11,6 +11,7 @@ public sealed class FeatureMetrics(ConsoleMetrics metrics, ProbeResultWriter res
         results.BatchStored += OnResults;
         metrics.OnCollect(() =>
         {
+            metrics.DuplicateRuns(results.Duplicates);
             metrics.KeepProbeStatusOf(tests.Tests.Select(t => (t.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Name)).ToHashSet());
             var open = alerts.Open;
             foreach (var severity in Enum.GetValues<AlertSeverity>())

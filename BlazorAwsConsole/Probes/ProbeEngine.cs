@@ -156,7 +156,7 @@ public sealed class ProbeEngine : BackgroundService
             {
                 outcome = outcome with { Traceroute = trace with { RouteChanged = _board.RouteChanged(test.Id, trace) } };
             }
-            var result = ProbeResult.From(test.Id, test.Type, outcome, test.SourceInstanceId ?? ProbeResult.ConsoleSource, lag, test.DegradedAboveMs);
+            var result = ProbeResult.From(test.Id, test.Type, outcome, test.SourceInstanceId ?? ProbeResult.ConsoleSource, lag, test.DegradedAboveMs, request.ScheduledAt);
             // Not cancellable: a finished run is always stored, also when shutdown began while it ran.
             await _writer.WriteAsync(result, request.Completion, CancellationToken.None);
             Interlocked.Increment(ref _finished);

@@ -19,6 +19,19 @@ public sealed class ProbeResult
     public ProbeHealth Status => !Success ? ProbeHealth.Down : Degraded ? ProbeHealth.Degraded : ProbeHealth.Up;
     public required string Reason { get; set; }
     public DateTime StartedAt { get; set; }
+
+    /// <summary>
+    /// The fire time the run was due at (its test's aligned time), the same on whichever node ran it: a result is stored
+    /// once per (test, scheduled time), so a fire two nodes ran at a handover is kept once. A "run now" (or a row made
+    /// without one) is its own fire, due when it started.
+    /// </summary>
+    public DateTime ScheduledAt
+    {
+        get => _scheduledAt ?? StartedAt;
+        set => _scheduledAt = value;
+    }
+
+    private DateTime? _scheduledAt;
     public double DurationMs { get; set; }
     /// <summary>The figure trends use (see <see cref="ProbeOutcome.ResponseTimeMs"/>).</summary>
     public double? ResponseTimeMs { get; set; }
@@ -39,11 +52,15 @@ public sealed class ProbeResult
     /// <summary>The reason column holds 512; a longer reason (an SSM tool's error line, a JSON value) ends with "(truncated: N more)".</summary>
     public const int MaxReasonChars = 500;
 
-    public static ProbeResult From(int testId, ProbeType type, ProbeOutcome outcome, string source, double? startLagMs, int? degradedAboveMs = null)
+    /// <param name="scheduledAt">The fire time the run was due at; null for a "run now".</param>
+    public static ProbeResult From(int testId, ProbeType type, ProbeOutcome outcome, string source, double? startLagMs, int? degradedAboveMs = null,
+        DateTimeOffset? scheduledAt = null)
     {
         var degraded = ProbeHealthRules.IsDegraded(outcome.Success, outcome.ResponseTimeMs, outcome.DurationMs, degradedAboveMs);
         var reason = degraded ? $"{outcome.Reason} — degraded: slower than {degradedAboveMs} ms" : outcome.Reason;
-        return From(testId, type, outcome, source, startLagMs, degraded, reason);
+        var result = From(testId, type, outcome, source, startLagMs, degraded, reason);
+        if (scheduledAt is { } due) result.ScheduledAt = due.UtcDateTime;
+        return result;
     }
 
     private static ProbeResult From(int testId, ProbeType type, ProbeOutcome outcome, string source, double? startLagMs, bool degraded, string reason) => new()

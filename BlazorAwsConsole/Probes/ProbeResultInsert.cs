@@ -14,12 +14,15 @@ namespace BlazorAwsConsole.Probes;
 /// is parsed once per batch and only its values are bound per row. The columns, and how each value is stored
 /// (enum names, JSON details, UTC times), come from EF Core's model, so this stays in step with the table EF
 /// migrates. Each stored result gets its id (RETURNING), as after an EF insert; the batch is all or nothing.
+/// A result whose fire is stored already (the unique (test, scheduled time)) is skipped (ON CONFLICT DO NOTHING) and
+/// left out of what is returned, the rest of the batch is stored.
 /// </summary>
 public sealed class ProbeResultInsert
 {
     private (IModel Model, string Sql, Column[] Columns)? _statement;
 
-    public async Task WriteAsync(ConsoleDbContext db, IReadOnlyList<ProbeResult> results, CancellationToken cancellationToken)
+    /// <returns>The results stored; a result left out was a fire stored already.</returns>
+    public async Task<IReadOnlyList<ProbeResult>> WriteAsync(ConsoleDbContext db, IReadOnlyList<ProbeResult> results, CancellationToken cancellationToken)
     {
         var (sql, columns) = StatementFor(db.Model);
         var connection = (SqliteConnection)db.Database.GetDbConnection();
@@ -32,16 +35,24 @@ public sealed class ProbeResultInsert
             command.CommandText = sql;
             var parameters = new SqliteParameter[columns.Length];
             for (var i = 0; i < columns.Length; i++) parameters[i] = command.Parameters.Add(new SqliteParameter { ParameterName = "$p" + i });
-            var ids = new long[results.Count];
+            var ids = new long?[results.Count];
             for (var row = 0; row < results.Count; row++)
             {
                 for (var i = 0; i < columns.Length; i++) parameters[i].Value = columns[i].ValueOf(results[row]);
                 // The same command, so Microsoft.Data.Sqlite keeps its prepared statement: parsed once per batch.
-                ids[row] = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+                // No row back: the fire was stored already.
+                ids[row] = await command.ExecuteScalarAsync(cancellationToken) is long id ? id : null;
             }
             await transaction.CommitAsync(cancellationToken);
             // Only once committed: a failed batch leaves every result without an id, to be stored again.
-            for (var row = 0; row < results.Count; row++) results[row].Id = ids[row];
+            var stored = new List<ProbeResult>(results.Count);
+            for (var row = 0; row < results.Count; row++)
+            {
+                if (ids[row] is not { } id) continue;
+                results[row].Id = id;
+                stored.Add(results[row]);
+            }
+            return stored;
         }
         finally
         {
@@ -61,7 +72,7 @@ public sealed class ProbeResultInsert
             .ToArray();
         var names = string.Join(", ", columns.Select(c => $"\"{c.Name}\""));
         var values = string.Join(", ", columns.Select((_, i) => "$p" + i));
-        var sql = $"""INSERT INTO "{table.Name}" ({names}) VALUES ({values}) RETURNING "{key.GetColumnName(table)}";""";
+        var sql = $"""INSERT INTO "{table.Name}" ({names}) VALUES ({values}) ON CONFLICT DO NOTHING RETURNING "{key.GetColumnName(table)}";""";
         _statement = (model, sql, columns);
         return (sql, columns);
     }

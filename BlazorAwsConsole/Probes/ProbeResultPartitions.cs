@@ -6,7 +6,7 @@ using Npgsql;
 namespace BlazorAwsConsole.Probes;
 
 /// <summary>
-/// On PostgreSQL the raw results table is partitioned by <c>StartedAt</c>, one partition per UTC day
+/// On PostgreSQL the raw results table is partitioned by <c>ScheduledAt</c> (the fire time a run was due at), one partition per UTC day
 /// (<c>ProbeResults_yyyyMMdd</c>) plus a default partition that catches a row for a day not made yet, so an
 /// insert never fails for want of a partition. Retention then drops whole days instead of deleting millions of
 /// rows. EF Core's migrations cannot say "partitioned", so, like Quartz's tables (Cluster/QuartzSchema), this is
@@ -15,9 +15,12 @@ namespace BlazorAwsConsole.Probes;
 /// The EF model is unchanged: EF still reads and writes <c>"ProbeResults"</c>, the parent.
 /// </summary>
 /// <remarks>
-/// A partitioned table's primary key must hold the partition column, so the key is (<c>Id</c>, <c>StartedAt</c>);
-/// <c>Id</c> stays an identity, still unique because only that sequence hands it out (EF and the COPY writer both
-/// take it from there).
+/// A partitioned table's primary key and unique indexes must hold the partition column, so the key is (<c>Id</c>,
+/// <c>ScheduledAt</c>); <c>Id</c> stays an identity, still unique because only that sequence hands it out (EF and the COPY
+/// writer both take it from there). The partition column is the scheduled time, not the start, because one result per
+/// fire is kept by the unique (<c>TestId</c>, <c>ScheduledAt</c>): partitioned by start time, that index would have
+/// had to hold <c>StartedAt</c> too, which differs between two runs of one fire, and would have let the double in.
+/// A table partitioned by <c>StartedAt</c> (before the scheduled time was stored) is converted again, rows kept.
 /// </remarks>
 public static class ProbeResultPartitions
 {
@@ -44,9 +47,9 @@ public static class ProbeResultPartitions
             IF to_regclass(quote_ident(name)) IS NOT NULL THEN RETURN false; END IF;
             PERFORM pg_advisory_xact_lock(4846591317236044112);
             IF to_regclass(quote_ident(name)) IS NOT NULL THEN RETURN false; END IF;
-            IF EXISTS (SELECT 1 FROM "{{DefaultPartition}}" WHERE "StartedAt" >= low AND "StartedAt" < high) THEN
+            IF EXISTS (SELECT 1 FROM "{{DefaultPartition}}" WHERE "ScheduledAt" >= low AND "ScheduledAt" < high) THEN
                 EXECUTE format('CREATE TABLE %I (LIKE "{{Table}}" INCLUDING DEFAULTS)', name);
-                EXECUTE format('WITH moved AS (DELETE FROM "{{DefaultPartition}}" WHERE "StartedAt" >= %L AND "StartedAt" < %L RETURNING *) INSERT INTO %I SELECT * FROM moved', low, high, name);
+                EXECUTE format('WITH moved AS (DELETE FROM "{{DefaultPartition}}" WHERE "ScheduledAt" >= %L AND "ScheduledAt" < %L RETURNING *) INSERT INTO %I SELECT * FROM moved', low, high, name);
                 EXECUTE format('ALTER TABLE "{{Table}}" ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', name, low, high);
             ELSE
                 EXECUTE format('CREATE TABLE %I PARTITION OF "{{Table}}" FOR VALUES FROM (%L) TO (%L)', name, low, high);
@@ -57,7 +60,8 @@ public static class ProbeResultPartitions
         """;
 
     /// <summary>
-    /// Turns EF's plain table into the partitioned one in one transaction: the old table is renamed, its EF indexes
+    /// Turns EF's plain table (or one partitioned by StartedAt, whose partitions are renamed out of the way first) into
+    /// the partitioned one in one transaction: the old table is renamed, its EF indexes
     /// are remembered and dropped (their names are free again), the new parent is made LIKE it with the same
     /// identity (continuing where the old sequence was), the key and indexes are made again, a day partition is made
     /// for every day the old rows cover, and the rows are copied over.
@@ -68,9 +72,14 @@ public static class ProbeResultPartitions
             last_id bigint;
             index_definitions text[];
             definition text;
+            part text;
             day date;
         BEGIN
-            IF EXISTS (SELECT 1 FROM pg_partitioned_table WHERE partrelid = to_regclass('"{{Table}}"')) THEN RETURN; END IF;
+            IF EXISTS (SELECT 1 FROM pg_partitioned_table p JOIN pg_attribute a ON a.attrelid = p.partrelid AND a.attnum = p.partattrs[0]
+                       WHERE p.partrelid = to_regclass('"{{Table}}"') AND a.attname = 'ScheduledAt') THEN RETURN; END IF;
+            FOR part IN SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass('"{{Table}}"') LOOP
+                EXECUTE format('ALTER TABLE %I RENAME TO %I', part, part || '_old');
+            END LOOP;
             ALTER TABLE "{{Table}}" RENAME TO "{{Table}}_unpartitioned";
             SELECT GREATEST(COALESCE((SELECT max("Id") FROM "{{Table}}_unpartitioned"), 0),
                             COALESCE((SELECT last_value FROM pg_sequences WHERE sequencename = '{{Table}}_Id_seq' AND schemaname = current_schema()), 0))
@@ -83,18 +92,21 @@ public static class ProbeResultPartitions
             END LOOP;
             ALTER TABLE "{{Table}}_unpartitioned" DROP CONSTRAINT "PK_{{Table}}";
             ALTER TABLE "{{Table}}_unpartitioned" ALTER COLUMN "Id" DROP IDENTITY IF EXISTS;
-            CREATE TABLE "{{Table}}" (LIKE "{{Table}}_unpartitioned" INCLUDING DEFAULTS) PARTITION BY RANGE ("StartedAt");
+            CREATE TABLE "{{Table}}" (LIKE "{{Table}}_unpartitioned" INCLUDING DEFAULTS) PARTITION BY RANGE ("ScheduledAt");
             ALTER TABLE "{{Table}}" ALTER COLUMN "Id" ADD GENERATED BY DEFAULT AS IDENTITY;
             PERFORM setval(pg_get_serial_sequence('"{{Table}}"', 'Id'), last_id + 1, false);
-            ALTER TABLE "{{Table}}" ADD CONSTRAINT "PK_{{Table}}" PRIMARY KEY ("Id", "StartedAt");
+            ALTER TABLE "{{Table}}" ADD CONSTRAINT "PK_{{Table}}" PRIMARY KEY ("Id", "ScheduledAt");
             FOREACH definition IN ARRAY index_definitions LOOP
-                EXECUTE replace(definition, '"{{Table}}_unpartitioned"', '"{{Table}}"');
+                -- An old partitioned table's indexes read "ON ONLY"; the new ones cover every partition.
+                EXECUTE replace(replace(definition, ' ON ONLY ', ' ON '), '"{{Table}}_unpartitioned"', '"{{Table}}"');
             END LOOP;
+            -- The migration could not make it on a table partitioned by StartedAt (it lacks the partition key there).
+            CREATE UNIQUE INDEX IF NOT EXISTS "IX_{{Table}}_TestId_ScheduledAt" ON "{{Table}}" ("TestId", "ScheduledAt");
             CREATE TABLE "{{DefaultPartition}}" PARTITION OF "{{Table}}" DEFAULT;
-            FOR day IN SELECT DISTINCT ("StartedAt" AT TIME ZONE 'UTC')::date FROM "{{Table}}_unpartitioned" LOOP
+            FOR day IN SELECT DISTINCT ("ScheduledAt" AT TIME ZONE 'UTC')::date FROM "{{Table}}_unpartitioned" LOOP
                 PERFORM console_probe_results_partition(day);
             END LOOP;
-            INSERT INTO "{{Table}}" SELECT * FROM "{{Table}}_unpartitioned";
+            INSERT INTO "{{Table}}" SELECT * FROM "{{Table}}_unpartitioned" ON CONFLICT DO NOTHING;
             DROP TABLE "{{Table}}_unpartitioned";
         END
         $do$

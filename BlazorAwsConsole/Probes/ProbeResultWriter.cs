@@ -10,7 +10,9 @@ namespace BlazorAwsConsole.Probes;
 /// arrived within Probes:WriteBatchMilliseconds; on PostgreSQL one binary COPY, see <see cref="ProbeResultCopy"/>; on SQLite
 /// one prepared INSERT, see <see cref="ProbeResultInsert"/>), then updates the status board and publishes
 /// <see cref="ProbeResultsStored"/>. A batch that fails to save is retried until it is stored:
-/// a result is never dropped, and the workers wait (backpressure) rather than lose one.
+/// a result is never dropped, and the workers wait (backpressure) rather than lose one. A result of a fire that is
+/// stored already (two nodes ran it at a handover) is skipped by the database and counted in <see cref="Duplicates"/>
+/// (<c>console_probe_runs_duplicate_total</c>); the rest of its batch is stored.
 /// </summary>
 public sealed class ProbeResultWriter : BackgroundService
 {
@@ -24,6 +26,7 @@ public sealed class ProbeResultWriter : BackgroundService
     private readonly ProbeResultCopy _copy = new();
     private readonly ProbeResultInsert _insert = new();
     private long _stored;
+    private long _duplicates;
 
     public ProbeResultWriter(IDbContextFactory<ConsoleDbContext> contexts, ProbeStatusBoard board, LiveFeed feed,
         IOptionsMonitor<ProbeOptions> options, ILogger<ProbeResultWriter> logger)
@@ -37,6 +40,9 @@ public sealed class ProbeResultWriter : BackgroundService
 
     /// <summary>Results written to the database since start.</summary>
     public long Stored => Interlocked.Read(ref _stored);
+
+    /// <summary>Results not stored since start because their fire (test, scheduled time) was stored already.</summary>
+    public long Duplicates => Interlocked.Read(ref _duplicates);
 
     /// <summary>Raised after each stored batch, on the writer's task (the metrics and the alert rules listen).</summary>
     public event Action<IReadOnlyList<ProbeResult>>? BatchStored;
@@ -83,17 +89,15 @@ public sealed class ProbeResultWriter : BackgroundService
     private async Task StoreAsync(List<(ProbeResult Result, TaskCompletionSource<ProbeResult?>? Completion)> batch, CancellationToken stoppingToken)
     {
         if (batch.Count == 0) return;
+        IReadOnlyList<ProbeResult> results;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await using var db = await _contexts.CreateDbContextAsync(CancellationToken.None);
-                if (db.Database.IsNpgsql())
-                {
-                    await _copy.WriteAsync(db, [.. batch.Select(b => b.Result)], CancellationToken.None);
-                    break;
-                }
-                await _insert.WriteAsync(db, [.. batch.Select(b => b.Result)], CancellationToken.None);
+                results = db.Database.IsNpgsql()
+                    ? await _copy.WriteAsync(db, [.. batch.Select(b => b.Result)], CancellationToken.None)
+                    : await _insert.WriteAsync(db, [.. batch.Select(b => b.Result)], CancellationToken.None);
                 break;
             }
             catch (Exception error) when (error is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
@@ -104,8 +108,18 @@ public sealed class ProbeResultWriter : BackgroundService
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt)), CancellationToken.None);
             }
         }
-        Interlocked.Add(ref _stored, batch.Count);
-        var results = batch.Select(b => b.Result).ToList();
+        Interlocked.Add(ref _stored, results.Count);
+        if (results.Count < batch.Count)
+        {
+            Interlocked.Add(ref _duplicates, batch.Count - results.Count);
+            _logger.LogInformation("{Count} probe results were not stored: their fire (test, scheduled time) was stored already, run twice at a handover",
+                batch.Count - results.Count);
+        }
+        if (results.Count == 0)
+        {
+            foreach (var (result, completion) in batch) completion?.TrySetResult(result);
+            return;
+        }
         _board.Record(results);
         try
         {

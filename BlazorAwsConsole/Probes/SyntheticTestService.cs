@@ -31,6 +31,7 @@ public sealed class SyntheticTestService(
             test.CreatedAt = test.UpdatedAt = time.GetUtcNow().UtcDateTime;
             db.SyntheticTests.Add(test);
             await db.SaveChangesAsync(CancellationToken.None);
+            catalog.Put(test);
             await AppliedAsync(test);
         }
         await AuditAsync(caller, "test.create", errors.Count == 0 ? test.Id.ToString() : input.Name ?? "", errors, found: true);
@@ -40,18 +41,24 @@ public sealed class SyntheticTestService(
     public async Task<TestSaveResult> UpdateAsync(int id, SyntheticTestDto input, Caller caller, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var test = await db.SyntheticTests.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+        SyntheticTest? test;
         IReadOnlyDictionary<string, string[]> errors = new Dictionary<string, string[]>();
-        if (test is not null)
+        // From the commit to the catalog under the test's lock: a notice's re-read cannot put an older state back after it.
+        using (await catalog.LockAsync([id], cancellationToken))
         {
-            errors = await validator.ApplyAsync(input, test, isNew: false, cancellationToken);
-            if (errors.Count == 0)
+            test = await db.SyntheticTests.FirstOrDefaultAsync(t => t.Id == id, cancellationToken);
+            if (test is not null)
             {
-                test.UpdatedAt = time.GetUtcNow().UtcDateTime;
-                await db.SaveChangesAsync(CancellationToken.None);
-                await AppliedAsync(test);
+                errors = await validator.ApplyAsync(input, test, isNew: false, cancellationToken);
+                if (errors.Count == 0)
+                {
+                    test.UpdatedAt = time.GetUtcNow().UtcDateTime;
+                    await db.SaveChangesAsync(CancellationToken.None);
+                    catalog.Put(test);
+                }
             }
         }
+        if (test is not null && errors.Count == 0) await AppliedAsync(test);
         await AuditAsync(caller, "test.update", id.ToString(), errors, test is not null);
         return new TestSaveResult(errors.Count == 0 ? test : null, errors);
     }
@@ -64,17 +71,21 @@ public sealed class SyntheticTestService(
     public async Task<bool> DeleteAsync(int id, Caller caller, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var deleted = await db.SyntheticTests.Where(t => t.Id == id).ExecuteDeleteAsync(CancellationToken.None) > 0;
-        if (deleted)
+        bool deleted;
+        using (await catalog.LockAsync([id], cancellationToken))
         {
-            await db.ProbeResults.Where(r => r.TestId == id).ExecuteDeleteAsync(CancellationToken.None);
-            await db.ProbeRollups.Where(r => r.TestId == id).ExecuteDeleteAsync(CancellationToken.None);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            deleted = await db.SyntheticTests.Where(t => t.Id == id).ExecuteDeleteAsync(CancellationToken.None) > 0;
+            if (deleted)
+            {
+                await db.ProbeResults.Where(r => r.TestId == id).ExecuteDeleteAsync(CancellationToken.None);
+                await db.ProbeRollups.Where(r => r.TestId == id).ExecuteDeleteAsync(CancellationToken.None);
+            }
+            await transaction.CommitAsync(CancellationToken.None);
+            if (deleted) catalog.Remove(id);
         }
-        await transaction.CommitAsync(CancellationToken.None);
         if (deleted)
         {
-            catalog.Remove(id);
             board.Forget(id);
             await scheduler.RescheduleAsync(id, CancellationToken.None);
             feed.Publish(new SyntheticTestChanged(id, Deleted: true));
@@ -104,9 +115,9 @@ public sealed class SyntheticTestService(
         return result;
     }
 
+    /// <summary>After the save is in the catalog: the timers follow it (they read the catalog, so the latest state wins).</summary>
     private async Task AppliedAsync(SyntheticTest test)
     {
-        catalog.Put(test);
         await scheduler.RescheduleAsync(test.Id, CancellationToken.None);
         feed.Publish(new SyntheticTestChanged(test.Id, Deleted: false));
     }

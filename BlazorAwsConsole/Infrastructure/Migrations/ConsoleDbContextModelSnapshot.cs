@@ -981,6 +981,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.Property<double?>("ResponseTimeMs")
                         .HasColumnType("REAL");
 
+                    b.Property<DateTime>("ScheduledAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -1012,6 +1015,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("StartedAt");
+
+                    b.HasIndex("TestId", "ScheduledAt")
+                        .IsUnique();
 
                     b.HasIndex("TestId", "StartedAt");
 

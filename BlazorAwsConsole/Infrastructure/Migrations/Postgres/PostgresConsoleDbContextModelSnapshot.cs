@@ -1009,6 +1009,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                     b.Property<double?>("ResponseTimeMs")
                         .HasColumnType("double precision");
 
+                    b.Property<DateTime>("ScheduledAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -1040,6 +1043,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("StartedAt");
+
+                    b.HasIndex("TestId", "ScheduledAt")
+                        .IsUnique();
 
                     b.HasIndex("TestId", "StartedAt");
 
