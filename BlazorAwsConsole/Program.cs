@@ -9,6 +9,7 @@ using BlazorAwsConsole.Infrastructure.Backup;
 using BlazorAwsConsole.Infrastructure.KeysAtRest;
 using BlazorAwsConsole.JumpServers;
 using BlazorAwsConsole.Observability;
+using BlazorAwsConsole.ProbeLocations;
 using BlazorAwsConsole.Sandbox;
 using BlazorAwsConsole.Secrets;
 using BlazorAwsConsole.StatusPages;
@@ -87,6 +88,7 @@ public static class Program
         builder.AddDashboard();
         builder.AddCluster();
         builder.AddStatusPages();
+        builder.AddProbeLocations();
         // The RAM store on SQLite; Quartz's clustered ADO store on PostgreSQL.
         builder.AddScheduler();
         // Stopped before Quartz's hosted service (hosted services stop in reverse order): no new trigger, running jobs cancelled.
@@ -111,6 +113,7 @@ public static class Program
         app.MapAlertChannelsApi();
         app.MapClusterApi();
         app.MapStatusPages();
+        app.MapProbeLocations();
         // The console's own Content-Security-Policy (Access/SecurityHeaders) already says frame-ancestors 'none'.
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(server => server.ContentSecurityFrameAncestorsPolicy = null);
         app.AnnounceAddress();

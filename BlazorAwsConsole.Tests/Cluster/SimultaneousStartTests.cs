@@ -54,6 +54,7 @@ public sealed class SimultaneousStartTests(MotoFixture moto, PostgresServer post
                 (await CountAsync(database, """SELECT count(*) FROM "AspNetUsers" """)).Should().Be(1, "one demo admin");
                 (await CountAsync(database, """SELECT count(*) FROM "SyntheticTests" """)).Should().Be(4, "the four demo tests, once");
                 (await CountAsync(database, """SELECT count(*) FROM "AlertRules" """)).Should().Be(2, "the two demo rules, once");
+                (await CountAsync(database, """SELECT count(*) FROM "ProbeLocations" WHERE "IsConsole" """)).Should().Be(1, "the console's own probe location, once");
                 foreach (var region in TwoNodeCluster.Regions)
                 {
                     using var ec2 = moto.Ec2(region);

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using BlazorAwsConsole.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,12 +12,12 @@ public sealed class ApiKeyService(IDbContextFactory<ConsoleDbContext> contexts, 
     /// <returns>The key (shown once, never stored) and its record.</returns>
     public async Task<(string Key, ApiKey Record)> CreateAsync(string name, string role, string createdBy, CancellationToken cancellationToken)
     {
-        var key = KeyPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var key = RandomTokens.New(KeyPrefix);
         var record = new ApiKey
         {
             Name = name,
             Role = ConsoleRoles.Parse(role) ?? throw new ArgumentException($"Unknown role {role}", nameof(role)),
-            Hash = HashOf(key),
+            Hash = RandomTokens.HashOf(key),
             Prefix = key[..(KeyPrefix.Length + 6)],
             CreatedAt = time.GetUtcNow().UtcDateTime,
             CreatedBy = createdBy,
@@ -34,7 +32,7 @@ public sealed class ApiKeyService(IDbContextFactory<ConsoleDbContext> contexts, 
     public async Task<ApiKey?> ValidateAsync(string key, CancellationToken cancellationToken)
     {
         if (!key.StartsWith(KeyPrefix, StringComparison.Ordinal)) return null;
-        var hash = HashOf(key);
+        var hash = RandomTokens.HashOf(key);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var record = await db.ApiKeys.FirstOrDefaultAsync(k => k.Hash == hash && k.RevokedAt == null, cancellationToken);
         if (record is null) return null;
@@ -63,6 +61,4 @@ public sealed class ApiKeyService(IDbContextFactory<ConsoleDbContext> contexts, 
         await db.SaveChangesAsync(cancellationToken);
         return true;
     }
-
-    private static string HashOf(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 }

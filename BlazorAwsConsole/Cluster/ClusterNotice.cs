@@ -107,4 +107,6 @@ public static class NoticeKinds
     public const string Credentials = "credentials";
     /// <summary>Vault's status changed on the sender: the others ask Vault themselves (it is nobody's row).</summary>
     public const string Vault = "vault";
+    /// <summary>Probe locations or their tokens added, edited, revoked or deleted (location ids; the pages re-read them).</summary>
+    public const string ProbeLocations = "probe-locations";
 }

@@ -4,6 +4,7 @@ using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.JumpServers;
 using BlazorAwsConsole.Probes;
+using BlazorAwsConsole.ProbeLocations;
 using BlazorAwsConsole.Secrets;
 using Npgsql;
 
@@ -55,6 +56,7 @@ public sealed class NoticeOutbox(LiveFeed feed, RelayedEvents relayed, NoticeOri
         Name<NotificationChannelsChanged>(NoticeKinds.Channels, changed => changed.ChannelId);
         Name<NotificationDeliveryRecorded>(NoticeKinds.Deliveries, recorded => recorded.DeliveryId);
         Name<ChannelHealthChanged>(NoticeKinds.ChannelHealth, changed => changed.ChannelId);
+        Name<ProbeLocationsChanged>(NoticeKinds.ProbeLocations, changed => changed.LocationId);
         _subscriptions.Add(feed.Subscribe<CredentialsChanged>(changed => Gather(changed, p => p.Credentials.Add(changed.Name)), QueueCapacity));
         // Only that it changed: the reason is this node's view of Vault, and the others ask Vault themselves.
         _subscriptions.Add(feed.Subscribe<VaultStatusChanged>(changed => Gather(changed, p => p.Vault = true), QueueCapacity));

@@ -1,6 +1,7 @@
 using BlazorAwsConsole.Alerts.Channels;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.JumpServers;
+using BlazorAwsConsole.ProbeLocations;
 using BlazorAwsConsole.Secrets;
 using Microsoft.EntityFrameworkCore;
 
@@ -31,7 +32,7 @@ public sealed class SettingsViews(
 
     /// <summary>True for the kinds this class re-reads.</summary>
     public static bool Handles(string kind) => kind is NoticeKinds.Templates or NoticeKinds.Channels or NoticeKinds.Deliveries
-        or NoticeKinds.ChannelHealth or NoticeKinds.Credentials or NoticeKinds.Vault;
+        or NoticeKinds.ChannelHealth or NoticeKinds.Credentials or NoticeKinds.Vault or NoticeKinds.ProbeLocations;
 
     public async Task ApplyAsync(ClusterNotice notice, CancellationToken cancellationToken)
     {
@@ -45,6 +46,11 @@ public sealed class SettingsViews(
             case NoticeKinds.Channels when notice.All: await RefreshChannelsAsync(announceAll: true, cancellationToken); break;
             case NoticeKinds.Channels:
                 foreach (var id in notice.Ids ?? []) feed.Publish(relayed.Mark(new NotificationChannelsChanged((int)id)));
+                break;
+            case NoticeKinds.ProbeLocations:
+                // The locations page reads the database on every event (0: "something changed, re-read them all").
+                IReadOnlyList<long> locations = notice.All ? [0] : notice.Ids ?? [];
+                foreach (var id in locations) feed.Publish(relayed.Mark(new ProbeLocationsChanged((int)id)));
                 break;
             case NoticeKinds.Deliveries when notice.All: await RefreshDeliveriesAsync(announceAlways: true, cancellationToken); break;
             case NoticeKinds.Deliveries: await ReadDeliveriesAsync(notice.Ids ?? [], cancellationToken); break;

@@ -45,6 +45,8 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
     public DbSet<StatusPages.StatusComponent> StatusComponents => Set<StatusPages.StatusComponent>();
     public DbSet<StatusPages.Incident> Incidents => Set<StatusPages.Incident>();
     public DbSet<StatusPages.IncidentUpdate> IncidentUpdates => Set<StatusPages.IncidentUpdate>();
+    public DbSet<ProbeLocations.ProbeLocation> ProbeLocations => Set<ProbeLocations.ProbeLocation>();
+    public DbSet<ProbeLocations.LocationToken> LocationTokens => Set<ProbeLocations.LocationToken>();
 
     /// <summary>ASP.NET Core's data-protection key ring: every node signs cookies and antiforgery tokens with the same keys.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -291,6 +293,7 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
         });
 
         BlazorAwsConsole.StatusPages.StatusPagesModel.Configure(model);
+        BlazorAwsConsole.ProbeLocations.ProbeLocationsModel.Configure(model);
     }
 
     /// <summary>A value read and written whole (rules, steps) stored as one JSON text column, like the tags.</summary>

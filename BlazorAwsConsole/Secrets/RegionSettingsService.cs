@@ -38,6 +38,9 @@ public sealed partial class RegionSettingsService(
     [GeneratedRegex("^[a-z]{2}(-[a-z]+)+-\\d$")]
     private static partial Regex CodePattern();
 
+    /// <summary>Whether <paramref name="code"/> has the shape of an AWS region code (us-east-1).</summary>
+    public static bool IsRegionCode(string code) => CodePattern().IsMatch(code);
+
     public async Task<IReadOnlyList<RegionSettingDto>> ListAsync(CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);

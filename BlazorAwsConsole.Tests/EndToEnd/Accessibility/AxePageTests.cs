@@ -20,7 +20,7 @@ public sealed class AxePageTests(BrowserFixture browser, A11yConsole console) : 
             "/synthetic", "/synthetic/{test}", "/alerts", "/alerts#rules", "/alerts#maintenance",
             "/jump-servers", "/jump-servers/templates",
             "/settings/aws/credentials", "/settings/aws/regions", "/settings/aws/vault", "/settings/channels",
-            "/settings/users", "/settings/api-keys", "/settings/access-log", "/settings/cluster", "/not-found",
+            "/settings/users", "/settings/api-keys", "/settings/access-log", "/settings/cluster", "/settings/probe-locations", "/not-found",
         ];
         var data = new TheoryData<string, string>();
         foreach (var path in paths)

@@ -949,6 +949,100 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.ToTable("LaunchOperations");
                 });
 
+            modelBuilder.Entity("BlazorAwsConsole.ProbeLocations.LocationToken", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LocationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.HasIndex("LocationId");
+
+                    b.ToTable("LocationTokens");
+                });
+
+            modelBuilder.Entity("BlazorAwsConsole.ProbeLocations.ProbeLocation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsConsole")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameKey")
+                        .IsUnique();
+
+                    b.ToTable("ProbeLocations");
+                });
+
             modelBuilder.Entity("BlazorAwsConsole.Probes.ProbeResult", b =>
                 {
                     b.Property<long>("Id")
@@ -1695,6 +1789,17 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("BlazorAwsConsole.ProbeLocations.LocationToken", b =>
+                {
+                    b.HasOne("BlazorAwsConsole.ProbeLocations.ProbeLocation", "Location")
+                        .WithMany("Tokens")
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Location");
+                });
+
             modelBuilder.Entity("BlazorAwsConsole.StatusPages.Incident", b =>
                 {
                     b.HasOne("BlazorAwsConsole.StatusPages.StatusPage", null)
@@ -1776,6 +1881,11 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
             modelBuilder.Entity("BlazorAwsConsole.JumpServers.JumpServerTemplate", b =>
                 {
                     b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("BlazorAwsConsole.ProbeLocations.ProbeLocation", b =>
+                {
+                    b.Navigation("Tokens");
                 });
 
             modelBuilder.Entity("BlazorAwsConsole.StatusPages.Incident", b =>

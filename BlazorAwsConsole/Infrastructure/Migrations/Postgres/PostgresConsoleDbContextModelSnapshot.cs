@@ -975,6 +975,104 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                     b.ToTable("LaunchOperations");
                 });
 
+            modelBuilder.Entity("BlazorAwsConsole.ProbeLocations.LocationToken", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("LocationId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.HasIndex("LocationId");
+
+                    b.ToTable("LocationTokens");
+                });
+
+            modelBuilder.Entity("BlazorAwsConsole.ProbeLocations.ProbeLocation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<bool>("IsConsole")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("NameKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("NameKey")
+                        .IsUnique();
+
+                    b.ToTable("ProbeLocations");
+                });
+
             modelBuilder.Entity("BlazorAwsConsole.Probes.ProbeResult", b =>
                 {
                     b.Property<long>("Id")
@@ -1739,6 +1837,17 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("BlazorAwsConsole.ProbeLocations.LocationToken", b =>
+                {
+                    b.HasOne("BlazorAwsConsole.ProbeLocations.ProbeLocation", "Location")
+                        .WithMany("Tokens")
+                        .HasForeignKey("LocationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Location");
+                });
+
             modelBuilder.Entity("BlazorAwsConsole.StatusPages.Incident", b =>
                 {
                     b.HasOne("BlazorAwsConsole.StatusPages.StatusPage", null)
@@ -1820,6 +1929,11 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
             modelBuilder.Entity("BlazorAwsConsole.JumpServers.JumpServerTemplate", b =>
                 {
                     b.Navigation("Versions");
+                });
+
+            modelBuilder.Entity("BlazorAwsConsole.ProbeLocations.ProbeLocation", b =>
+                {
+                    b.Navigation("Tokens");
                 });
 
             modelBuilder.Entity("BlazorAwsConsole.StatusPages.Incident", b =>
