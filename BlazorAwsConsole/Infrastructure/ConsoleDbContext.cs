@@ -45,6 +45,7 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
     public DbSet<StatusPages.StatusComponent> StatusComponents => Set<StatusPages.StatusComponent>();
     public DbSet<StatusPages.Incident> Incidents => Set<StatusPages.Incident>();
     public DbSet<StatusPages.IncidentUpdate> IncidentUpdates => Set<StatusPages.IncidentUpdate>();
+    public DbSet<StatusPages.Subscriptions.StatusSubscription> StatusSubscriptions => Set<StatusPages.Subscriptions.StatusSubscription>();
 
     /// <summary>ASP.NET Core's data-protection key ring: every node signs cookies and antiforgery tokens with the same keys.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
