@@ -7,6 +7,7 @@ using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.StatusPages.Subscriptions;
 using BlazorAwsConsole.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using MimeKit;
 
 namespace BlazorAwsConsole.Tests.StatusPages;
@@ -19,7 +20,7 @@ public sealed class StatusSubscriptionTests(MotoFixture moto) : IClassFixture<Mo
 {
     private const string PublicUrl = "https://status.example.test";
 
-    private static async Task<(ConsoleHost Console, CapturedLogs Logs, int PageId)> StartAsync(SmtpSink? smtp, string slug)
+    private async Task<(ConsoleHost Console, CapturedLogs Logs, int PageId)> StartAsync(SmtpSink? smtp, string slug)
     {
         var logs = new CapturedLogs();
         var console = await ConsoleHost.StartAsync(moto, builder => builder.Logging.AddProvider(logs),
