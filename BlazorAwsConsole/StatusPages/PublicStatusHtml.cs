@@ -36,6 +36,18 @@ public static class PublicStatusHtml
         foreach (var incident in open) Incident(html, incident);
         html.Append("</div>\n</section>\n");
 
+        if (view.Maintenance.Count > 0)
+        {
+            html.Append("<section aria-labelledby=\"maintenance-h\">\n<h2 id=\"maintenance-h\">Scheduled maintenance</h2>\n");
+            foreach (var m in view.Maintenance)
+            {
+                html.Append("<article class=\"incident maintenance\" data-testid=\"maintenance\">\n<h3>").Append(H(m.Title)).Append("</h3>\n<p class=\"meta\">")
+                    .Append(m.InProgress ? "In progress" : "Scheduled").Append(" · ").Append(Time(m.StartsAt)).Append(" to ").Append(Time(m.EndsAt));
+                html.Append(" · affects: ").Append(H(string.Join(", ", m.Components))).Append("</p>\n</article>\n");
+            }
+            html.Append("</section>\n");
+        }
+
         html.Append("<section aria-labelledby=\"components-h\">\n<h2 id=\"components-h\">Components</h2>\n");
         foreach (var group in view.Components.GroupBy(c => c.Group))
         {
