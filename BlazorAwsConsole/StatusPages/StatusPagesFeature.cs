@@ -22,7 +22,7 @@ public static class StatusPagesFeature
         services.AddSingleton<ISubscriberSender, SubscriberSender>();
         // The output cache's in-memory store holds the public pages' responses (default cap 100 MB).
         services.AddOutputCache(cache => cache.AddPolicy(StatusViewCache.OutputCachePolicy,
-            policy => policy.Expire(TimeSpan.FromSeconds(settings.CacheSeconds)).Tag(StatusViewCache.OutputCacheTag)));
+            policy => policy.Expire(TimeSpan.FromSeconds(settings.CacheSeconds)).Tag(StatusViewCache.OutputCacheTag).AddPolicy<StaleResponseGuard>()));
         services.AddRateLimiter(limits => limits.AddPolicy(PublicStatusEndpoints.RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
             "status:" + context.Connection.RemoteIpAddress,
             _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.RequestsPerMinute, Window = TimeSpan.FromMinutes(1) }))

@@ -68,6 +68,9 @@ public sealed class StatusViewCache : IHostedService, IDisposable
     private Entry Start(string slug, DateTime now, long generation) =>
         new(new Lazy<Task<PublicStatusView?>>(() => _builder.BuildAsync(slug, CancellationToken.None)), now, generation);
 
+    /// <summary>Moves on every invalidation (<see cref="StaleResponseGuard"/> compares it).</summary>
+    internal long Generation => Interlocked.Read(ref _generation);
+
     /// <summary>Drops every view and every cached response now.</summary>
     public async Task InvalidateAsync()
     {
