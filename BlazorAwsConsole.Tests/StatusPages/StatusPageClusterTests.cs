@@ -10,9 +10,10 @@ namespace BlazorAwsConsole.Tests.StatusPages;
 [Collection(PostgresCollection.Name)]
 public sealed class StatusPageClusterTests(MotoFixture moto, PostgresServer postgres, ITestOutputHelper output) : IClassFixture<MotoFixture>
 {
-    // Fails as written: node B showed the incident after 5.3 s and 5.6 s in two runs (machine load average ~50), so
-    // the notice path does not yet drop B's cached page on arrival; something periodic does. Open in issue 24's notes.
-    [Fact(Skip = "Open: B took 5.3-5.6 s, not < 2 s; the status-pages notice does not yet evict B's cache on arrival")]
+    // Passed in 7 of 7 runs here at 0.37-0.8 s (load average 9-12; two of them with the test pinned to one core); a
+    // temporary trace showed B dropping its views and cached responses within 5 ms of receiving A's notice. The 5.3-5.6 s
+    // seen once before (load average ~50) was not reproduced, and its cause is not known (see the branch's commits).
+    [Fact]
     public async Task An_incident_opened_on_node_a_is_on_node_bs_cached_public_page_within_two_seconds()
     {
         await using var shared = await postgres.CreateAsync();
@@ -27,12 +28,17 @@ public sealed class StatusPageClusterTests(MotoFixture moto, PostgresServer post
         });
         created.EnsureSuccessStatusCode();
         var pageId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        // A node hears notices only once its LISTEN is in place (one sent before that is lost by design and only the
+        // Cluster:RefreshSeconds re-read catches it up): the bound below is about the notice path, so B must be listening.
+        var listener = nodeB.Get<BlazorAwsConsole.Cluster.NoticeListener>();
+        await Poll.UntilAsync(() => listener.ListeningProcessId != 0, TimeSpan.FromSeconds(30), () => "node B is not listening for notices");
         async Task<JsonElement> OnBAsync() => await nodeB.Anonymous.GetFromJsonAsync<JsonElement>("/status/shop/api");
         (await OnBAsync()).GetProperty("incidents").GetArrayLength().Should().Be(0, "node B cached the page without incidents");
 
         var clock = Stopwatch.StartNew();
         (await nodeA.Http.PostAsJsonAsync($"/api/status-pages/{pageId}/incidents", new { title = "Checkout is slow", impact = "major", message = "Looking." }))
             .EnsureSuccessStatusCode();
+        output.WriteLine($"POST on A took {clock.Elapsed.TotalMilliseconds:0} ms");
         await Poll.UntilAsync(async () => (await OnBAsync()).GetProperty("incidents").GetArrayLength() == 1, TimeSpan.FromSeconds(10),
             () => "node B still serves the page without the incident", everyMs: 50);
         output.WriteLine($"incident on A seen on B's public page after {clock.Elapsed.TotalMilliseconds:0} ms");
