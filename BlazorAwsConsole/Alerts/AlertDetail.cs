@@ -26,7 +26,7 @@ public sealed record AlertDetailDto(AlertDto Alert, string Page, bool RuleExists
         var nextReminder = alert.Status == AlertStatus.Firing && rule is { Enabled: true } && AlertFollowUps.NextReminderAt(rule, alert) is { } next ? Utc(next) : (DateTime?)null;
         return new AlertDetailDto(AlertDto.From(alert), AlertMessages.PageOf(alert.Id), rule is not null, rule?.RepeatEveryMinutes, alert.RemindersSent,
             alert.LastRemindedAt is { } reminded ? Utc(reminded) : null, nextReminder, plan,
-            [.. deliveries.Select(d => AlertDeliveryDto.From(d, NameOf(d.ChannelId), alert.Escalations))]);
+            [.. deliveries.Select(d => AlertDeliveryDto.From(d, NameOf(d.ChannelId ?? 0), alert.Escalations))]);
     }
 
     private static int AfterMinutes(AlertRule? rule, EscalationSent sent) =>
@@ -49,7 +49,7 @@ public sealed record AlertDeliveryDto(long Id, int ChannelId, string ChannelName
     DateTime? SentAt, DateTime? FailedAt, DateTime? NextAttemptAt, string? LastError)
 {
     public static AlertDeliveryDto From(NotificationDelivery delivery, string channelName, IReadOnlyList<EscalationSent> escalations) =>
-        new(delivery.Id, delivery.ChannelId, channelName, KindOf(delivery, escalations), delivery.Status.ToString(), delivery.Attempts,
+        new(delivery.Id, delivery.ChannelId ?? 0, channelName, KindOf(delivery, escalations), delivery.Status.ToString(), delivery.Attempts,
             AlertDetailDto.Utc(delivery.CreatedAt), delivery.SentAt is { } sent ? AlertDetailDto.Utc(sent) : null,
             delivery.Status == DeliveryStatus.Failed ? AlertDetailDto.Utc(delivery.NextAttemptAt) : null,
             delivery.Status == DeliveryStatus.Pending ? AlertDetailDto.Utc(delivery.NextAttemptAt) : null, delivery.LastError);
@@ -70,7 +70,7 @@ public sealed record AlertDeliveryDto(long Id, int ChannelId, string ChannelName
             return "unreadable";
         }
         if (notification.Reminder > 0) return $"reminder {notification.Reminder}";
-        if (notification.Status == "firing" && escalations.FirstOrDefault(e => e.ChannelIds.Contains(delivery.ChannelId)
+        if (notification.Status == "firing" && escalations.FirstOrDefault(e => delivery.ChannelId is { } channelId && e.ChannelIds.Contains(channelId)
             && (notification.At.UtcDateTime - AlertDetailDto.Utc(e.At)).Duration() < TimeSpan.FromMilliseconds(1)) is { } step)
             return $"escalation {step.Step}";
         return notification.Status;

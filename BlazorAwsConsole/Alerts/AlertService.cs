@@ -122,7 +122,7 @@ public sealed class AlertService(
         var rule = await db.AlertRules.AsNoTracking().FirstOrDefaultAsync(r => r.Id == alert.RuleId, cancellationToken);
         var deliveries = await db.NotificationDeliveries.AsNoTracking().Where(d => d.AlertId == id)
             .OrderByDescending(d => d.Id).Take(AlertDetailDto.MaxDeliveries).ToListAsync(cancellationToken);
-        var channelIds = deliveries.Select(d => d.ChannelId).Concat(alert.Escalations.SelectMany(e => e.ChannelIds))
+        var channelIds = deliveries.Where(d => d.ChannelId != null).Select(d => d.ChannelId!.Value).Concat(alert.Escalations.SelectMany(e => e.ChannelIds))
             .Concat(rule?.Escalation.SelectMany(s => s.ChannelIds) ?? []).Distinct().ToList();
         var names = await db.NotificationChannels.AsNoTracking().Where(c => channelIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, cancellationToken);
         return AlertDetailDto.From(alert, rule, deliveries, names);

@@ -88,6 +88,8 @@ public static class NoticeKinds
     public const string Tests = "tests";
     /// <summary>Instances, change records and regions' poll statuses (the fleet snapshot).</summary>
     public const string Fleet = "fleet";
+    /// <summary>Status pages, their components and incidents (each node's cached public views are dropped).</summary>
+    public const string StatusPages = "status-pages";
     /// <summary>Stored probe results (the probe status board).</summary>
     public const string Results = "results";
     /// <summary>Alerts opened, acknowledged or resolved (the alert board).</summary>

@@ -43,6 +43,11 @@ public sealed class ClusterViews(
                 await alerts.RulesChangedAsync(cancellationToken);
                 foreach (var id in notice.Ids ?? []) feed.Publish(relayed.Mark(new AlertRulesChanged((int)id)));
                 break;
+            case NoticeKinds.StatusPages:
+                // The page cache re-reads the database on its next request: the relayed event drops this node's copy.
+                foreach (var id in notice.Ids ?? []) feed.Publish(relayed.Mark(new StatusPages.StatusPageChanged((int)id)));
+                if (notice.All) feed.Publish(relayed.Mark(new StatusPages.StatusPageChanged(0)));
+                break;
             case var kind when SettingsViews.Handles(kind): await settings.ApplyAsync(notice, cancellationToken); break;
         }
     }

@@ -53,6 +53,7 @@ public sealed class NoticeOutbox(LiveFeed feed, RelayedEvents relayed, NoticeOri
             if (changed.Changes.Count == 0 && changed.Regions.Count == 0) p.WholeFleet = true;
         }), QueueCapacity));
         Name<TemplatesChanged>(NoticeKinds.Templates, changed => changed.TemplateId);
+        Name<StatusPages.StatusPageChanged>(NoticeKinds.StatusPages, changed => changed.PageId);
         Name<NotificationChannelsChanged>(NoticeKinds.Channels, changed => changed.ChannelId);
         Name<NotificationDeliveryRecorded>(NoticeKinds.Deliveries, recorded => recorded.DeliveryId);
         Name<ChannelHealthChanged>(NoticeKinds.ChannelHealth, changed => changed.ChannelId);

@@ -141,9 +141,9 @@ public sealed class SettingsViews(
     private async Task ReadDeliveriesAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var found = await db.NotificationDeliveries.AsNoTracking().Where(d => ids.Contains(d.Id))
+        var found = await db.NotificationDeliveries.AsNoTracking().Where(d => ids.Contains(d.Id) && d.ChannelId != null)
             .Select(d => new { d.Id, d.ChannelId, d.Status }).OrderBy(d => d.Id).ToListAsync(cancellationToken);
-        foreach (var delivery in found) feed.Publish(relayed.Mark(new NotificationDeliveryRecorded(delivery.ChannelId, delivery.Id, delivery.Status)));
+        foreach (var delivery in found) feed.Publish(relayed.Mark(new NotificationDeliveryRecorded(delivery.ChannelId!.Value, delivery.Id, delivery.Status)));
     }
 
     /// <summary>The channels' failing flags as stored (null: every channel).</summary>

@@ -45,6 +45,7 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
     public DbSet<StatusPages.StatusComponent> StatusComponents => Set<StatusPages.StatusComponent>();
     public DbSet<StatusPages.Incident> Incidents => Set<StatusPages.Incident>();
     public DbSet<StatusPages.IncidentUpdate> IncidentUpdates => Set<StatusPages.IncidentUpdate>();
+    public DbSet<StatusPages.Subscriptions.StatusSubscription> StatusSubscriptions => Set<StatusPages.Subscriptions.StatusSubscription>();
     public DbSet<ProbeLocations.ProbeLocation> ProbeLocations => Set<ProbeLocations.ProbeLocation>();
     public DbSet<ProbeLocations.LocationToken> LocationTokens => Set<ProbeLocations.LocationToken>();
 

@@ -57,6 +57,24 @@ public sealed class ComponentStateRules(ProbeStatusBoard board, FleetSnapshot fl
         return (windows, rules);
     }
 
+    /// <summary>
+    /// The maintenance windows active now or starting within <paramref name="until"/>, and the alert rules they silence
+    /// (for the page's "Scheduled maintenance" list).
+    /// </summary>
+    public static async Task<(List<MaintenanceWindow> Windows, List<AlertRule> Rules)> MaintenanceUntilAsync(ConsoleDbContext db, DateTime now, DateTime until,
+        CancellationToken cancellationToken)
+    {
+        var windows = await db.MaintenanceWindows.AsNoTracking().Where(w => w.EndsAt > now && w.StartsAt <= until).OrderBy(w => w.StartsAt).ToListAsync(cancellationToken);
+        var ruleIds = windows.SelectMany(w => w.RuleIds).Distinct().ToList();
+        var rules = ruleIds.Count == 0 ? [] : await db.AlertRules.AsNoTracking().Where(r => ruleIds.Contains(r.Id)).ToListAsync(cancellationToken);
+        return (windows, rules);
+    }
+
+    /// <summary>Whether the window covers any of the component's tests or instances (by the same rules as <see cref="Derive"/>).</summary>
+    public bool Covers(StatusComponent component, MaintenanceWindow window, IReadOnlyList<AlertRule> windowRules) =>
+        component.TestIds.Any(testId => Covers(window, windowRules, testId))
+        || MembersOf(component).Any(member => Covers(window, windowRules, member.Instance));
+
     /// <summary>The instances the component stands for: those named by id (when the fleet knows them) and those with its tag.</summary>
     internal IEnumerable<(Instance Instance, bool ById)> MembersOf(StatusComponent component)
     {

@@ -33,9 +33,10 @@ public static class PublicStatusEndpoints
         return view;
     }
 
-    private static async Task<IResult> Html(string slug, HttpContext context, StatusViewCache cache, IOptionsMonitor<StatusPageOptions> options) =>
+    private static async Task<IResult> Html(string slug, HttpContext context, StatusViewCache cache, IOptionsMonitor<StatusPageOptions> options,
+        Subscriptions.SubscriptionService subscriptions) =>
         await VisibleAsync(slug, context, cache) is { } view
-            ? Results.Content(PublicStatusHtml.Render(view, options.CurrentValue.PageRefreshSeconds), "text/html; charset=utf-8")
+            ? Results.Content(PublicStatusHtml.Render(view, options.CurrentValue.PageRefreshSeconds, subscriptions.EmailEnabled), "text/html; charset=utf-8")
             : Results.NotFound();
 
     private static async Task<IResult> Json(string slug, HttpContext context, StatusViewCache cache) =>

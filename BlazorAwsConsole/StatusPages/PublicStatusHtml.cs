@@ -10,7 +10,7 @@ namespace BlazorAwsConsole.StatusPages;
 /// </summary>
 public static class PublicStatusHtml
 {
-    public static string Render(PublicStatusView view, int refreshSeconds)
+    public static string Render(PublicStatusView view, int refreshSeconds, bool emailSubscriptions)
     {
         var slug = H(view.Slug);
         var html = new StringBuilder(32 * 1024);
@@ -36,6 +36,18 @@ public static class PublicStatusHtml
         foreach (var incident in open) Incident(html, incident);
         html.Append("</div>\n</section>\n");
 
+        if (view.Maintenance.Count > 0)
+        {
+            html.Append("<section aria-labelledby=\"maintenance-h\">\n<h2 id=\"maintenance-h\">Scheduled maintenance</h2>\n");
+            foreach (var m in view.Maintenance)
+            {
+                html.Append("<article class=\"incident maintenance\" data-testid=\"maintenance\">\n<h3>").Append(H(m.Title)).Append("</h3>\n<p class=\"meta\">")
+                    .Append(m.InProgress ? "In progress" : "Scheduled").Append(" · ").Append(Time(m.StartsAt)).Append(" to ").Append(Time(m.EndsAt));
+                html.Append(" · affects: ").Append(H(string.Join(", ", m.Components))).Append("</p>\n</article>\n");
+            }
+            html.Append("</section>\n");
+        }
+
         html.Append("<section aria-labelledby=\"components-h\">\n<h2 id=\"components-h\">Components</h2>\n");
         foreach (var group in view.Components.GroupBy(c => c.Group))
         {
@@ -50,7 +62,10 @@ public static class PublicStatusHtml
         var past = view.Incidents.Where(i => i.Status == IncidentStatus.Resolved).ToList();
         if (past.Count == 0) html.Append("<p>No incidents in the last ").Append(PublicStatusView.HistoryDays).Append(" days.</p>\n");
         foreach (var incident in past) Incident(html, incident);
-        html.Append("</section>\n</main>\n<footer>\n<p><a href=\"/status/").Append(slug).Append("/feed.atom\">Incident feed (Atom)</a> · ")
+        html.Append("</section>\n");
+        // Private pages take no subscriptions: their visitors are signed-in staff, who have the console's own channels.
+        if (view.Published) Subscriptions.SubscriptionHtml.Forms(html, view.Slug, emailSubscriptions);
+        html.Append("</main>\n<footer>\n<p><a href=\"/status/").Append(slug).Append("/feed.atom\">Incident feed (Atom)</a> · ")
             .Append("<a href=\"/status/").Append(slug).Append("/api\">JSON</a> · as of ").Append(Time(view.GeneratedAt)).Append("</p>\n</footer>\n")
             .Append("<script src=\"/status-page.js\" defer></script>\n</body>\n</html>\n");
         return html.ToString();
@@ -116,7 +131,7 @@ public static class PublicStatusHtml
     private static string H(string text) => WebUtility.HtmlEncode(text);
 
     // Colours chosen for at least 4.5:1 against their background in both schemes (axe, WCAG 2.1 AA).
-    private const string Css = """
+    internal const string Css = """
         :root{--bg:#ffffff;--fg:#1b1b1b;--muted:#4a4a4a;--line:#d0d0d0;--card:#f6f6f6;--link:#0b57d0;
         --operational:#1b6e20;--degraded:#7a4f00;--partial_outage:#a33f00;--major_outage:#b00020;--maintenance:#1f5fad;--none:#c8c8c8}
         @media (prefers-color-scheme: dark){:root{--bg:#121212;--fg:#ececec;--muted:#c4c4c4;--line:#3a3a3a;--card:#1e1e1e;--link:#8ab4f8;
@@ -137,5 +152,10 @@ public static class PublicStatusHtml
         .d-maintenance{background:var(--maintenance)!important}
         .incident{border:1px solid var(--line);background:var(--card);padding:.6rem .8rem;margin:.6rem 0}.incident h3{margin:.2rem 0}
         .updates{list-style:none;padding:0}.updates p{margin:.2rem 0}footer{color:var(--muted);margin-top:2rem}
+        .subscribe{margin:.8rem 0;display:flex;flex-direction:column;gap:.3rem;max-width:32rem}.subscribe label{font-weight:600}
+        .subscribe input{font:inherit;padding:.4rem;border:1px solid var(--muted);background:var(--bg);color:var(--fg)}
+        .subscribe button{font:inherit;align-self:flex-start;padding:.4rem .9rem;border:1px solid var(--link);background:var(--card);color:var(--fg);cursor:pointer}
+        .hint{color:var(--muted);margin:0}.error{color:var(--major_outage);font-weight:600;margin:0}
+        :focus-visible{outline:3px solid var(--link);outline-offset:2px}
         """;
 }

@@ -13,7 +13,8 @@ public sealed record PublicStatusView(
     bool Published,
     DateTime GeneratedAt,
     IReadOnlyList<PublicComponent> Components,
-    IReadOnlyList<PublicIncident> Incidents)
+    IReadOnlyList<PublicIncident> Incidents,
+    IReadOnlyList<PublicMaintenance> Maintenance)
 {
     public const int HistoryDays = 90;
 
@@ -49,5 +50,11 @@ public sealed record HistoryDay(DateOnly Day, ComponentState? Worst, double? Upt
 
 public sealed record PublicIncident(int Id, string Title, IncidentImpact Impact, IncidentStatus Status, DateTime CreatedAt, DateTime UpdatedAt,
     DateTime? ResolvedAt, IReadOnlyList<string> Components, IReadOnlyList<PublicIncidentUpdate> Updates);
+
+/// <summary>
+/// A maintenance window that covers some of the page's components, current or upcoming: its name, its times and the
+/// display names of the components it covers; never its rules, instance ids or tags.
+/// </summary>
+public sealed record PublicMaintenance(string Title, DateTime StartsAt, DateTime EndsAt, bool InProgress, IReadOnlyList<string> Components);
 
 public sealed record PublicIncidentUpdate(IncidentStatus Status, DateTime At, string Html);

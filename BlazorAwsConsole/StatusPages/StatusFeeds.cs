@@ -27,6 +27,14 @@ public static class StatusFeeds
             uptime30d = c.Uptime30Days,
         }),
         incidents = view.OpenIncidents.Select(Incident),
+        maintenance = view.Maintenance.Select(m => new
+        {
+            title = m.Title,
+            startsAt = m.StartsAt,
+            endsAt = m.EndsAt,
+            inProgress = m.InProgress,
+            components = m.Components,
+        }),
         recentIncidents = view.Incidents.Where(i => i.Status == IncidentStatus.Resolved).Select(Incident),
     };
 

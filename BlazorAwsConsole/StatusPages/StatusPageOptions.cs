@@ -25,4 +25,22 @@ public sealed class StatusPageOptions
     /// <summary>How often the public page's script asks /status/{slug}/api for changes.</summary>
     [Range(5, 3600)]
     public int PageRefreshSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// The e-mail notification channel (by name) whose SMTP server and sender address send subscribers' mail; empty: the
+    /// pages offer webhook subscriptions only. Links in the mails need Console:PublicUrl.
+    /// </summary>
+    public string? SubscriptionEmailChannel { get; set; }
+
+    /// <summary>An e-mail subscription not confirmed within this many hours lapses and is removed.</summary>
+    [Range(1, 720)]
+    public int ConfirmHours { get; set; } = 48;
+
+    /// <summary>At most one confirmation mail per address and page in this many minutes (the form cannot flood an inbox).</summary>
+    [Range(0, 1440)]
+    public int ConfirmResendMinutes { get; set; } = 10;
+
+    /// <summary>Subscribe, confirm and unsubscribe posts per minute per client address (their own limit, stricter than the page's).</summary>
+    [Range(1, 1_000_000)]
+    public int SubscribesPerMinute { get; set; } = 10;
 }

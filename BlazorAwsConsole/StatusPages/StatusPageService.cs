@@ -32,7 +32,9 @@ public sealed class StatusPageService(
     ComponentStateRules rules,
     AuditLog audit,
     LiveFeed feed,
-    TimeProvider time)
+    Subscriptions.SubscriptionService subscriptions,
+    TimeProvider time,
+    ILogger<StatusPageService> logger)
 {
     public async Task<List<StatusPage>> PagesAsync(CancellationToken cancellationToken)
     {
@@ -167,6 +169,7 @@ public sealed class StatusPageService(
         await db.SaveChangesAsync(CancellationToken.None);
         await ChangedAsync(pageId);
         await AuditAsync(caller, "incident.open", $"incident {incident.Id} on page {pageId} ({page.Slug})", $"ok ({StatusNames.Of(status)})");
+        await NotifySubscribersAsync(pageId, incident, incident.Updates[0], status == IncidentStatus.Resolved ? "resolved" : "opened");
         return SaveResult<Incident>.Saved(incident);
     }
 
@@ -195,6 +198,7 @@ public sealed class StatusPageService(
         await db.SaveChangesAsync(CancellationToken.None);
         await ChangedAsync(pageId);
         await AuditAsync(caller, "incident.update", $"incident {incidentId} on page {pageId}", $"ok ({StatusNames.Of(status)})");
+        await NotifySubscribersAsync(pageId, incident, incident.Updates[^1], status == IncidentStatus.Resolved ? "resolved" : "updated");
         return SaveResult<Incident>.Saved(incident);
     }
 
@@ -250,6 +254,19 @@ public sealed class StatusPageService(
         _ when subjectKey.StartsWith("instance:") => rules.MembersOf(component).Any(m => m.Instance.InstanceId == subjectKey[9..]) || component.InstanceIds.Contains(subjectKey[9..]),
         _ => false,
     };
+
+    /// <summary>The incident is saved whatever happens here: a failure to queue the subscribers' messages is logged, not thrown.</summary>
+    private async Task NotifySubscribersAsync(int pageId, Incident incident, IncidentUpdate update, string @event)
+    {
+        try
+        {
+            await subscriptions.NotifyAsync(pageId, incident, update, @event, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Status page {PageId}: the subscribers' messages for incident {IncidentId} could not be queued", pageId, incident.Id);
+        }
+    }
 
     private async Task ChangedAsync(int pageId)
     {

@@ -1,4 +1,6 @@
 using System.Threading.RateLimiting;
+using BlazorAwsConsole.Alerts.Channels;
+using BlazorAwsConsole.StatusPages.Subscriptions;
 
 namespace BlazorAwsConsole.StatusPages;
 
@@ -15,12 +17,18 @@ public static class StatusPagesFeature
         services.AddSingleton<StatusViewCache>();
         services.AddHostedService(provider => provider.GetRequiredService<StatusViewCache>());
         services.AddSingleton<StatusPageService>();
+        services.AddSingleton<SubscriptionTokens>();
+        services.AddSingleton<SubscriptionService>();
+        services.AddSingleton<ISubscriberSender, SubscriberSender>();
         // The output cache's in-memory store holds the public pages' responses (default cap 100 MB).
         services.AddOutputCache(cache => cache.AddPolicy(StatusViewCache.OutputCachePolicy,
-            policy => policy.Expire(TimeSpan.FromSeconds(settings.CacheSeconds)).Tag(StatusViewCache.OutputCacheTag)));
+            policy => policy.Expire(TimeSpan.FromSeconds(settings.CacheSeconds)).Tag(StatusViewCache.OutputCacheTag).AddPolicy<StaleResponseGuard>()));
         services.AddRateLimiter(limits => limits.AddPolicy(PublicStatusEndpoints.RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
             "status:" + context.Connection.RemoteIpAddress,
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.RequestsPerMinute, Window = TimeSpan.FromMinutes(1) })));
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.RequestsPerMinute, Window = TimeSpan.FromMinutes(1) }))
+            .AddPolicy(SubscriptionEndpoints.RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                "status-subscribe:" + context.Connection.RemoteIpAddress,
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.SubscribesPerMinute, Window = TimeSpan.FromMinutes(1) })));
         return builder;
     }
 
@@ -35,6 +43,7 @@ public static class StatusPagesFeature
     {
         app.MapStatusPagesApi();
         app.MapPublicStatusPages();
+        app.MapStatusSubscriptions();
         return app;
     }
 }

@@ -52,5 +52,7 @@ internal static class StatusPagesModel
             update.Property(u => u.Author).HasMaxLength(256);
             update.HasIndex(u => new { u.IncidentId, u.At });
         });
+
+        Subscriptions.SubscriptionsModel.Configure(model);
     }
 }

@@ -9,6 +9,9 @@ namespace BlazorAwsConsole.StatusPages;
 /// <summary>Reads one page with its components, incidents, active maintenance windows and 90 days of hourly rollups, and derives what it shows.</summary>
 public sealed class StatusViewBuilder(IDbContextFactory<ConsoleDbContext> contexts, ComponentStateRules rules, IncidentMarkdown markdown, TimeProvider time)
 {
+    /// <summary>How far ahead the page lists scheduled maintenance.</summary>
+    public const int MaintenanceDaysAhead = 14;
+
     private int _builds;
 
     /// <summary>How many times a view was read from the database (the cache tests count it).</summary>
@@ -22,7 +25,12 @@ public sealed class StatusViewBuilder(IDbContextFactory<ConsoleDbContext> contex
         var page = await db.StatusPages.AsNoTracking().Include(p => p.Components).FirstOrDefaultAsync(p => p.Slug == slug, cancellationToken);
         if (page is null) return null;
         var components = page.Components.OrderBy(c => c.Position).ToList();
-        var (windows, windowRules) = await ComponentStateRules.MaintenanceAsync(db, now, cancellationToken);
+        var (windows, windowRules) = await ComponentStateRules.MaintenanceUntilAsync(db, now, now.AddDays(MaintenanceDaysAhead), cancellationToken);
+        var maintenance = windows
+            .Select(w => new PublicMaintenance(w.Name, Utc(w.StartsAt), Utc(w.EndsAt), w.IsActive(now),
+                components.Where(c => rules.Covers(c, w, windowRules)).Select(c => c.Name).ToList()))
+            .Where(m => m.Components.Count > 0).ToList();
+        windows = windows.Where(w => w.IsActive(now)).ToList();
 
         var today = DateOnly.FromDateTime(now);
         var firstDay = today.AddDays(1 - PublicStatusView.HistoryDays);
@@ -47,7 +55,8 @@ public sealed class StatusViewBuilder(IDbContextFactory<ConsoleDbContext> contex
                 Uptime(c.TestIds.SelectMany(t => byTest[t]).Where(h => h.Hour >= now.AddDays(-30))))).ToList(),
             incidents.Select(i => new PublicIncident(i.Id, i.Title, i.Impact, i.Status, Utc(i.CreatedAt), Utc(i.UpdatedAt), i.ResolvedAt is { } r ? Utc(r) : null,
                 i.ComponentIds.Where(names.ContainsKey).Select(id => names[id]).ToList(),
-                i.Updates.OrderByDescending(u => u.At).ThenByDescending(u => u.Id).Select(u => new PublicIncidentUpdate(u.Status, Utc(u.At), markdown.ToHtml(u.Message))).ToList())).ToList());
+                i.Updates.OrderByDescending(u => u.At).ThenByDescending(u => u.Id).Select(u => new PublicIncidentUpdate(u.Status, Utc(u.At), markdown.ToHtml(u.Message))).ToList())).ToList(),
+            maintenance);
         return view with { Version = VersionOf(view) };
     }
 
@@ -95,6 +104,7 @@ public sealed class StatusViewBuilder(IDbContextFactory<ConsoleDbContext> contex
         var text = new StringBuilder();
         foreach (var c in view.Components) text.Append(c.Name).Append(c.State).Append(c.Manual?.Until.Ticks).Append(c.Manual?.Note).Append('|');
         foreach (var i in view.Incidents) text.Append(i.Id).Append(i.Status).Append(i.UpdatedAt.Ticks).Append('|');
+        foreach (var m in view.Maintenance) text.Append(m.Title).Append(m.StartsAt.Ticks).Append(m.EndsAt.Ticks).Append(m.InProgress).Append(string.Join(',', m.Components)).Append('|');
         text.Append(view.Title).Append(view.DescriptionHtml);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16].ToLowerInvariant();
     }

@@ -34,8 +34,13 @@ public sealed class StatusViewCache : IHostedService, IDisposable
     private long _generation;
     private int _dirty;
 
-    public StatusViewCache(StatusViewBuilder builder, IOutputCacheStore store, LiveFeed feed, TimeProvider time, IOptionsMonitor<StatusPageOptions> options)
+    private readonly Cluster.RelayedEvents? _relayed;
+
+    /// <param name="relayed">Present with PostgreSQL (more than one node): what another node changed arrives as a relayed <see cref="StatusPageChanged"/>.</param>
+    public StatusViewCache(StatusViewBuilder builder, IOutputCacheStore store, LiveFeed feed, TimeProvider time, IOptionsMonitor<StatusPageOptions> options,
+        Cluster.RelayedEvents? relayed = null)
     {
+        _relayed = relayed;
         _builder = builder;
         _store = store;
         _feed = feed;
@@ -63,6 +68,9 @@ public sealed class StatusViewCache : IHostedService, IDisposable
     private Entry Start(string slug, DateTime now, long generation) =>
         new(new Lazy<Task<PublicStatusView?>>(() => _builder.BuildAsync(slug, CancellationToken.None)), now, generation);
 
+    /// <summary>Moves on every invalidation (<see cref="StaleResponseGuard"/> compares it).</summary>
+    internal long Generation => Interlocked.Read(ref _generation);
+
     /// <summary>Drops every view and every cached response now.</summary>
     public async Task InvalidateAsync()
     {
@@ -84,6 +92,9 @@ public sealed class StatusViewCache : IHostedService, IDisposable
         _subscriptions.Add(_feed.Subscribe<FleetChanged>(MarkDirty));
         _subscriptions.Add(_feed.Subscribe<AlertsChanged>(MarkDirty));
         _subscriptions.Add(_feed.Subscribe<SyntheticTestChanged>(MarkDirty));
+        // A change made on this node already dropped the views (StatusPageService); one made on another node arrives
+        // as a cluster notice, relayed here, and drops them at once, not at the next refresh tick.
+        _subscriptions.Add(_feed.Subscribe<StatusPageChanged>(changed => _relayed?.IsRelayed(changed) == true ? InvalidateAsync() : Task.CompletedTask));
         var period = TimeSpan.FromMilliseconds(_options.CurrentValue.RefreshMilliseconds);
         _timer = _time.CreateTimer(_ => _ = FlushAsync(), null, period, period);
         return Task.CompletedTask;

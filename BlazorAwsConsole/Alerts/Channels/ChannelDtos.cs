@@ -50,7 +50,7 @@ public sealed record ChannelDto(
 
 /// <summary>One delivery: what was sent (rule, status, summary), how many attempts, and how it ended.</summary>
 public sealed record DeliveryDto(
-    long Id, int ChannelId, long? AlertId, string Status, int Attempts, string? LastError, DateTime CreatedAt, DateTime? SentAt,
+    long Id, int? ChannelId, long? AlertId, string Status, int Attempts, string? LastError, DateTime CreatedAt, DateTime? SentAt,
     DateTime? NextAttemptAt, string? RuleName, string? Severity, string? AlertStatus, string? Summary)
 {
     public static DeliveryDto From(NotificationDelivery d)

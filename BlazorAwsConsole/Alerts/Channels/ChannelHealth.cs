@@ -22,7 +22,7 @@ public sealed class ChannelHealth(IDbContextFactory<ConsoleDbContext> databases,
     /// transaction. <paramref name="error"/> null means it was sent. Writes go one at a time: SQLite
     /// takes one writer anyway, and waiting here is cheaper than its busy retries.
     /// </summary>
-    public async Task RecordAsync(int channelId, bool final, string? error, Func<ConsoleDbContext, Task> writeDelivery)
+    public async Task RecordAsync(int? channelId, bool final, string? error, Func<ConsoleDbContext, Task> writeDelivery)
     {
         await _gate.WaitAsync();
         ChannelHealthChanged? changed = null;
@@ -31,7 +31,7 @@ public sealed class ChannelHealth(IDbContextFactory<ConsoleDbContext> databases,
             await using var db = await databases.CreateDbContextAsync();
             await using var transaction = await db.Database.BeginTransactionAsync();
             await writeDelivery(db);
-            if (final) changed = await UpdateStreakAsync(db, channelId, error);
+            if (final && channelId is { } id) changed = await UpdateStreakAsync(db, id, error);
             await transaction.CommitAsync();
         }
         finally

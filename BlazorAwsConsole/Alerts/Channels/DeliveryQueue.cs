@@ -16,7 +16,18 @@ public sealed class DeliveryQueue(IOptions<DeliveryOptions> options, ILogger<Del
     private readonly Channel<QueuedNotification> _queue = Channel.CreateBounded<QueuedNotification>(
         new BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
+    // One pending wake-up is enough: the worker reads every due row when it wakes.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
     public ChannelReader<QueuedNotification> Reader => _queue.Reader;
+
+    /// <summary>Says that due rows were written directly (status-page subscribers): the worker sends them now, not at its next poll.</summary>
+    public void Wake() => _wake.Writer.TryWrite(true);
+
+    internal async Task WokenAsync(CancellationToken cancellationToken)
+    {
+        await _wake.Reader.ReadAsync(cancellationToken);
+    }
 
     /// <summary>Puts back a notification the worker could not write yet.</summary>
     internal void Requeue(QueuedNotification queued)

@@ -23,7 +23,8 @@ public sealed class DeliveryWorker(
     IOptions<DeliveryOptions> options,
     IOptions<Cluster.ClusterOptions> cluster,
     ILogger<DeliveryWorker> logger,
-    Observability.ConsoleMetrics? metrics = null) : BackgroundService
+    Observability.ConsoleMetrics? metrics = null,
+    ISubscriberSender? subscribers = null) : BackgroundService
 {
     private const int BatchSize = 50;
     private const int ParallelSends = 8;
@@ -139,10 +140,10 @@ public sealed class DeliveryWorker(
             var now = time.GetUtcNow().UtcDateTime;
             var due = await DeliveryClaims.ClaimDueAsync(db, _node, now, Lease, BatchSize, cancellationToken);
             if (due.Count == 0) return await DeliveryClaims.NextDueAsync(db, now, cancellationToken);
-            var channelIds = due.Select(d => d.ChannelId).Distinct().ToList();
+            var channelIds = due.Where(d => d.ChannelId != null).Select(d => d.ChannelId!.Value).Distinct().ToList();
             var channels = await db.NotificationChannels.AsNoTracking().Where(c => channelIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
             await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = ParallelSends, CancellationToken = cancellationToken },
-                async (delivery, token) => await AttemptAsync(delivery, channels.GetValueOrDefault(delivery.ChannelId), token));
+                async (delivery, token) => await AttemptAsync(delivery, delivery.ChannelId is { } id ? channels.GetValueOrDefault(id) : null, token));
             // New notifications go before the next batch of retries.
             await RecordQueuedAsync(cancellationToken);
         }
@@ -154,8 +155,9 @@ public sealed class DeliveryWorker(
         var final = true;
         var permanent = false; // retrying would not help
         TimeSpan? retryAfter = null; // the service said when
-        if (channel is null) return; // deleted: its rows went with it
-        if (!channel.Enabled)
+        var forSubscriber = delivery.SubscriptionId is not null;
+        if (channel is null && (!forSubscriber || delivery.ChannelId is not null)) return; // deleted: its rows went with it
+        if (channel is { Enabled: false })
         {
             error = "the channel was disabled before the notification could be sent";
             permanent = true;
@@ -164,7 +166,9 @@ public sealed class DeliveryWorker(
         {
             try
             {
-                await sender.SendAsync(channel, NotificationPayload.Deserialize(delivery.Payload), delivery.Id, cancellationToken);
+                if (!forSubscriber) await sender.SendAsync(channel!, NotificationPayload.Deserialize(delivery.Payload), delivery.Id, cancellationToken);
+                else if (subscribers is null) throw new ChannelSendException("status-page subscriptions are not set up on this node") { Permanent = true };
+                else await subscribers.SendAsync(delivery, channel, cancellationToken);
             }
             catch (ChannelSendException ex)
             {
@@ -191,7 +195,7 @@ public sealed class DeliveryWorker(
         var reason = error is null ? null : error.Length > 1024 ? error[..1024] : error;
         // Saved even when the console is stopping, so the attempt is counted.
         // Only while this node's claim holds the row; the claim ends with the attempt.
-        await health.RecordAsync(channel.Id, final, error, db => db.NotificationDeliveries.Where(d => d.Id == delivery.Id && d.ClaimToken == delivery.ClaimToken)
+        await health.RecordAsync(channel?.Id, final, error, db => db.NotificationDeliveries.Where(d => d.Id == delivery.Id && d.ClaimToken == delivery.ClaimToken)
             .ExecuteUpdateAsync(set => set
             .SetProperty(d => d.ClaimedBy, (string?)null)
             .SetProperty(d => d.ClaimedUntil, (DateTime?)null)
@@ -201,6 +205,11 @@ public sealed class DeliveryWorker(
             .SetProperty(d => d.LastError, reason)
             .SetProperty(d => d.SentAt, error == null ? now : null)
             .SetProperty(d => d.NextAttemptAt, next)));
+        if (channel is null)
+        {
+            OnSubscriberAttemptFinished(delivery, attempts, status, error);
+            return;
+        }
         OnAttemptFinished(channel, delivery, attempts, status, error);
         feed.Publish(new NotificationDeliveryRecorded(channel.Id, delivery.Id, status));
     }
@@ -229,6 +238,17 @@ public sealed class DeliveryWorker(
         }
     }
 
+    /// <summary>A subscriber's webhook: logged by row and subscription id only (its URL is the subscriber's, like an address).</summary>
+    private void OnSubscriberAttemptFinished(NotificationDelivery delivery, int attempts, DeliveryStatus status, string? error)
+    {
+        if (status != DeliveryStatus.Sent) metrics?.NotificationFailed("subscriber-webhook");
+        if (status == DeliveryStatus.Sent)
+            logger.LogInformation("Notification {DeliveryId} sent to status-page subscription {SubscriptionId} (attempt {Attempt})", delivery.Id, delivery.SubscriptionId, attempts);
+        else
+            logger.LogWarning("Notification {DeliveryId} to status-page subscription {SubscriptionId} {Outcome} (attempt {Attempt})",
+                delivery.Id, delivery.SubscriptionId, status == DeliveryStatus.Pending ? "will be retried" : "failed", attempts);
+    }
+
     private async Task WaitAsync(DateTime? next, CancellationToken stoppingToken)
     {
         var poll = TimeSpan.FromSeconds(options.Value.PollSeconds);
@@ -238,7 +258,8 @@ public sealed class DeliveryWorker(
         using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var timer = Task.Delay(delay, time, wake.Token);
         var arrival = queue.Reader.WaitToReadAsync(wake.Token).AsTask();
-        await Task.WhenAny(timer, arrival);
+        var woken = queue.WokenAsync(wake.Token);
+        await Task.WhenAny(timer, arrival, woken);
         await wake.CancelAsync();
         stoppingToken.ThrowIfCancellationRequested();
     }

@@ -14,7 +14,18 @@ public enum DeliveryStatus
 public sealed class NotificationDelivery
 {
     public long Id { get; set; }
-    public int ChannelId { get; set; }
+
+    /// <summary>
+    /// The channel it goes through. Null only for a status-page subscriber's webhook, which has its own URL and no
+    /// channel (<see cref="SubscriptionId"/>); a subscriber's e-mail goes through the channel whose SMTP server it uses.
+    /// </summary>
+    public int? ChannelId { get; set; }
+
+    /// <summary>
+    /// Set when the row is for a status-page subscriber (confirmation or incident message): <see cref="ISubscriberSender"/>
+    /// sends it, and the row goes when the subscription is removed (it names an address).
+    /// </summary>
+    public long? SubscriptionId { get; set; }
 
     /// <summary>Null for a "send test".</summary>
     public long? AlertId { get; set; }

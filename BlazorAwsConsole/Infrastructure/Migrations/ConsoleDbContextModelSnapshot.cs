@@ -434,7 +434,7 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
-                    b.Property<int>("ChannelId")
+                    b.Property<int?>("ChannelId")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("ClaimToken")
@@ -469,9 +469,14 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("SubscriptionId")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AlertId");
+
+                    b.HasIndex("SubscriptionId");
 
                     b.HasIndex("ChannelId", "Id");
 
@@ -1562,6 +1567,69 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.ToTable("StatusPages");
                 });
 
+            modelBuilder.Entity("BlazorAwsConsole.StatusPages.Subscriptions.StatusSubscription", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ConfirmExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ConfirmSentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ConfirmTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ConfirmedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("PageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UnsubscribeTokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UnsubscribeTokenProtected")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConfirmExpiresAt");
+
+                    b.HasIndex("ConfirmTokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("UnsubscribeTokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("PageId", "ConfirmedAt");
+
+                    b.HasIndex("PageId", "Kind", "Address")
+                        .IsUnique();
+
+                    b.ToTable("StatusSubscriptions");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1776,8 +1844,12 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.HasOne("BlazorAwsConsole.Alerts.Channels.NotificationChannel", null)
                         .WithMany()
                         .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("BlazorAwsConsole.StatusPages.Subscriptions.StatusSubscription", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("BlazorAwsConsole.JumpServers.JumpServerTemplateVersion", b =>
@@ -1822,6 +1894,15 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                 {
                     b.HasOne("BlazorAwsConsole.StatusPages.StatusPage", null)
                         .WithMany("Components")
+                        .HasForeignKey("PageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorAwsConsole.StatusPages.Subscriptions.StatusSubscription", b =>
+                {
+                    b.HasOne("BlazorAwsConsole.StatusPages.StatusPage", null)
+                        .WithMany()
                         .HasForeignKey("PageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

@@ -55,4 +55,50 @@ public sealed class ChannelSender(ChannelSecrets secrets, WebhookSender webhook,
             throw new ChannelSendException(HttpPost.Redact($"{channel.Kind} send failed: {ex.GetType().Name}: {ex.Message}", values.All), ex);
         }
     }
+
+    /// <summary>
+    /// A message composed elsewhere (a status page's mail to a subscriber) through an e-mail channel's SMTP server, with its
+    /// password from Vault and the same deadline and error handling as an alert's mail.
+    /// </summary>
+    public async Task SendMailAsync(NotificationChannel channel, MimeKit.MimeMessage message, CancellationToken cancellationToken)
+    {
+        if (channel.Kind != ChannelKind.Email) throw new ChannelSendException($"channel {channel.Name} is not an e-mail channel") { Permanent = true };
+        var values = await SecretsAsync(channel, cancellationToken);
+        await WithDeadlineAsync(values, channel.Kind.ToString(), (timeout, token) => email.SendAsync(channel, values.SmtpPassword, message, timeout, token), cancellationToken);
+    }
+
+    /// <summary>A JSON body composed elsewhere (a status page's message to a subscriber's webhook), through the guarded client.</summary>
+    public Task PostJsonAsync(string url, byte[] body, long? deliveryId, CancellationToken cancellationToken) =>
+        WithDeadlineAsync(new ChannelSecretValues(), "Webhook", (_, token) => webhook.PostAsync(url, null, body, deliveryId, token), cancellationToken);
+
+    private async Task<ChannelSecretValues> SecretsAsync(NotificationChannel channel, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await secrets.ReadAsync(channel, cancellationToken);
+        }
+        catch (BlazorAwsConsole.Secrets.VaultException ex)
+        {
+            throw new ChannelSendException($"the channel's secrets could not be read from Vault: {ex.Reason}", ex);
+        }
+    }
+
+    private async Task WithDeadlineAsync(ChannelSecretValues values, string kind, Func<TimeSpan, CancellationToken, Task> send, CancellationToken cancellationToken)
+    {
+        var timeout = TimeSpan.FromSeconds(options.Value.TimeoutSeconds);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await send(timeout, deadline.Token);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ChannelSendException($"no answer within {timeout.TotalSeconds:0} s", ex);
+        }
+        catch (Exception ex) when (ex is not (ChannelSendException or OperationCanceledException))
+        {
+            throw new ChannelSendException(HttpPost.Redact($"{kind} send failed: {ex.GetType().Name}: {ex.Message}", values.All), ex);
+        }
+    }
 }

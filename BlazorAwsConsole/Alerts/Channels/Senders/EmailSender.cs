@@ -35,9 +35,12 @@ public sealed class EmailSender(EndpointGuard guard)
         return message;
     }
 
-    public async Task SendAsync(NotificationChannel channel, string? password, AlertNotification notification, string? link, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task SendAsync(NotificationChannel channel, string? password, AlertNotification notification, string? link, TimeSpan timeout, CancellationToken cancellationToken) =>
+        SendAsync(channel, password, Compose(channel, notification, link), timeout, cancellationToken);
+
+    /// <summary>Sends a message composed elsewhere (a status page's mail to a subscriber) through the channel's SMTP server.</summary>
+    public async Task SendAsync(NotificationChannel channel, string? password, MimeMessage message, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var message = Compose(channel, notification, link);
         var where = $"{channel.SmtpHost}:{channel.SmtpPort}";
         using var client = new SmtpClient { Timeout = (int)timeout.TotalMilliseconds };
         try

@@ -10,6 +10,12 @@ public sealed class WebhookSender(IHttpClientFactory clients, TimeProvider time)
     public async Task SendAsync(string url, string? hmacSecret, AlertNotification notification, string? link, long? deliveryId, CancellationToken cancellationToken)
     {
         var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(notification with { Link = link }, NotificationPayload.Json);
+        await PostAsync(url, hmacSecret, body, deliveryId, cancellationToken);
+    }
+
+    /// <summary>POSTs a JSON body composed elsewhere (a status page's message to a subscriber's webhook), signed when a secret is given.</summary>
+    public async Task PostAsync(string url, string? hmacSecret, byte[] body, long? deliveryId, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         if (deliveryId is { } id) request.Headers.Add(WebhookSigner.DeliveryHeader, id.ToString());

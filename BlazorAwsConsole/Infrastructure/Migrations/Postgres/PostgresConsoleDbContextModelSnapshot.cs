@@ -452,7 +452,7 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
-                    b.Property<int>("ChannelId")
+                    b.Property<int?>("ChannelId")
                         .HasColumnType("integer");
 
                     b.Property<Guid?>("ClaimToken")
@@ -487,9 +487,14 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<long?>("SubscriptionId")
+                        .HasColumnType("bigint");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AlertId");
+
+                    b.HasIndex("SubscriptionId");
 
                     b.HasIndex("ChannelId", "Id");
 
@@ -1604,6 +1609,71 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                     b.ToTable("StatusPages");
                 });
 
+            modelBuilder.Entity("BlazorAwsConsole.StatusPages.Subscriptions.StatusSubscription", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)");
+
+                    b.Property<DateTime?>("ConfirmExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("ConfirmSentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ConfirmTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("PageId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("UnsubscribeTokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("UnsubscribeTokenProtected")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConfirmExpiresAt");
+
+                    b.HasIndex("ConfirmTokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("UnsubscribeTokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("PageId", "ConfirmedAt");
+
+                    b.HasIndex("PageId", "Kind", "Address")
+                        .IsUnique();
+
+                    b.ToTable("StatusSubscriptions");
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -1824,8 +1894,12 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                     b.HasOne("BlazorAwsConsole.Alerts.Channels.NotificationChannel", null)
                         .WithMany()
                         .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("BlazorAwsConsole.StatusPages.Subscriptions.StatusSubscription", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("BlazorAwsConsole.JumpServers.JumpServerTemplateVersion", b =>
@@ -1870,6 +1944,15 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                 {
                     b.HasOne("BlazorAwsConsole.StatusPages.StatusPage", null)
                         .WithMany("Components")
+                        .HasForeignKey("PageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BlazorAwsConsole.StatusPages.Subscriptions.StatusSubscription", b =>
+                {
+                    b.HasOne("BlazorAwsConsole.StatusPages.StatusPage", null)
+                        .WithMany()
                         .HasForeignKey("PageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
