@@ -30,6 +30,8 @@ public sealed class RoleMatrixTests(MotoFixture moto) : IClassFixture<MotoFixtur
         ["incidentId"] = "999999",
         ["componentId"] = "999999",
         ["AlertId"] = "999999",
+        ["tokenId"] = "999999",
+        ["subscriptionId"] = "999999",
     };
 
     [Fact]

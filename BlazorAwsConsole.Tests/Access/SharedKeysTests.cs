@@ -20,8 +20,9 @@ public sealed class SharedKeysTests(MotoFixture moto, PostgresServer postgres) :
     public async Task A_cookie_and_an_antiforgery_token_from_one_node_are_accepted_by_another_on_the_same_database_only()
     {
         await using var shared = await Database.CreateAsync();
-        await using var nodeA = await ConsoleHost.StartAsync(moto, Database, shared.Settings);
-        await using var nodeB = await ConsoleHost.StartAsync(moto, Database, shared.Settings);
+        // Two nodes of one cluster, each under its own name (a second live node with the same name is refused).
+        await using var nodeA = await ConsoleHost.StartAsync(moto, Database, [.. shared.Settings, "Cluster:NodeName=keys-a"]);
+        await using var nodeB = await ConsoleHost.StartAsync(moto, Database, [.. shared.Settings, "Cluster:NodeName=keys-b"]);
         await using var elsewhere = await ConsoleHost.StartAsync(moto, Database);
         var password = await nodeA.AddUserAsync("night-shift", ConsoleRoles.Viewer);
         // Cookies are per host, not per port: one jar serves all three consoles on 127.0.0.1, as one browser would.
@@ -55,13 +56,13 @@ public sealed class SharedKeysTests(MotoFixture moto, PostgresServer postgres) :
     public async Task A_node_with_another_key_encryption_key_is_refused_at_start_with_what_to_do()
     {
         await using var shared = await Database.CreateAsync();
-        await using var nodeA = await ConsoleHost.StartAsync(moto, Database, shared.Settings);
+        await using var nodeA = await ConsoleHost.StartAsync(moto, Database, [.. shared.Settings, "Cluster:NodeName=keys-a"]);
         var folder = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(folder);
         var own = Path.Combine(folder, "node-b.kek");
         await File.WriteAllTextAsync(own, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
 
-        var startNodeB = () => ConsoleHost.StartAsync(moto, Database, [.. shared.Settings, $"DataProtection:KeyEncryptionKeyFile={own}"]);
+        var startNodeB = () => ConsoleHost.StartAsync(moto, Database, [.. shared.Settings, "Cluster:NodeName=keys-b", $"DataProtection:KeyEncryptionKeyFile={own}"]);
 
         var refused = (await startNodeB.Should().ThrowAsync<Exception>()).Which;
         refused.Message.Should().Contain("data-protection keys in the database were encrypted with key-encryption key")

@@ -51,8 +51,8 @@ public static class KeyEncryptionKeyFile
     private static readonly TimeSpan WriteWait = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// <see cref="Read"/>, but a file that does not hold a key yet is read again for up to <see cref="WriteWait"/>: another node
-    /// may have created it a moment ago and still be writing it. One that still holds no key then is refused as before.
+    /// <see cref="Read"/>, but a file that does not hold a key yet (or is locked) is read again for up to <see cref="WriteWait"/>:
+    /// another node may have created it a moment ago and still be writing it. One that still holds no key then is refused as before.
     /// </summary>
     private static KeyEncryptionKey? ReadWritten(string path)
     {
@@ -63,7 +63,9 @@ public static class KeyEncryptionKeyFile
             {
                 return Read(path);
             }
-            catch (KeysAtRestRefused) when (DateTime.UtcNow < until)
+            // Not a key yet, or the file still locked by its writer (.NET on Unix locks a file it opened for writing
+            // with no sharing, and a reader meanwhile gets "used by another process").
+            catch (Exception error) when (error is KeysAtRestRefused or IOException && DateTime.UtcNow < until)
             {
                 Thread.Sleep(20);
             }
