@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using BlazorAwsConsole.Access;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace BlazorAwsConsole.StatusPages.Subscriptions;
@@ -12,9 +11,9 @@ public sealed class SubscriptionTokens(IDataProtectionProvider protection)
 {
     private readonly IDataProtector _protector = protection.CreateProtector("StatusPages.Subscriptions.Tokens");
 
-    public static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(32));
+    public static string NewToken() => RandomTokens.New(prefix: "");
 
-    public static string Hash(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token))).ToLowerInvariant();
+    public static string Hash(string token) => RandomTokens.HashOf(token);
 
     public string Protect(string token) => _protector.Protect(token);
 
@@ -23,6 +22,4 @@ public sealed class SubscriptionTokens(IDataProtectionProvider protection)
     /// <summary>The token's shape (43 base64url characters): anything else is refused before the database is asked.</summary>
     public static bool LooksLikeToken(string? token) =>
         token is { Length: 43 } && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
