@@ -171,6 +171,25 @@ public sealed class QuartzClusterTests(MotoFixture moto, PostgresServer postgres
         }
     }
 
+    [Fact]
+    public async Task A_node_cut_from_the_database_still_stops_cleanly()
+    {
+        await using var shared = await postgres.CreateAsync();
+        await using var link = new CuttableTcpProxy(postgres.Port);
+        var throughLink = new NpgsqlConnectionStringBuilder(shared.ConnectionString) { Port = link.Port }.ConnectionString;
+        var node = await ConsoleHost.StartAsync(moto, postgres, [.. ClusterSettings(shared), "Cluster:NodeName=cut-off", $"ConnectionStrings:Console={throughLink}"]);
+        var membership = node.Get<BlazorAwsConsole.Cluster.ClusterMembership>();
+
+        link.Cut();
+        await Poll.UntilAsync(() => membership.IsFenced, TimeSpan.FromSeconds(30), () => "the node never noticed it lost its database");
+
+        // Stopping asks the job store for this node's running jobs; unreachable, that is a warning, not a failed stop.
+        var stopping = node.DisposeAsync().AsTask();
+        var finished = await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromSeconds(60)));
+        finished.Should().BeSameAs(stopping, "a node cut from its database stops within a minute");
+        await stopping;
+    }
+
     /// <summary>The names of tests by id, as the API lists them.</summary>
     private static async Task<List<string>> NamesOfAsync(ConsoleHost node, IEnumerable<int> ids)
     {

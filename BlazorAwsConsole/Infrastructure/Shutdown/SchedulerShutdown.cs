@@ -32,12 +32,24 @@ public sealed class SchedulerShutdown(ISchedulerFactory schedulers, ILogger<Sche
         }
         if (await scheduler.GetStatus(CancellationToken.None) is SchedulerStatus.Shutdown or SchedulerStatus.ShuttingDown) return;
         await scheduler.Standby(CancellationToken.None);
-        var running = (await scheduler.QueryFireInstances(new FireInstanceQuery { State = FireInstanceState.Executing }, CancellationToken.None)).Items;
-        foreach (var job in running)
+        try
         {
-            await scheduler.InterruptFireInstance(job.FireInstanceId, CancellationToken.None);
+            // This node's firings only: with a clustered store the query sees every node's, and interrupting those
+            // would cancel another node's poll or rollup because this one is stopping.
+            var mine = new FireInstanceQuery { State = FireInstanceState.Executing, SchedulerInstanceId = scheduler.SchedulerInstanceId };
+            var running = (await scheduler.QueryFireInstances(mine, CancellationToken.None)).Items;
+            foreach (var job in running)
+            {
+                await scheduler.InterruptFireInstance(job.FireInstanceId, CancellationToken.None);
+            }
+            logger.LogInformation("Scheduler stopped taking triggers; {Count} running job(s) asked to stop: {Jobs}",
+                running.Count, string.Join(", ", running.Select(j => j.JobKey?.ToString())));
         }
-        logger.LogInformation("Scheduler stopped taking triggers; {Count} running job(s) asked to stop: {Jobs}",
-            running.Count, string.Join(", ", running.Select(j => j.JobKey?.ToString())));
+        catch (JobPersistenceException e)
+        {
+            // A node cut from its database still stops: its jobs fail on their own at their next query, and a stop
+            // that threw here would leave the rest of the host (Kestrel, the probe timers) running.
+            logger.LogWarning("Scheduler stopped taking triggers; its running jobs could not be listed, the job store is unreachable: {Reason}", e.Message);
+        }
     }
 }
