@@ -38,7 +38,10 @@ public sealed class A11yConsole : IAsyncLifetime
         Console = await ConsoleHost.StartAsync(_moto, "Alerts:EvaluateSeconds=1", "Probes:RunOnSchedule=false");
         await Console.SyncAsync();
 
-        FailingTestId = await CreateAsync("/api/synthetic/tests", new { name = FailingTest, type = "port", target = "127.0.0.1", port = _targets.ClosedPort, tags = new Dictionary<string, string> { ["env"] = "prod" } });
+        await CreateAsync("/api/probe-locations", new { name = "eu-west-1 VPC", region = "eu-west-1" });
+        // Two locations, so the test's page shows its per-location table (the VPC has no agent: its row reads unknown).
+        FailingTestId = await CreateAsync("/api/synthetic/tests", new { name = FailingTest, type = "port", target = "127.0.0.1", port = _targets.ClosedPort,
+            tags = new Dictionary<string, string> { ["env"] = "prod" }, locations = new[] { "console", "eu-west-1 VPC" } });
         var passing = await CreateAsync("/api/synthetic/tests", new { name = "web answers", type = "http", target = _targets.HttpUrl("/status/200") });
         await CreateAsync("/api/alert-rules", new { name = "moto API down", condition = "testFailures", testId = FailingTestId, consecutiveFailures = 1, severity = "critical" });
         await CreateAsync("/api/alert-rules", new { name = "prod stopped", condition = "instanceState", tag = "env=prod", state = "stopped", severity = "warning" });

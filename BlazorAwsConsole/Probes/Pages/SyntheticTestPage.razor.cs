@@ -12,6 +12,7 @@ public sealed partial class SyntheticTestPage : IDisposable
 
     [Inject] private ProbeCatalog Catalog { get; set; } = default!;
     [Inject] private ProbeStatusBoard Board { get; set; } = default!;
+    [Inject] private Locations.TestViews Views { get; set; } = default!;
     [Inject] private ProbeQueries Queries { get; set; } = default!;
     [Inject] private LiveFeed Feed { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
@@ -20,6 +21,7 @@ public sealed partial class SyntheticTestPage : IDisposable
 
     private SyntheticTest? _test;
     private ProbeStatus _status = new(null, 0, 0, []);
+    private Locations.TestVerdict? _verdict;
     private string _range = "1h";
 
     /// <summary>The shown range's results as CSV; the range is resolved when the link is followed, so a page left open exports the latest hour, not the hour it was opened in.</summary>
@@ -56,6 +58,7 @@ public sealed partial class SyntheticTestPage : IDisposable
         _test = Catalog.Find(Id);
         if (_test is null) return;
         _status = Board.StatusOf(Id);
+        _verdict = Views.VerdictOf(_test);
         _trend = await Queries.TrendAsync(Id, _range, CancellationToken.None);
         _routes = _test.Type == ProbeType.Traceroute ? await Queries.RoutesAsync(Id, ProbeQueries.Ranges[_range], CancellationToken.None) : [];
         (_history, _historyTotal) = await Queries.ResultsAsync(new ProbeResultFilter(Id, null, null, _onlySuccess), _historyPage, HistoryPageSize, CancellationToken.None);
