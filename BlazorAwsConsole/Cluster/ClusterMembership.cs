@@ -3,10 +3,15 @@ using Microsoft.Extensions.Options;
 
 namespace BlazorAwsConsole.Cluster;
 
-/// <summary>The live members as this node last read them, and when that list last changed (a re-balance).</summary>
+/// <summary>
+/// The live members as this node last read them, and when that list last changed (a re-balance). <see cref="Live"/> holds
+/// the members probing from this node's location, among which its tests are shared; <see cref="AllLive"/> every live member.
+/// </summary>
 public sealed record MemberView(IReadOnlyList<string> Live, IReadOnlyList<ClusterMember> Rows, DateTimeOffset ChangedAt, IReadOnlyList<string> PreviousLive)
 {
     public static readonly MemberView None = new([], [], DateTimeOffset.MinValue, []);
+
+    public IReadOnlyList<string> AllLive { get; init; } = Live;
 
     /// <summary>
     /// A test that comes to this node now took over from a dead member (its owner in the previous list is not live any
@@ -48,7 +53,7 @@ public sealed class ClusterMembership
         _time = time;
         _runs = new RunCounter(time);
         Self = options.Value.EffectiveNodeName;
-        Location = string.IsNullOrWhiteSpace(probes.Value.Location) ? "console" : probes.Value.Location.Trim();
+        Location = probes.Value.LocationName;
         Single = Infrastructure.InfrastructureFeature.ProviderOf(configuration) != Infrastructure.DatabaseProvider.Postgres;
         StartedAt = time.GetUtcNow();
     }
@@ -106,14 +111,19 @@ public sealed class ClusterMembership
         Interlocked.Exchange(ref _renewedTimestamp, sentTimestamp);
         LastHeartbeat = _time.GetUtcNow();
         var timeout = MemberTimeout;
-        var live = rows.Where(r => r.NodeName == Self || databaseNow - r.LastHeartbeat <= timeout)
-            .Select(r => r.NodeName).Append(Self).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var allLive = rows.Where(r => r.NodeName == Self || databaseNow - r.LastHeartbeat <= timeout).ToList();
+        // Tests are shared among the members probing from this node's location; members elsewhere run their location's share.
+        var live = Names(allLive.Where(r => r.NodeName == Self || string.Equals(r.Location, Location, StringComparison.OrdinalIgnoreCase)));
         var before = View;
         var changed = _fenced || !before.Live.SequenceEqual(live, StringComparer.Ordinal);
         _fenced = false;
-        Volatile.Write(ref _view, changed ? new MemberView(live, rows, _time.GetUtcNow(), before.Live) : before with { Live = live, Rows = rows });
+        var view = changed ? new MemberView(live, rows, _time.GetUtcNow(), before.Live) : before with { Live = live, Rows = rows };
+        Volatile.Write(ref _view, view with { AllLive = Names(allLive) });
         return changed;
     }
+
+    private List<string> Names(IEnumerable<ClusterMember> members) =>
+        members.Select(r => r.NodeName).Append(Self).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The fencing time passed without a renewal: this node owns nothing until it renews. True the first time.</summary>
     internal bool FenceIfDue()

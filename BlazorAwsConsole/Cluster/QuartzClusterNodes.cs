@@ -18,7 +18,7 @@ public sealed class QuartzClusterNodes(ISchedulerFactory schedulers, IConfigurat
         var checkIns = (await ReadAsync(_connectionString, scheduler.SchedulerName, cancellationToken)).ToDictionary(r => r.Instance, r => r.LastCheckIn);
         var view = membership.View;
         var rows = view.Rows.ToDictionary(r => r.NodeName, StringComparer.Ordinal);
-        var nodes = view.Live.Select(name =>
+        var nodes = view.AllLive.Select(name =>
         {
             var self = name == membership.Self;
             var row = rows.GetValueOrDefault(name);

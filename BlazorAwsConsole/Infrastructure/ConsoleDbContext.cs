@@ -176,6 +176,9 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
             test.Property(t => t.DnsExpectedRcode).HasMaxLength(16).HasDefaultValue("NOERROR");
             test.Property(t => t.TlsServerName).HasMaxLength(253);
             test.Property(t => t.TlsMinVersion).HasMaxLength(8);
+            // Rows from before locations read as no list: the console's own location, failing when it fails.
+            test.Property(t => t.Locations).HasConversion(JsonColumn<List<string>>.Converter, JsonColumn<List<string>>.Comparer).HasDefaultValueSql("'[]'");
+            test.Property(t => t.FailWhen).HasConversion<string>().HasMaxLength(8).HasDefaultValue(Probes.Locations.FailWhenMode.Any);
         });
 
         model.Entity<ProbeResult>(result =>
@@ -183,6 +186,7 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
             result.Property(r => r.Type).HasConversion<string>().HasMaxLength(16);
             result.Property(r => r.Reason).HasMaxLength(512);
             result.Property(r => r.Source).HasMaxLength(32);
+            result.Property(r => r.Location).HasMaxLength(ProbeResult.MaxLocationChars).HasDefaultValue(ProbeResult.DefaultLocation);
             result.Ignore(r => r.Status);
             // Details are read whole with their result, so each type's are one JSON column (null for other types).
             result.Property(r => r.Ping).HasConversion(JsonColumn<PingDetails>.Nullable, JsonColumn<PingDetails>.NullableComparer);
@@ -195,9 +199,10 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
             result.HasIndex(r => r.StartedAt);
             // Read through the property: a row made without a scheduled time is due when it started (ProbeResult.ScheduledAt).
             result.Property(r => r.ScheduledAt).UsePropertyAccessMode(PropertyAccessMode.Property);
-            // One result per fire: a double run at a handover is stored once (the writers skip the second, and count it).
-            // On PostgreSQL the table is partitioned by ScheduledAt (ProbeResultPartitions), so this index holds the partition key.
-            result.HasIndex(r => new { r.TestId, r.ScheduledAt }).IsUnique();
+            // One result per fire and location: a double run at a handover is stored once (the writers skip the second, and
+            // count it), and each location's run of one fire is its own row. On PostgreSQL the table is partitioned by
+            // ScheduledAt (ProbeResultPartitions), so this index holds the partition key.
+            result.HasIndex(r => new { r.TestId, r.ScheduledAt, r.Location }).IsUnique();
         });
 
         model.Entity<AlertRule>(rule =>

@@ -16,7 +16,7 @@ public sealed class ConsoleLocationSeeder(IDbContextFactory<ConsoleDbContext> co
 
     private async Task SeedAsync(CancellationToken cancellationToken)
     {
-        var name = ConsoleLocationName(probes.Value);
+        var name = probes.Value.LocationName;
         var key = ProbeLocation.KeyOf(name);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var existing = await db.ProbeLocations.FirstOrDefaultAsync(l => l.NameKey == key, cancellationToken);
@@ -32,8 +32,6 @@ public sealed class ConsoleLocationSeeder(IDbContextFactory<ConsoleDbContext> co
         }
         await db.SaveChangesAsync(cancellationToken);
     }
-
-    public static string ConsoleLocationName(ProbeOptions options) => string.IsNullOrWhiteSpace(options.Location) ? "console" : options.Location.Trim();
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

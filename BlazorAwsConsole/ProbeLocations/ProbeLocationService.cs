@@ -11,7 +11,8 @@ namespace BlazorAwsConsole.ProbeLocations;
 /// log and published on the LiveFeed. The console's own location is added at start-up (<see cref="ConsoleLocationSeeder"/>)
 /// and can be described but not renamed or deleted here.
 /// </summary>
-public sealed class ProbeLocationService(IDbContextFactory<ConsoleDbContext> contexts, AgentRegistry agents, AuditLog audit, LiveFeed feed, TimeProvider time)
+public sealed class ProbeLocationService(IDbContextFactory<ConsoleDbContext> contexts, AgentRegistry agents, AuditLog audit, LiveFeed feed, TimeProvider time,
+    Probes.ProbeCatalog catalog)
 {
     public async Task<List<ProbeLocationDto>> ListAsync(CancellationToken cancellationToken)
     {
@@ -59,8 +60,11 @@ public sealed class ProbeLocationService(IDbContextFactory<ConsoleDbContext> con
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var location = await db.ProbeLocations.Include(l => l.Tokens).FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
         if (location is null) return NotFound<ProbeLocationDto>(id);
+        var before = location.Name;
         var errors = ProbeLocationValidator.Apply(request, location, isNew: false);
         if (errors.Count > 0) return SettingsResult<ProbeLocationDto>.Invalid(errors);
+        if (location.NameKey != ProbeLocation.KeyOf(before) && UsedBy(before) is { } users)
+            return SettingsResult<ProbeLocationDto>.Invalid("name", $"{before} is named by {users}; take it out of them before renaming it (tests and results name locations).");
         if (!await TrySaveAsync(db, location, cancellationToken)) return NameTaken(location.Name);
         Changed(location.Id);
         return SettingsResult<ProbeLocationDto>.Ok(ProbeLocationDto.From(location, Now, (await agents.LiveAsync(id, cancellationToken))[id]), $"Location {location.Name} saved.");
@@ -73,10 +77,21 @@ public sealed class ProbeLocationService(IDbContextFactory<ConsoleDbContext> con
         if (location is null) return NotFound<string>(id);
         if (location.IsConsole)
             return SettingsResult<string>.Fail(SettingsOutcome.Conflict, $"{location.Name} is where the console's own nodes probe from (Probes:Location); it cannot be deleted.");
+        if (UsedBy(location.Name) is { } users)
+            return SettingsResult<string>.Fail(SettingsOutcome.Conflict, $"{location.Name} is named by {users}; take it out of them before deleting it.");
         db.ProbeLocations.Remove(location);
         await db.SaveChangesAsync(cancellationToken);
         Changed(id);
         return SettingsResult<string>.Ok(location.Name, $"Location {location.Name} and its tokens deleted.");
+    }
+
+    /// <summary>"3 tests (a, b, c)" when synthetic tests run from the location; null when none does.</summary>
+    private string? UsedBy(string name)
+    {
+        var tests = catalog.Tests.Where(t => t.Locations.Any(l => ProbeLocation.KeyOf(l) == ProbeLocation.KeyOf(name))).Select(t => t.Name).Order().ToList();
+        if (tests.Count == 0) return null;
+        var shown = string.Join(", ", tests.Take(3)) + (tests.Count > 3 ? ", …" : "");
+        return $"{tests.Count} test{(tests.Count == 1 ? "" : "s")} ({shown})";
     }
 
     /// <summary>False when the unique name index refused the save (another location has the name, perhaps saved a moment ago by another node).</summary>

@@ -126,7 +126,9 @@ public sealed class ProbeEngine : BackgroundService
     private async Task RunAsync(ProbeRequest request, CancellationToken stoppingToken)
     {
         var test = _catalog.Find(request.TestId);
-        if (test is null || request.ScheduledAt is not null && !test.Enabled)
+        // A scheduled fire of a test that no longer runs from here (paused, or its locations changed since) runs nothing.
+        var here = _options.CurrentValue.LocationName;
+        if (test is null || request.ScheduledAt is not null && (!test.Enabled || !test.RunsFrom(here, here)))
         {
             request.Completion?.TrySetResult(null);
             return;
@@ -156,7 +158,8 @@ public sealed class ProbeEngine : BackgroundService
             {
                 outcome = outcome with { Traceroute = trace with { RouteChanged = _board.RouteChanged(test.Id, trace) } };
             }
-            var result = ProbeResult.From(test.Id, test.Type, outcome, test.SourceInstanceId ?? ProbeResult.ConsoleSource, lag, test.DegradedAboveMs, request.ScheduledAt);
+            var result = ProbeResult.From(test.Id, test.Type, outcome, test.SourceInstanceId ?? ProbeResult.ConsoleSource, lag, test.DegradedAboveMs, request.ScheduledAt,
+                _options.CurrentValue.LocationName);
             // Not cancellable: a finished run is always stored, also when shutdown began while it ran.
             await _writer.WriteAsync(result, request.Completion, CancellationToken.None);
             Interlocked.Increment(ref _finished);

@@ -16,6 +16,9 @@ public sealed class ProbeOptions
     [MaxLength(64)]
     public string Location { get; set; } = "console";
 
+    /// <summary><see cref="Location"/> trimmed, "console" when blank: the name results and the member list carry.</summary>
+    public string LocationName => string.IsNullOrWhiteSpace(Location) ? "console" : Location.Trim();
+
     /// <summary>Probes running at once in this console; more wait their turn in a bounded queue.</summary>
     [Range(1, 4096)]
     public int MaxConcurrency { get; set; } = 64;

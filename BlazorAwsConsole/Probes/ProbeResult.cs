@@ -37,6 +37,15 @@ public sealed class ProbeResult
     public double? ResponseTimeMs { get; set; }
     /// <summary>"console", or the instance id the probe ran on.</summary>
     public required string Source { get; set; }
+    /// <summary>
+    /// The probe location the run was made from, by its name at the time (the console's Probes:Location, or an agent's
+    /// location). A fire is stored once per location: the unique key is (test, scheduled time, location).
+    /// </summary>
+    public string Location { get; set; } = DefaultLocation;
+
+    /// <summary>The console's location when Probes:Location is not set, and what rows from before locations read as.</summary>
+    public const string DefaultLocation = "console";
+    public const int MaxLocationChars = 64;
     /// <summary>How late the run started after its scheduled time; null for 'run now'.</summary>
     public double? StartLagMs { get; set; }
 
@@ -54,12 +63,13 @@ public sealed class ProbeResult
 
     /// <param name="scheduledAt">The fire time the run was due at; null for a "run now".</param>
     public static ProbeResult From(int testId, ProbeType type, ProbeOutcome outcome, string source, double? startLagMs, int? degradedAboveMs = null,
-        DateTimeOffset? scheduledAt = null)
+        DateTimeOffset? scheduledAt = null, string location = DefaultLocation)
     {
         var degraded = ProbeHealthRules.IsDegraded(outcome.Success, outcome.ResponseTimeMs, outcome.DurationMs, degradedAboveMs);
         var reason = degraded ? $"{outcome.Reason} — degraded: slower than {degradedAboveMs} ms" : outcome.Reason;
         var result = From(testId, type, outcome, source, startLagMs, degraded, reason);
         if (scheduledAt is { } due) result.ScheduledAt = due.UtcDateTime;
+        result.Location = location;
         return result;
     }
 

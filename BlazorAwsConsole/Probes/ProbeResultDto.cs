@@ -19,6 +19,8 @@ public sealed record ProbeResultDto
     public double? ResponseTimeMs { get; init; }
     /// <summary>"console", or the instance id the probe ran on.</summary>
     public required string Source { get; init; }
+    /// <summary>The probe location the run was made from.</summary>
+    public string Location { get; init; } = ProbeResult.DefaultLocation;
 
     // ping
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? PacketsSent { get; init; }
@@ -86,6 +88,7 @@ public sealed record ProbeResultDto
         DurationMs = r.DurationMs,
         ResponseTimeMs = r.ResponseTimeMs,
         Source = r.Source,
+        Location = r.Location,
         PacketsSent = r.Ping?.Sent,
         PacketsReceived = r.Ping?.Received,
         LossPercent = r.Ping?.LossPercent,

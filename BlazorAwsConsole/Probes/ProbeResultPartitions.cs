@@ -18,7 +18,7 @@ namespace BlazorAwsConsole.Probes;
 /// A partitioned table's primary key and unique indexes must hold the partition column, so the key is (<c>Id</c>,
 /// <c>ScheduledAt</c>); <c>Id</c> stays an identity, still unique because only that sequence hands it out (EF and the COPY
 /// writer both take it from there). The partition column is the scheduled time, not the start, because one result per
-/// fire is kept by the unique (<c>TestId</c>, <c>ScheduledAt</c>): partitioned by start time, that index would have
+/// fire (and location) is kept by the unique (<c>TestId</c>, <c>ScheduledAt</c>, <c>Location</c>): partitioned by start time, that index would have
 /// had to hold <c>StartedAt</c> too, which differs between two runs of one fire, and would have let the double in.
 /// A table partitioned by <c>StartedAt</c> (before the scheduled time was stored) is converted again, rows kept.
 /// </remarks>
@@ -101,7 +101,7 @@ public static class ProbeResultPartitions
                 EXECUTE replace(replace(definition, ' ON ONLY ', ' ON '), '"{{Table}}_unpartitioned"', '"{{Table}}"');
             END LOOP;
             -- The migration could not make it on a table partitioned by StartedAt (it lacks the partition key there).
-            CREATE UNIQUE INDEX IF NOT EXISTS "IX_{{Table}}_TestId_ScheduledAt" ON "{{Table}}" ("TestId", "ScheduledAt");
+            CREATE UNIQUE INDEX IF NOT EXISTS "IX_{{Table}}_TestId_ScheduledAt_Location" ON "{{Table}}" ("TestId", "ScheduledAt", "Location");
             CREATE TABLE "{{DefaultPartition}}" PARTITION OF "{{Table}}" DEFAULT;
             FOR day IN SELECT DISTINCT ("ScheduledAt" AT TIME ZONE 'UTC')::date FROM "{{Table}}_unpartitioned" LOOP
                 PERFORM console_probe_results_partition(day);

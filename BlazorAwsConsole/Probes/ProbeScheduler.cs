@@ -68,7 +68,7 @@ public sealed class ProbeScheduler(ProbeCatalog catalog, ClusterMembership membe
         {
             if (_stopped) return;
             var scheduler = await TimersAsync(cancellationToken);
-            var wanted = catalog.Tests.Where(t => t.Enabled && membership.Owns(t.Id)).ToDictionary(t => t.Id);
+            var wanted = catalog.Tests.Where(Mine).ToDictionary(t => t.Id);
             var stale = _scheduled.Where(s => !wanted.TryGetValue(s.Key, out var test) || test.FrequencySeconds != s.Value).Select(s => s.Key).ToList();
             if (stale.Count > 0)
             {
@@ -101,6 +101,9 @@ public sealed class ProbeScheduler(ProbeCatalog catalog, ClusterMembership membe
         }
     }
 
+    /// <summary>Enabled, run from this node's location, and this node's share of that location's tests.</summary>
+    private bool Mine(SyntheticTest test) => test.Enabled && test.RunsFrom(membership.Location, membership.Location) && membership.Owns(test.Id);
+
     /// <summary>At start-up: the tests this node owns now (none before its first heartbeat; the heartbeat re-balances then).</summary>
     public Task ScheduleAllAsync(CancellationToken cancellationToken) => ReconcileAsync(cancellationToken);
 
@@ -119,7 +122,7 @@ public sealed class ProbeScheduler(ProbeCatalog catalog, ClusterMembership membe
             var scheduler = await TimersAsync(cancellationToken);
             await scheduler.UnscheduleJobs([TriggerOf(testId), SoonOf(testId)], cancellationToken);
             _scheduled.Remove(testId);
-            if (catalog.Find(testId) is { Enabled: true } test && membership.Owns(testId))
+            if (catalog.Find(testId) is { } test && Mine(test))
             {
                 var job = await JobAsync(scheduler, cancellationToken);
                 var notBefore = NotBefore();

@@ -8,6 +8,9 @@ namespace BlazorAwsConsole.Probes;
 /// <summary>What the lists show for one test: its last result, 24 h success rate and recent response times.</summary>
 public sealed record ProbeStatus(ProbeResult? Last, int Runs24h, int Failures24h, IReadOnlyList<double?> Recent, int ConsecutiveFailures = 0)
 {
+    /// <summary>The latest result from each location the test ran from, by location key (<see cref="Locations.TestVerdict.ProbeLocationKey"/>).</summary>
+    public IReadOnlyDictionary<string, ProbeResult> LastByLocation { get; init; } = new Dictionary<string, ProbeResult>();
+
     public double? SuccessRate24h => Runs24h == 0 ? null : 100.0 * (Runs24h - Failures24h) / Runs24h;
 }
 
@@ -37,7 +40,10 @@ public sealed class ProbeStatusBoard(TimeProvider time)
                 runs += counts.Runs;
                 failures += counts.Failures;
             }
-            return new ProbeStatus(entry.Last, runs, failures, entry.Recent.ToArray(), entry.ConsecutiveFailures);
+            return new ProbeStatus(entry.Last, runs, failures, entry.Recent.ToArray(), entry.ConsecutiveFailures)
+            {
+                LastByLocation = new Dictionary<string, ProbeResult>(entry.ByLocation),
+            };
         }
     }
 
@@ -46,6 +52,13 @@ public sealed class ProbeStatusBoard(TimeProvider time)
     {
         if (!_entries.TryGetValue(testId, out var entry)) return null;
         lock (entry) return entry.Last;
+    }
+
+    /// <summary>The latest result from each location, by location key; empty when the test has not run.</summary>
+    public IReadOnlyDictionary<string, ProbeResult> LastByLocationOf(int testId)
+    {
+        if (!_entries.TryGetValue(testId, out var entry)) return new Dictionary<string, ProbeResult>();
+        lock (entry) return new Dictionary<string, ProbeResult>(entry.ByLocation);
     }
 
     /// <summary>True when the trace's route differs from the previous run's (both must have answered hops).</summary>
@@ -131,8 +144,9 @@ public sealed class ProbeStatusBoard(TimeProvider time)
                 """, since, RecentCount)
             .AsNoTracking()
             .ToListAsync(cancellationToken);
+        // The last of each test from each of its locations (the test's last is the newest of them).
         var lastAnyTime = await db.ProbeResults.FromSqlRaw(
-                """SELECT * FROM "ProbeResults" WHERE "Id" IN (SELECT MAX("Id") FROM "ProbeResults" GROUP BY "TestId")""")
+                """SELECT * FROM "ProbeResults" WHERE "Id" IN (SELECT MAX("Id") FROM "ProbeResults" GROUP BY "TestId", "Location")""")
             .AsNoTracking()
             .ToListAsync(cancellationToken);
 
@@ -147,6 +161,7 @@ public sealed class ProbeStatusBoard(TimeProvider time)
         {
             var entry = _entries.GetOrAdd(result.TestId, _ => new Entry());
             entry.Last = result;
+            entry.ByLocation[Locations.TestVerdict.ProbeLocationKey(result.Location)] = result;
             entry.ConsecutiveFailures = result.Success ? 0 : entry.ConsecutiveFailures + 1;
             if (result.StartedAt >= since) entry.PushRecent(result.ResponseTimeMs);
         }
@@ -164,6 +179,8 @@ public sealed class ProbeStatusBoard(TimeProvider time)
     private sealed class Entry
     {
         public ProbeResult? Last;
+        /// <summary>The latest result from each location, by location key: what the test's verdict is made of.</summary>
+        public readonly Dictionary<string, ProbeResult> ByLocation = new(StringComparer.Ordinal);
         /// <summary>Failed runs since the last success (counted over the loaded recent runs after a restart).</summary>
         public int ConsecutiveFailures;
         public readonly Queue<double?> Recent = new();
@@ -181,6 +198,8 @@ public sealed class ProbeStatusBoard(TimeProvider time)
             // One older than the last (a notice caught up late) counts in its hour, but does not change the run of failures or the sparkline.
             var older = Last is not null && result.Id != 0 && result.Id < Last.Id;
             if (Last is null || result.Id > Last.Id) Last = result;
+            var location = Locations.TestVerdict.ProbeLocationKey(result.Location);
+            if (!ByLocation.TryGetValue(location, out var there) || result.ScheduledAt >= there.ScheduledAt) ByLocation[location] = result;
             if (!older)
             {
                 ConsecutiveFailures = result.Success ? 0 : ConsecutiveFailures + 1;

@@ -2,6 +2,7 @@ using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Probes.Export;
+using BlazorAwsConsole.Probes.Locations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -29,36 +30,36 @@ public static class ProbesApi
             .WithName("RunSyntheticTest").WithSummary("Run a test now and return its stored result (409 while it is running)");
 
         app.MapGet("/api/synthetic/results", ListResults).WithTags("Synthetic tests").RequireAuthorization(Policies.CanView)
-            .WithName("ListProbeResults").WithSummary("Stored results, newest first, by test, time range, outcome and status (up, degraded, down); format=csv streams every match, oldest first, as a CSV attachment");
+            .WithName("ListProbeResults").WithSummary("Stored results, newest first, by test, time range, outcome, status (up, degraded, down) and location; format=csv streams every match, oldest first, as a CSV attachment");
         return app;
     }
 
-    private static Ok<PagedList<SyntheticTestDto>> ListTests(ProbeCatalog catalog)
+    private static Ok<PagedList<SyntheticTestDto>> ListTests(ProbeCatalog catalog, TestViews views)
     {
-        var items = catalog.Tests.OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase).ThenBy(t => t.Id).Select(SyntheticTestDto.From).ToList();
+        var items = catalog.Tests.OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase).ThenBy(t => t.Id).Select(views.Dto).ToList();
         return TypedResults.Ok(new PagedList<SyntheticTestDto>(items, items.Count, 1, items.Count));
     }
 
-    private static Results<Ok<SyntheticTestDto>, NotFound<ProblemDetails>> GetTest(int id, ProbeCatalog catalog) =>
-        catalog.Find(id) is { } test ? TypedResults.Ok(SyntheticTestDto.From(test)) : NotFound(id);
+    private static Results<Ok<SyntheticTestDto>, NotFound<ProblemDetails>> GetTest(int id, ProbeCatalog catalog, TestViews views) =>
+        catalog.Find(id) is { } test ? TypedResults.Ok(views.Dto(test)) : NotFound(id);
 
     private static async Task<Results<Created<SyntheticTestDto>, ValidationProblem>> CreateTest(
-        SyntheticTestDto? input, SyntheticTestService service, HttpContext context, CancellationToken cancellationToken)
+        SyntheticTestDto? input, SyntheticTestService service, TestViews views, HttpContext context, CancellationToken cancellationToken)
     {
         if (input is null) return MissingBody();
         var result = await service.CreateAsync(input, Caller.From(context), cancellationToken);
         if (result.Errors.Count > 0) return TypedResults.ValidationProblem(result.Errors);
-        return TypedResults.Created($"/api/synthetic/tests/{result.Test!.Id}", SyntheticTestDto.From(result.Test));
+        return TypedResults.Created($"/api/synthetic/tests/{result.Test!.Id}", views.Dto(result.Test));
     }
 
     private static async Task<Results<Ok<SyntheticTestDto>, ValidationProblem, NotFound<ProblemDetails>>> UpdateTest(
-        int id, SyntheticTestDto? input, SyntheticTestService service, HttpContext context, CancellationToken cancellationToken)
+        int id, SyntheticTestDto? input, SyntheticTestService service, TestViews views, HttpContext context, CancellationToken cancellationToken)
     {
         if (input is null) return MissingBody();
         var result = await service.UpdateAsync(id, input, Caller.From(context), cancellationToken);
         if (result.NotFound) return NotFound(id);
         if (result.Errors.Count > 0) return TypedResults.ValidationProblem(result.Errors);
-        return TypedResults.Ok(SyntheticTestDto.From(result.Test!));
+        return TypedResults.Ok(views.Dto(result.Test!));
     }
 
     private static async Task<Results<NoContent, NotFound<ProblemDetails>>> DeleteTest(
@@ -79,7 +80,7 @@ public static class ProbesApi
     private static async Task<Results<Ok<PagedList<ProbeResultDto>>, ProbeResultsCsvResult, ValidationProblem>> ListResults(
         ProbeQueries queries, TimeProvider time, CancellationToken cancellationToken,
         int? testId = null, DateTimeOffset? from = null, DateTimeOffset? to = null, bool? success = null, int? page = null, int? pageSize = null,
-        string? range = null, string? format = null, string? status = null)
+        string? range = null, string? format = null, string? status = null, string? location = null)
     {
         var errors = new Dictionary<string, string[]>();
         var paging = Paging.Read(page, pageSize, errors);
@@ -105,8 +106,10 @@ public static class ProbesApi
             _ => null,
         };
         if (status is not null && health is null) errors["status"] = ["status must be up, degraded or down."];
+        if (location is not null && (location.Trim().Length == 0 || location.Length > ProbeResult.MaxLocationChars))
+            errors["location"] = [$"location must be a probe location's name (1-{ProbeResult.MaxLocationChars} characters)."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        var filter = new ProbeResultFilter(testId, from?.UtcDateTime, to?.UtcDateTime, success, health);
+        var filter = new ProbeResultFilter(testId, from?.UtcDateTime, to?.UtcDateTime, success, health, location);
         if (csv)
         {
             var name = $"probe-results{(testId is { } id ? $"-test-{id}" : "")}-{time.GetUtcNow():yyyyMMdd'T'HHmm'Z'}.csv";

@@ -15,6 +15,7 @@ public static class ProbesFeature
         services.AddSsmProbes();
         services.AddSingleton<ProbeCatalog>();
         services.AddSingleton<ProbeStatusBoard>();
+        services.AddSingleton<Locations.TestViews>();
         services.AddSingleton<SyntheticTestValidator>();
         services.AddSingleton<ProbeScheduler>();
         services.AddSingleton<ProbeQueries>();

@@ -25,6 +25,23 @@ public sealed class SyntheticTest
     /// <summary>A passing run with a response time above this is degraded (any type); null: never degraded.</summary>
     public int? DegradedAboveMs { get; set; }
 
+    /// <summary>
+    /// The probe locations the test runs from each interval, by name as the location is named; empty: the console's own
+    /// location (Probes:Location), which is what every test made before locations existed runs from.
+    /// </summary>
+    public List<string> Locations { get; set; } = [];
+    /// <summary>How many of <see cref="Locations"/> failing in one interval make the test down (<see cref="Locations.FailWhenRules"/>).</summary>
+    public Locations.FailWhenMode FailWhen { get; set; }
+    /// <summary>k of "at least k locations"; null for any and all.</summary>
+    public int? FailWhenAtLeast { get; set; }
+
+    /// <summary>Where the test runs from: its locations, or the console's own when it names none.</summary>
+    public IReadOnlyList<string> EffectiveLocations(string consoleLocation) => Locations.Count > 0 ? Locations : [consoleLocation];
+
+    /// <summary>Whether members probing from <paramref name="location"/> (a console's Probes:Location, or an agent's) run this test.</summary>
+    public bool RunsFrom(string location, string consoleLocation) =>
+        EffectiveLocations(consoleLocation).Any(l => string.Equals(l, location, StringComparison.OrdinalIgnoreCase));
+
     // Ping
     public int PingCount { get; set; } = 4;
     public int PingIntervalMs { get; set; } = 200;

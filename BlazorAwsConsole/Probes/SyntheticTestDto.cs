@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using BlazorAwsConsole.Probes.Locations;
 
 namespace BlazorAwsConsole.Probes;
 
@@ -24,6 +26,19 @@ public sealed record SyntheticTestDto
     public Dictionary<string, string>? Tags { get; init; }
     /// <summary>A passing run slower than this (ms) is degraded; any type. 0 on input clears it; absent on output when unset.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? DegradedAboveMs { get; init; }
+    /// <summary>
+    /// The probe locations the test runs from each interval, by name. On output the console's own location when the test
+    /// names none; on input an empty list means that one.
+    /// </summary>
+    public List<string>? Locations { get; init; }
+    /// <summary>How many locations failing in one interval make the test down: <c>"any"</c> (default), <c>"all"</c> or <c>{"atLeast": k}</c>.</summary>
+    public JsonElement? FailWhen { get; init; }
+    /// <summary>Output only: the verdict across the locations, <c>up</c>, <c>degraded</c>, <c>down</c> or <c>unknown</c> (no run yet).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Status { get; init; }
+    /// <summary>Output only: why, in words ("down from 2 of 3 locations: …").</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? StatusReason { get; init; }
+    /// <summary>Output only: each location's latest run.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<LocationStatusDto>? LocationStatus { get; init; }
 
     // ping
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Count { get; init; }
@@ -81,8 +96,16 @@ public sealed record SyntheticTestDto
 
     public static string TypeName(ProbeType type) => type.ToString().ToLowerInvariant();
 
-    public static SyntheticTestDto From(SyntheticTest t) => new()
+    /// <param name="consoleLocation">The console's own location (Probes:Location), which a test naming no location runs from.</param>
+    /// <param name="verdict">The test's verdict from the status board; null leaves the status fields out.</param>
+    public static SyntheticTestDto From(SyntheticTest t, string consoleLocation, TestVerdict? verdict = null) => new()
     {
+        Locations = [.. t.EffectiveLocations(consoleLocation)],
+        FailWhen = JsonSerializer.SerializeToElement(FailWhenRules.ToJson(t.FailWhen, t.FailWhenAtLeast)),
+        Status = verdict is null ? null : verdict.Status is { } status ? ProbeHealthRules.Name(status) : "unknown",
+        StatusReason = verdict?.Summary,
+        LocationStatus = verdict?.Locations.Select(l => new LocationStatusDto(l.Location, l.Status is { } s ? ProbeHealthRules.Name(s) : "unknown", l.Reason,
+            l.LastRunAt is { } at ? DateTime.SpecifyKind(at, DateTimeKind.Utc) : null)).ToList(),
         Id = t.Id,
         Name = t.Name,
         Type = TypeName(t.Type),
@@ -128,3 +151,6 @@ public sealed record SyntheticTestDto
         JsonAssertions = t.Type == ProbeType.Http ? t.JsonAssertions : null,
     };
 }
+
+/// <summary>One location's latest run of a test: <c>status</c> is up, degraded, down or unknown (it has not run there yet).</summary>
+public sealed record LocationStatusDto(string Location, string Status, string Reason, DateTime? LastRunAt);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using BlazorAwsConsole.Fleet;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace BlazorAwsConsole.Probes;
@@ -10,7 +11,7 @@ namespace BlazorAwsConsole.Probes;
 /// wrong gets its own message under its JSON name, and nothing is changed when any is wrong.
 /// Missing fields keep the test's current value (its default for a new test).
 /// </summary>
-public sealed partial class SyntheticTestValidator(FleetSnapshot fleet, IOptionsMonitor<ProbeOptions> options)
+public sealed partial class SyntheticTestValidator(FleetSnapshot fleet, IOptionsMonitor<ProbeOptions> options, IDbContextFactory<Infrastructure.ConsoleDbContext> contexts)
 {
     public static readonly string[] HttpMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
@@ -71,6 +72,8 @@ public sealed partial class SyntheticTestValidator(FleetSnapshot fleet, IOptions
             else sourceRegion = instance.Region;
         }
         if (sourceInstanceId is null) sourceRegion = null;
+
+        var (locations, failWhen, failWhenAtLeast) = await Locations.LocationTestRules.ApplyAsync(input, test, contexts, Error, cancellationToken);
 
         var candidate = Copy(test);
         candidate.Type = type;
@@ -134,6 +137,9 @@ public sealed partial class SyntheticTestValidator(FleetSnapshot fleet, IOptions
         test.Enabled = input.Enabled ?? test.Enabled;
         test.SourceInstanceId = sourceInstanceId;
         test.SourceRegion = sourceRegion;
+        test.Locations = locations;
+        test.FailWhen = failWhen;
+        test.FailWhenAtLeast = failWhenAtLeast;
         test.Tags = new Dictionary<string, string>(tags.Select(t => KeyValuePair.Create(t.Key, t.Value ?? "")));
         return errors;
     }

@@ -1066,6 +1066,13 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.Property<string>("Http")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Location")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("console");
+
                     b.Property<string>("Ping")
                         .HasColumnType("TEXT");
 
@@ -1115,10 +1122,10 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
 
                     b.HasIndex("StartedAt");
 
-                    b.HasIndex("TestId", "ScheduledAt")
-                        .IsUnique();
-
                     b.HasIndex("TestId", "StartedAt");
+
+                    b.HasIndex("TestId", "ScheduledAt", "Location")
+                        .IsUnique();
 
                     b.ToTable("ProbeResults");
                 });
@@ -1230,6 +1237,16 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                     b.Property<string>("ExpectedStatus")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FailWhen")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Any");
+
+                    b.Property<int?>("FailWhenAtLeast")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("FollowRedirects")
                         .HasColumnType("INTEGER");
 
@@ -1249,6 +1266,12 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("JsonAssertions")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasDefaultValueSql("'[]'");
+
+                    b.Property<string>("Locations")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")

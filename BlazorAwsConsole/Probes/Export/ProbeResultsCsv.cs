@@ -14,10 +14,10 @@ namespace BlazorAwsConsole.Probes.Export;
 public sealed class ProbeResultsCsv(IDbContextFactory<ConsoleDbContext> contexts, ProbeCatalog catalog)
 {
     public const int PageSize = 1000;
-    public const string Header = "id,testId,testName,type,status,success,startedAt,durationMs,responseTimeMs,startLagMs,source,reason";
+    public const string Header = "id,testId,testName,type,status,success,startedAt,durationMs,responseTimeMs,startLagMs,source,location,reason";
 
     private sealed record Row(long Id, int TestId, ProbeType Type, bool Success, bool Degraded, DateTime StartedAt,
-        double DurationMs, double? ResponseTimeMs, double? StartLagMs, string Source, string Reason);
+        double DurationMs, double? ResponseTimeMs, double? StartLagMs, string Source, string Location, string Reason);
 
     public async Task WriteAsync(Stream body, ProbeResultFilter filter, CancellationToken cancellationToken)
     {
@@ -40,7 +40,7 @@ public sealed class ProbeResultsCsv(IDbContextFactory<ConsoleDbContext> contexts
         var query = filter.Apply(db.ProbeResults.AsNoTracking());
         if (after is var (at, id)) query = query.Where(r => r.StartedAt > at || (r.StartedAt == at && r.Id > id));
         return await query.OrderBy(r => r.StartedAt).ThenBy(r => r.Id).Take(PageSize)
-            .Select(r => new Row(r.Id, r.TestId, r.Type, r.Success, r.Degraded, r.StartedAt, r.DurationMs, r.ResponseTimeMs, r.StartLagMs, r.Source, r.Reason))
+            .Select(r => new Row(r.Id, r.TestId, r.Type, r.Success, r.Degraded, r.StartedAt, r.DurationMs, r.ResponseTimeMs, r.StartLagMs, r.Source, r.Location, r.Reason))
             .ToListAsync(cancellationToken);
     }
 
@@ -59,6 +59,7 @@ public sealed class ProbeResultsCsv(IDbContextFactory<ConsoleDbContext> contexts
             CsvField.Number(row.ResponseTimeMs),
             CsvField.Number(row.StartLagMs),
             CsvField.Text(row.Source),
+            CsvField.Text(row.Location),
             CsvField.Text(row.Reason)) + "\r\n";
     }
 }

@@ -1098,6 +1098,13 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                     b.Property<string>("Http")
                         .HasColumnType("text");
 
+                    b.Property<string>("Location")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasDefaultValue("console");
+
                     b.Property<string>("Ping")
                         .HasColumnType("text");
 
@@ -1147,10 +1154,10 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
 
                     b.HasIndex("StartedAt");
 
-                    b.HasIndex("TestId", "ScheduledAt")
-                        .IsUnique();
-
                     b.HasIndex("TestId", "StartedAt");
+
+                    b.HasIndex("TestId", "ScheduledAt", "Location")
+                        .IsUnique();
 
                     b.ToTable("ProbeResults");
                 });
@@ -1264,6 +1271,16 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                     b.Property<string>("ExpectedStatus")
                         .HasColumnType("text");
 
+                    b.Property<string>("FailWhen")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasDefaultValue("Any");
+
+                    b.Property<int?>("FailWhenAtLeast")
+                        .HasColumnType("integer");
+
                     b.Property<bool>("FollowRedirects")
                         .HasColumnType("boolean");
 
@@ -1283,6 +1300,12 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                         .HasColumnType("character varying(8)");
 
                     b.Property<string>("JsonAssertions")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text")
+                        .HasDefaultValueSql("'[]'");
+
+                    b.Property<string>("Locations")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
                         .HasColumnType("text")
