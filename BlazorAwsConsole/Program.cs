@@ -10,6 +10,7 @@ using BlazorAwsConsole.Infrastructure.KeysAtRest;
 using BlazorAwsConsole.JumpServers;
 using BlazorAwsConsole.Observability;
 using BlazorAwsConsole.ProbeLocations;
+using BlazorAwsConsole.ProbeLocations.Agents;
 using BlazorAwsConsole.Sandbox;
 using BlazorAwsConsole.Secrets;
 using BlazorAwsConsole.StatusPages;
@@ -38,6 +39,8 @@ public static class Program
                 return await BackupCli.BackupAsync(file, rest);
             case ["restore", var file, .. var rest] when !file.StartsWith('-'):
                 return await BackupCli.RestoreAsync(file, rest);
+            case ["probe", .. var rest]:
+                return await ProbeAgentCli.RunAsync(rest);
             case ["user" or "apikey" or "backup" or "restore", ..]:
                 return await CliUsage.ShowAsync(Console.Error, $"Incomplete command: {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))}");
         }

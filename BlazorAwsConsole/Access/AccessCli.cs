@@ -69,7 +69,7 @@ public static class AccessCli
         return password.ToString();
     }
 
-    private static (string? Value, string[] Remaining) TakeOption(string[] args, string option)
+    internal static (string? Value, string[] Remaining) TakeOption(string[] args, string option)
     {
         var index = Array.IndexOf(args, option);
         if (index < 0 || index + 1 >= args.Length) return (null, args);

@@ -19,6 +19,9 @@ public static class CliUsage
                                                                      create an API key and print it alone on stdout (shown once)
           BlazorAwsConsole backup FILE [SETTINGS]                    copy the database to FILE while the console runs (PostgreSQL: prints the pg_dump command)
           BlazorAwsConsole restore FILE [SETTINGS]                   replace the database with FILE; the console must be stopped (PostgreSQL: prints pg_restore)
+          BlazorAwsConsole probe --server URL --location NAME [--name AGENT] [--token-file FILE]
+                                                                     run a probe agent for a location: it dials out to the console at URL
+                                                                     with the location's token (from FILE, or PROBE_TOKEN); no database needed
           BlazorAwsConsole --help                                    print this help
 
         ROLE is one of {string.Join(", ", ConsoleRoles.All)}.

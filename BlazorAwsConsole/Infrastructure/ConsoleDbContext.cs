@@ -48,6 +48,7 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
     public DbSet<StatusPages.Subscriptions.StatusSubscription> StatusSubscriptions => Set<StatusPages.Subscriptions.StatusSubscription>();
     public DbSet<ProbeLocations.ProbeLocation> ProbeLocations => Set<ProbeLocations.ProbeLocation>();
     public DbSet<ProbeLocations.LocationToken> LocationTokens => Set<ProbeLocations.LocationToken>();
+    public DbSet<ProbeLocations.Agents.ConnectedAgent> ConnectedAgents => Set<ProbeLocations.Agents.ConnectedAgent>();
 
     /// <summary>ASP.NET Core's data-protection key ring: every node signs cookies and antiforgery tokens with the same keys.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -10,7 +10,7 @@ namespace BlazorAwsConsole.Observability;
 /// </summary>
 public static class JsonLogging
 {
-    public static WebApplicationBuilder AddJsonLogging(this WebApplicationBuilder builder)
+    public static TBuilder AddJsonLogging<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         var json = builder.Configuration.GetValue<bool?>("Logging:Json") ?? Console.IsOutputRedirected;
         if (!json) return builder;

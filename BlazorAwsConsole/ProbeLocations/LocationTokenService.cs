@@ -30,20 +30,42 @@ public sealed class LocationTokenService(IDbContextFactory<ConsoleDbContext> con
         audit.AuditedAsync(caller, "probe-location.token.revoke", $"{locationId} token {tokenId}", RevokeAsync(locationId, tokenId, cancellationToken));
 
     /// <summary>The location <paramref name="token"/> is good for now, or null (unknown, revoked, or past its rotation overlap); notes its last use at most once a minute.</summary>
-    public async Task<LocationTokenMatch?> ValidateAsync(string token, CancellationToken cancellationToken)
+    public async Task<LocationTokenMatch?> ValidateAsync(string token, CancellationToken cancellationToken) =>
+        (await CheckAsync(token, cancellationToken)).Match;
+
+    /// <summary>
+    /// As <see cref="ValidateAsync"/>, with why a token is refused ("unknown", "revoked", "expired"): the agent holding it
+    /// is told, so an operator reading its log knows whether to get a new token or check the one given.
+    /// </summary>
+    public async Task<(LocationTokenMatch? Match, string? Refusal)> CheckAsync(string token, CancellationToken cancellationToken)
     {
-        if (!token.StartsWith(TokenPrefix, StringComparison.Ordinal)) return null;
+        if (!token.StartsWith(TokenPrefix, StringComparison.Ordinal)) return (null, "unknown");
         var hash = RandomTokens.HashOf(token);
         var now = Now;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var record = await db.LocationTokens.Include(t => t.Location).FirstOrDefaultAsync(t => t.Hash == hash, cancellationToken);
-        if (record is null || !record.IsValidAt(now)) return null;
+        if (record is null) return (null, "unknown");
+        if (!record.IsValidAt(now)) return (null, record.RevokedAt is not null ? "revoked" : "expired");
+        // A location that became the console's own (ConsoleLocationSeeder) takes no agents, whatever tokens it had.
+        if (record.Location!.IsConsole) return (null, "for the console's own location, which takes no agents");
         if (record.LastUsedAt is null || now - record.LastUsedAt > LastUseResolution)
         {
             record.LastUsedAt = now;
             await db.SaveChangesAsync(cancellationToken);
         }
-        return new LocationTokenMatch(record.LocationId, record.Location!.Name, record.Id, record.Name);
+        return (new LocationTokenMatch(record.LocationId, record.Location!.Name, record.Id, record.Name), null);
+    }
+
+    /// <summary>Those of <paramref name="tokenIds"/> still good now (not revoked, not past their rotation overlap): one query for all of a node's agents.</summary>
+    public async Task<HashSet<int>> StillValidAsync(IReadOnlyCollection<int> tokenIds, CancellationToken cancellationToken)
+    {
+        if (tokenIds.Count == 0) return [];
+        var now = Now;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var valid = await db.LocationTokens.AsNoTracking()
+            .Where(t => tokenIds.Contains(t.Id) && t.RevokedAt == null && (t.ExpiresAt == null || t.ExpiresAt > now))
+            .Select(t => t.Id).ToListAsync(cancellationToken);
+        return [.. valid];
     }
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;

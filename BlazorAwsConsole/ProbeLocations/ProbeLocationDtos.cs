@@ -1,12 +1,15 @@
+using BlazorAwsConsole.ProbeLocations.Agents;
+
 namespace BlazorAwsConsole.ProbeLocations;
 
-/// <summary>A location as the API and pages show it (never a token's hash).</summary>
+/// <summary>A location as the API and pages show it (never a token's hash), with its connected agents.</summary>
 public sealed record ProbeLocationDto(int Id, string Name, string? Region, string? Description, bool IsConsole,
-    DateTime CreatedAt, string CreatedBy, IReadOnlyList<LocationTokenDto> Tokens)
+    DateTime CreatedAt, string CreatedBy, IReadOnlyList<LocationTokenDto> Tokens, IReadOnlyList<ProbeAgentDto> Agents)
 {
-    public static ProbeLocationDto From(ProbeLocation location, DateTime now) => new(location.Id, location.Name, location.Region, location.Description,
-        location.IsConsole, Utc(location.CreatedAt), location.CreatedBy,
-        location.Tokens.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Select(t => LocationTokenDto.From(t, now)).ToList());
+    public static ProbeLocationDto From(ProbeLocation location, DateTime now, IEnumerable<ProbeAgentDto>? agents = null) => new(location.Id, location.Name,
+        location.Region, location.Description, location.IsConsole, Utc(location.CreatedAt), location.CreatedBy,
+        location.Tokens.OrderByDescending(t => t.CreatedAt).ThenByDescending(t => t.Id).Select(t => LocationTokenDto.From(t, now)).ToList(),
+        agents?.ToList() ?? []);
 
     // SQLite hands DateTime back without a kind; every stored time is UTC.
     internal static DateTime Utc(DateTime at) => DateTime.SpecifyKind(at, DateTimeKind.Utc);

@@ -1,6 +1,7 @@
 using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Secrets;
+using BlazorAwsConsole.ProbeLocations.Agents;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorAwsConsole.ProbeLocations;
@@ -10,23 +11,25 @@ namespace BlazorAwsConsole.ProbeLocations;
 /// log and published on the LiveFeed. The console's own location is added at start-up (<see cref="ConsoleLocationSeeder"/>)
 /// and can be described but not renamed or deleted here.
 /// </summary>
-public sealed class ProbeLocationService(IDbContextFactory<ConsoleDbContext> contexts, AuditLog audit, LiveFeed feed, TimeProvider time, Probes.ProbeCatalog catalog)
+public sealed class ProbeLocationService(IDbContextFactory<ConsoleDbContext> contexts, AgentRegistry agents, AuditLog audit, LiveFeed feed, TimeProvider time,
+    Probes.ProbeCatalog catalog)
 {
     public async Task<List<ProbeLocationDto>> ListAsync(CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var locations = await db.ProbeLocations.AsNoTracking().Include(l => l.Tokens).ToListAsync(cancellationToken);
+        var live = await agents.LiveAsync(null, cancellationToken);
         var now = Now;
         // The console's location first, then by name (ordered here: SQLite and PostgreSQL sort text differently).
         return locations.OrderByDescending(l => l.IsConsole).ThenBy(l => l.Name, StringComparer.OrdinalIgnoreCase)
-            .Select(l => ProbeLocationDto.From(l, now)).ToList();
+            .Select(l => ProbeLocationDto.From(l, now, live[l.Id])).ToList();
     }
 
     public async Task<ProbeLocationDto?> GetAsync(int id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var location = await db.ProbeLocations.AsNoTracking().Include(l => l.Tokens).FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
-        return location is null ? null : ProbeLocationDto.From(location, Now);
+        return location is null ? null : ProbeLocationDto.From(location, Now, (await agents.LiveAsync(id, cancellationToken))[id]);
     }
 
     public Task<SettingsResult<ProbeLocationDto>> AddAsync(ProbeLocationRequest request, Caller caller, CancellationToken cancellationToken) =>
@@ -64,7 +67,7 @@ public sealed class ProbeLocationService(IDbContextFactory<ConsoleDbContext> con
             return SettingsResult<ProbeLocationDto>.Invalid("name", $"{before} is named by {users}; take it out of them before renaming it (tests and results name locations).");
         if (!await TrySaveAsync(db, location, cancellationToken)) return NameTaken(location.Name);
         Changed(location.Id);
-        return SettingsResult<ProbeLocationDto>.Ok(ProbeLocationDto.From(location, Now), $"Location {location.Name} saved.");
+        return SettingsResult<ProbeLocationDto>.Ok(ProbeLocationDto.From(location, Now, (await agents.LiveAsync(id, cancellationToken))[id]), $"Location {location.Name} saved.");
     }
 
     private async Task<SettingsResult<string>> DeleteAsync(int id, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using BlazorAwsConsole.ProbeLocations.Agents;
+
 namespace BlazorAwsConsole.ProbeLocations;
 
 public static class ProbeLocationsFeature
@@ -7,12 +9,20 @@ public static class ProbeLocationsFeature
         builder.Services.AddSingleton<ProbeLocationService>();
         builder.Services.AddSingleton<LocationTokenService>();
         builder.Services.AddHostedService<ConsoleLocationSeeder>();
+        builder.Services.AddSignalR();
+        builder.Services.AddSingleton<AgentRegistry>();
+        builder.Services.AddSingleton<AgentHeartbeat>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<AgentHeartbeat>());
         return builder;
     }
 
     public static WebApplication MapProbeLocations(this WebApplication app)
     {
         app.MapProbeLocationsApi();
+        // Middleware added here still runs before endpoints (WebApplication ends the pipeline with them), after sign-in:
+        // agents are not users, so their hub takes no cookie or API key, only the gate's location token.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(AgentProtocol.HubPath), gate => gate.UseMiddleware<AgentGate>());
+        app.MapHub<AgentHub>(AgentProtocol.HubPath).AllowAnonymous();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using BlazorAwsConsole.ProbeLocations.Agents;
 using Microsoft.EntityFrameworkCore;
 
 namespace BlazorAwsConsole.ProbeLocations;
@@ -23,6 +24,20 @@ public static class ProbeLocationsModel
             token.Property(t => t.Prefix).HasMaxLength(16);
             token.Property(t => t.CreatedBy).HasMaxLength(256);
             token.HasIndex(t => t.Hash).IsUnique();
+        });
+        model.Entity<ConnectedAgent>(agent =>
+        {
+            agent.Property(a => a.Name).HasMaxLength(AgentProtocol.MaxAgentNameLength);
+            agent.Property(a => a.InstanceId).HasMaxLength(64);
+            agent.Property(a => a.ConnectionId).HasMaxLength(64);
+            agent.Property(a => a.Address).HasMaxLength(64);
+            agent.Property(a => a.Version).HasMaxLength(32);
+            agent.Property(a => a.Node).HasMaxLength(256);
+            agent.HasOne<ProbeLocation>().WithMany().HasForeignKey(a => a.LocationId).OnDelete(DeleteBehavior.Cascade);
+            // One name per location (the API and pages look agents up by location); a node renews and drops rows by connection.
+            agent.HasIndex(a => new { a.LocationId, a.Name }).IsUnique();
+            agent.HasIndex(a => a.ConnectionId).IsUnique();
+            agent.HasIndex(a => a.LastSeenAt);
         });
     }
 }
