@@ -9,10 +9,14 @@ public static class ProbeLocationsFeature
         builder.Services.AddSingleton<ProbeLocationService>();
         builder.Services.AddSingleton<LocationTokenService>();
         builder.Services.AddHostedService<ConsoleLocationSeeder>();
-        builder.Services.AddSignalR();
+        // A batch of results with their details is bigger than SignalR's 32 KB default message.
+        builder.Services.AddSignalR().AddHubOptions<AgentHub>(hub => hub.MaximumReceiveMessageSize = AgentProtocol.MaxMessageBytes);
         builder.Services.AddSingleton<AgentRegistry>();
         builder.Services.AddSingleton<AgentHeartbeat>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<AgentHeartbeat>());
+        builder.Services.AddSingleton<AgentShares>();
+        builder.Services.AddSingleton<AgentResultIntake>();
+        builder.Services.AddHostedService<AgentShareSync>();
         return builder;
     }
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Threading.Channels;
 using BlazorAwsConsole.Probes.Runners;
 using Microsoft.Extensions.Options;
@@ -170,35 +169,6 @@ public sealed class ProbeEngine : BackgroundService
         }
     }
 
-    private async Task<ProbeOutcome> RunSafelyAsync(ProbeSpec spec, CancellationToken stoppingToken)
-    {
-        var started = _time.GetUtcNow();
-        var clock = Stopwatch.StartNew();
-        // The runner honours the timeout itself; this is the backstop for one that does not.
-        using var backstop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        backstop.CancelAfter(spec.Timeout + TimeSpan.FromSeconds(5));
-        try
-        {
-            return spec.SourceInstanceId is not null
-                ? await _ssm.RunAsync(spec, backstop.Token)
-                : await _runners[spec.Type].RunAsync(spec, backstop.Token);
-        }
-        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-        {
-            return Failed($"no answer within the {spec.Timeout.TotalSeconds:0.#} s timeout");
-        }
-        catch (Exception error) when (!stoppingToken.IsCancellationRequested)
-        {
-            _logger.LogWarning(error, "Probe of test {TestId} failed unexpectedly", spec.TestId);
-            return Failed($"probe error: {error.Message}");
-        }
-
-        ProbeOutcome Failed(string reason) => new()
-        {
-            Success = false,
-            Reason = reason,
-            StartedAt = started,
-            DurationMs = clock.Elapsed.TotalMilliseconds,
-        };
-    }
+    private Task<ProbeOutcome> RunSafelyAsync(ProbeSpec spec, CancellationToken stoppingToken) =>
+        SafeProbeRun.RunAsync(spec.SourceInstanceId is not null ? _ssm.RunAsync : _runners[spec.Type].RunAsync, spec, _time, _logger, stoppingToken);
 }

@@ -19,6 +19,20 @@ public static class AgentProtocol
 
     public const int MaxAgentNameLength = 100;
 
+    /// <summary>Console → agent: <see cref="AgentTestsChange"/>.</summary>
+    public const string TestsChangedMethod = "TestsChanged";
+
+    /// <summary>Agent → console: <see cref="AgentResultBatch"/>, answered with <see cref="AgentAck"/>.</summary>
+    public const string ReportResultsMethod = "ReportResults";
+
+    /// <summary>The most results one batch may hold; the agent sends <see cref="ResultsPerBatch"/>.</summary>
+    public const int MaxResultsPerBatch = 1000;
+
+    public const int ResultsPerBatch = 200;
+
+    /// <summary>The largest message the agents' hub takes (a batch of results with their details).</summary>
+    public const long MaxMessageBytes = 8 * 1024 * 1024;
+
     /// <summary>This build's version (the console's and the agent's: they are one executable).</summary>
     public static Version CurrentVersion { get; } = typeof(AgentProtocol).Assembly.GetName().Version ?? new Version(0, 0);
 

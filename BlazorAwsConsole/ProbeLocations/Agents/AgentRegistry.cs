@@ -20,7 +20,13 @@ public sealed class AgentRegistry(IDbContextFactory<ConsoleDbContext> contexts, 
     public string Node { get; } = cluster.Value.EffectiveNodeName;
 
     /// <summary>An agent whose connection this node holds.</summary>
-    public sealed record LocalAgent(HubCallerContext Context, AgentIdentity Identity);
+    public sealed record LocalAgent(HubCallerContext Context, AgentIdentity Identity)
+    {
+        public AgentActivity Activity { get; } = new();
+    }
+
+    /// <summary>This node's agent on connection <paramref name="connectionId"/>, if it holds it.</summary>
+    public LocalAgent? LocalOf(string connectionId) => _local.GetValueOrDefault(connectionId);
 
     public IReadOnlyCollection<LocalAgent> Local => [.. _local.Values];
 
@@ -114,6 +120,18 @@ public sealed class AgentRegistry(IDbContextFactory<ConsoleDbContext> contexts, 
         var query = db.ConnectedAgents.AsNoTracking().Where(a => a.LastSeenAt >= goneBefore);
         if (locationId is { } id) query = query.Where(a => a.LocationId == id);
         var rows = await query.ToListAsync(cancellationToken);
-        return rows.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase).ToLookup(a => a.LocationId, ProbeAgentDto.From);
+        return rows.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase)
+            .ToLookup(a => a.LocationId, a => ProbeAgentDto.From(a, a.Node == Node ? LocalOf(a.ConnectionId)?.Activity : null));
+    }
+
+    /// <summary>The names of the live agents of each location in <paramref name="locationIds"/> (of every node), ordinal order.</summary>
+    public async Task<Dictionary<int, List<string>>> LiveNamesAsync(IReadOnlyCollection<int> locationIds, CancellationToken cancellationToken)
+    {
+        var goneBefore = GoneBefore;
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.ConnectedAgents.AsNoTracking().Where(a => locationIds.Contains(a.LocationId) && a.LastSeenAt >= goneBefore)
+            .Select(a => new { a.LocationId, a.Name }).ToListAsync(cancellationToken);
+        return locationIds.ToDictionary(id => id,
+            id => rows.Where(r => r.LocationId == id).Select(r => r.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
     }
 }

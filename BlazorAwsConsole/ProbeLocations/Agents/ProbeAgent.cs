@@ -1,16 +1,18 @@
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using BlazorAwsConsole.ProbeLocations.Agents.Runtime;
 
 namespace BlazorAwsConsole.ProbeLocations.Agents;
 
 /// <summary>
 /// The probe agent's connection to the console: dials out to the agents' hub with its location's token, stays
 /// connected (SignalR's automatic reconnect with <see cref="AgentBackoff"/>, never giving up), and says in its log
-/// when it connects, loses the console, is refused and why (the console's problem details), and comes back. It runs
-/// no probes yet: tests and results will flow over this same connection.
+/// when it connects, loses the console, is refused and why (the console's problem details), and comes back. Over it the
+/// console sends the agent's tests (<see cref="AgentProtocol.TestsChangedMethod"/>, applied to <see cref="AgentTestTimers"/>),
+/// and the agent sends its spooled results in acknowledged batches, oldest first, whenever it is connected.
 /// </summary>
-public sealed class ProbeAgent(ProbeAgentOptions options, ILogger<ProbeAgent> logger) : BackgroundService
+public sealed class ProbeAgent(ProbeAgentOptions options, AgentTestTimers timers, AgentSpool spool, ILogger<ProbeAgent> logger) : BackgroundService
 {
     /// <summary>The agent's connection to the console, as the agent builds it (tests use it to dial in as an agent would).</summary>
     public static HubConnection Connect(ProbeAgentOptions options, IRetryPolicy retry, ILoggerFactory? logging = null)
@@ -48,7 +50,11 @@ public sealed class ProbeAgent(ProbeAgentOptions options, ILogger<ProbeAgent> lo
             closed.TrySetResult();
             return Task.CompletedTask;
         };
-        logger.LogInformation("Probe agent {Agent} {Version} of {Location} dialling {Server}", options.Name, options.Version, options.Location, options.Server);
+        connection.On<AgentTestsChange>(AgentProtocol.TestsChangedMethod, timers.Apply);
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var sender = SendResultsAsync(connection, sending.Token);
+        logger.LogInformation("Probe agent {Agent} {Version} of {Location} dialling {Server} (spool limit {SpoolLimit} results)",
+            options.Name, options.Version, options.Location, options.Server, options.SpoolLimit);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -78,7 +84,56 @@ public sealed class ProbeAgent(ProbeAgentOptions options, ILogger<ProbeAgent> lo
                 break;
             }
         }
-        logger.LogInformation("Probe agent {Agent} stopping", options.Name);
+        await sending.CancelAsync();
+        await sender;
+        logger.LogInformation("Probe agent {Agent} stopping; {Spooled} results not sent", options.Name, spool.Count);
+    }
+
+    /// <summary>
+    /// While connected: the oldest spooled results in batches of <see cref="AgentProtocol.ResultsPerBatch"/>; a batch leaves the
+    /// spool when the console acknowledged it. A batch whose answer was lost is sent again; the console stores it once.
+    /// </summary>
+    private async Task SendResultsAsync(HubConnection connection, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var batch = spool.Oldest(AgentProtocol.ResultsPerBatch);
+                if (batch.Count == 0 || connection.State != HubConnectionState.Connected)
+                {
+                    await spool.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+                    continue;
+                }
+                var sent = new AgentResultBatch(Guid.NewGuid().ToString("n"), batch, Math.Max(0, spool.Count - batch.Count), spool.Dropped);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(60));
+                var ack = await connection.InvokeAsync<AgentAck>(AgentProtocol.ReportResultsMethod, sent, timeout.Token);
+                spool.Acknowledged(batch[^1].Sequence);
+                if (ack.Refused > 0)
+                {
+                    logger.LogWarning("The console refused {Refused} of {Count} results: {Reasons}", ack.Refused, batch.Count, string.Join("; ", ack.Refusals));
+                }
+                logger.LogDebug("Batch {BatchId}: {Stored} stored, {Duplicates} stored already", ack.BatchId, ack.Stored, ack.Duplicates);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception error)
+            {
+                // The console went away mid-call, or refused the batch: the results stay spooled and go again once it is back.
+                logger.LogWarning("Sending results failed ({Spooled} spooled): {Reason}", spool.Count, error.GetBaseException().Message);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
     }
 
     private void LogFailure(Exception? error, string stage)

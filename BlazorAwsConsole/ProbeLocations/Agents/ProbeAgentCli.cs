@@ -1,12 +1,15 @@
 using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Observability;
+using BlazorAwsConsole.Probes.Runners;
 
 namespace BlazorAwsConsole.ProbeLocations.Agents;
 
 /// <summary>
-/// `BlazorAwsConsole probe --server URL --location NAME [--name AGENT] [--token-file FILE]`: the probe agent, a plain
-/// generic host around <see cref="ProbeAgent"/> — no web server, no database, no AWS clients, no Vault. The token comes
+/// `BlazorAwsConsole probe --server URL --location NAME [--name AGENT] [--token-file FILE] [--spool-limit N]
+/// [--link-local-allow A,B] [--max-concurrency N]`: the probe agent, a plain generic host around <see cref="ProbeAgent"/>, the
+/// console's runners (<see cref="Probes.Runners.ProbeRunnerRegistration.AddProbeRunners"/>), its test timers and its result
+/// spool — no web server, no database, no AWS clients, no Vault. The token comes
 /// from --token-file or else PROBE_TOKEN, and is never printed.
 /// </summary>
 public static class ProbeAgentCli
@@ -25,6 +28,10 @@ public static class ProbeAgentCli
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.AddJsonLogging();
         builder.Services.AddSingleton(options);
+        builder.Services.AddProbeRunners();
+        builder.Services.AddSingleton<Runtime.AgentSpool>();
+        builder.Services.AddSingleton<Runtime.AgentTestTimers>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<Runtime.AgentTestTimers>());
         builder.Services.AddHostedService<ProbeAgent>();
         using var host = builder.Build();
         await host.RunAsync();
@@ -37,12 +44,19 @@ public static class ProbeAgentCli
         var (server, afterServer) = AccessCli.TakeOption(args, "--server");
         var (location, afterLocation) = AccessCli.TakeOption(afterServer, "--location");
         var (name, afterName) = AccessCli.TakeOption(afterLocation, "--name");
-        var (tokenFile, rest) = AccessCli.TakeOption(afterName, "--token-file");
+        var (tokenFile, afterTokenFile) = AccessCli.TakeOption(afterName, "--token-file");
+        var (spoolLimit, afterSpool) = AccessCli.TakeOption(afterTokenFile, "--spool-limit");
+        var (allow, afterAllow) = AccessCli.TakeOption(afterSpool, "--link-local-allow");
+        var (concurrency, rest) = AccessCli.TakeOption(afterAllow, "--max-concurrency");
         string? problem = null;
         if (rest.Length > 0) problem = $"probe: unexpected argument {rest[0]}.";
         else if (server is null || !Uri.TryCreate(server, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             problem = "probe: --server must be the console's URL, e.g. https://console.example.";
         else if (string.IsNullOrWhiteSpace(location)) problem = "probe: --location NAME is required (the probe location this agent serves).";
+        else if (spoolLimit is not null && (!int.TryParse(spoolLimit, out var limit) || limit < 1))
+            problem = "probe: --spool-limit must be a number of results, at least 1.";
+        else if (concurrency is not null && (!int.TryParse(concurrency, out var most) || most is < 1 or > 1024))
+            problem = "probe: --max-concurrency must be between 1 and 1024.";
         if (problem is not null) return await FailAsync(problem);
 
         string? token;
@@ -63,7 +77,12 @@ public static class ProbeAgentCli
 
         var agentName = string.IsNullOrWhiteSpace(name) ? Environment.MachineName : name.Trim();
         var baseUri = new Uri(server!.EndsWith('/') ? server : server + "/");
-        return new ProbeAgentOptions(baseUri, location!.Trim(), agentName, token);
+        return new ProbeAgentOptions(baseUri, location!.Trim(), agentName, token)
+        {
+            SpoolLimit = spoolLimit is null ? ProbeAgentOptions.DefaultSpoolLimit : int.Parse(spoolLimit),
+            MaxConcurrency = concurrency is null ? 64 : int.Parse(concurrency),
+            LinkLocalAllowList = [.. (allow ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+        };
     }
 
     private static async Task<ProbeAgentOptions?> FailAsync(string problem)

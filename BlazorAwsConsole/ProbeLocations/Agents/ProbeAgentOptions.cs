@@ -3,6 +3,17 @@ namespace BlazorAwsConsole.ProbeLocations.Agents;
 /// <summary>What `probe` was told on its command line: where the console is, which location it serves, under which name, with which token.</summary>
 public sealed record ProbeAgentOptions(Uri Server, string Location, string Name, string Token)
 {
+    public const int DefaultSpoolLimit = 50_000;
+
+    /// <summary>Results kept while the console has not acknowledged them (--spool-limit); past it the oldest are dropped and counted.</summary>
+    public int SpoolLimit { get; init; } = DefaultSpoolLimit;
+
+    /// <summary>Link-local addresses this agent may probe (--link-local-allow a,b; default none), the same guard as the console's setting.</summary>
+    public IReadOnlyList<string> LinkLocalAllowList { get; init; } = [];
+
+    /// <summary>Probes run at once at most (--max-concurrency).</summary>
+    public int MaxConcurrency { get; init; } = 64;
+
     /// <summary>The version the agent reports: this build's.</summary>
     public string Version { get; init; } = AgentProtocol.CurrentVersionText;
 
