@@ -142,8 +142,10 @@ public sealed class AgentRunsTests : IAsyncLifetime
             TimeSpan.FromSeconds(10), () => "the survivor does not own every test");
         foreach (var (id, _) in ofB2)
         {
-            (await StoredAsync(console, id)).Where(r => r.ScheduledAt > killedAt.UtcDateTime).Should().NotBeEmpty()
-                .And.OnlyContain(r => r.Source == "agent-b1" && r.Location == "vpc-b");
+            // The survivor's results reach the console a batch after its runs.
+            await Poll.UntilAsync(async () => (await StoredAsync(console, id)).Any(r => r.ScheduledAt > killedAt.UtcDateTime), TimeSpan.FromSeconds(15),
+                () => $"no result of test {id} after the kill was stored\n{b1.Output}");
+            (await StoredAsync(console, id)).Where(r => r.ScheduledAt > killedAt.UtcDateTime).Should().OnlyContain(r => r.Source == "agent-b1" && r.Location == "vpc-b");
         }
         // Two runs of one test never closer than half an interval at the target: no double at the join or the takeover.
         foreach (var name in tests.Values)
