@@ -65,7 +65,7 @@ public sealed class ProbeAgentTests : IAsyncLifetime
         listed.GetProperty("version").GetString().Should().Be(AgentProtocol.CurrentVersionText);
         listed.GetProperty("address").GetString().Should().Be("127.0.0.1");
         listed.GetProperty("connectedSince").GetDateTime().Should().BeCloseTo(DateTime.UtcNow, TimeSpan.FromMinutes(1));
-        listed.GetProperty("lastResultAt").ValueKind.Should().Be(JsonValueKind.Null, "agents run no tests yet");
+        listed.GetProperty("lastResultAt").ValueKind.Should().Be(JsonValueKind.Null, "the location has no tests, so the agent made no result");
         listed.GetProperty("testsOwned").GetInt32().Should().Be(0);
         listed.GetProperty("spooled").GetInt32().Should().Be(0);
         await agent.WaitForLineAsync("Connected to the console", Connect);
