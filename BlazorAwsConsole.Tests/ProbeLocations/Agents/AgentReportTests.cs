@@ -41,13 +41,13 @@ public sealed class AgentReportTests : IAsyncLifetime
         await _moto.DisposeAsync();
     }
 
-    private async Task<string> LocationTokenAsync(string name)
+    private async Task<(int Id, string Token)> LocationTokenAsync(string name)
     {
         var added = await _console.Http.PostAsJsonAsync("/api/probe-locations", new { name });
         added.StatusCode.Should().Be(HttpStatusCode.Created, await added.Content.ReadAsStringAsync());
         var id = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
         var made = await _console.Http.PostAsJsonAsync($"/api/probe-locations/{id}/tokens", new { name = "agents" });
-        return (await made.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        return (id, (await made.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!);
     }
 
     private async Task<int> TestAsync(string name, params string[] locations)
@@ -102,7 +102,7 @@ public sealed class AgentReportTests : IAsyncLifetime
     [Fact]
     public async Task An_agent_gets_its_tests_in_full_and_a_batch_sent_twice_is_stored_once()
     {
-        var token = await LocationTokenAsync("vpc-e");
+        var (_, token) = await LocationTokenAsync("vpc-e");
         var id = await TestAsync("batched", "vpc-e");
         var consoleOnly = await TestAsync("console only");
         var (agent, changes) = await AgentAsync(token, "vpc-e", "agent-e1");
@@ -136,11 +136,15 @@ public sealed class AgentReportTests : IAsyncLifetime
     [Fact]
     public async Task Results_of_another_locations_test_or_another_agents_test_are_refused_and_the_refusal_is_in_the_access_log()
     {
-        var token = await LocationTokenAsync("vpc-d");
+        var (locationId, token) = await LocationTokenAsync("vpc-d");
         await LocationTokenAsync("vpc-other");
         string[] names = ["agent-d1", "agent-d2"];
         var (d1, d1Changes) = await AgentAsync(token, "vpc-d", "agent-d1");
         var (_, d2Changes) = await AgentAsync(token, "vpc-d", "agent-d2");
+        // Both registered before any test exists (a client's start ends before the hub registered it): no test is
+        // ever given to agent-d1 and then moved, which would leave it an interval's grace to report it.
+        await Poll.UntilAsync(async () => (await _console.Get<AgentRegistry>().LiveNamesAsync([locationId], CancellationToken.None))[locationId].Count == 2,
+            TimeSpan.FromSeconds(10), () => "the two agents were never both registered");
         // A test of vpc-d that the rendezvous gives to agent-d2, one it gives to agent-d1, and one of another location.
         int? ofD2 = null, ofD1 = null;
         for (var i = 0; ofD2 is null || ofD1 is null; i++)

@@ -134,7 +134,8 @@ public sealed class ProbeAgentTests : IAsyncLifetime
         var first = new ProbeAgentOptions(_console.BaseAddress, "twins", "probe-x", token);
         await using var one = ProbeAgent.Connect(first, new AgentBackoff(_ => { }));
         await one.StartAsync();
-        (await AgentsAsync(id)).Should().ContainSingle();
+        // The client's start ends with SignalR's handshake, before the hub's OnConnectedAsync has registered it.
+        await Poll.UntilAsync(async () => (await AgentsAsync(id)).Length == 1, TimeSpan.FromSeconds(10), () => "the first agent was never listed");
 
         await using var two = ProbeAgent.Connect(first with { InstanceId = Guid.NewGuid().ToString("n") }, new AgentBackoff(_ => { }));
         var refused = (await FluentActions.Awaiting(() => two.StartAsync()).Should().ThrowAsync<AgentRefusedException>()).Subject.Single();
