@@ -8,6 +8,7 @@ public static class ProbeLocationsFeature
     {
         builder.Services.AddSingleton<ProbeLocationService>();
         builder.Services.AddSingleton<LocationTokenService>();
+        builder.Services.AddSingleton<LocationCoverage>();
         builder.Services.AddHostedService<ConsoleLocationSeeder>();
         builder.Services.AddSignalR();
         builder.Services.AddSingleton<AgentRegistry>();
