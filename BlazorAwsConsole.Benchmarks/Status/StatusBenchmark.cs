@@ -161,7 +161,7 @@ internal static partial class StatusBenchmark
     [GeneratedRegex(@"\s99%\s+([\d.]+)(us|ms|s|m)")]
     private static partial Regex P99();
 
-    [GeneratedRegex(@"^\s+(50|75|90|99)%\s+(\S+)$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s+(50|75|90|99)%\s+(\S+)\s*$", RegexOptions.Multiline)]
     private static partial Regex Distribution();
 
     [GeneratedRegex(@"\s50%\s+([\d.]+)(us|ms|s|m)")]
