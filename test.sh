@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of BlazorAwsConsole, installing what the tests need when it is missing:
-# Debian's Chromium (browser tests), nginx-light (the shipped nginx config), iproute2 (traceroute tests build network namespaces), dnsmasq, dig and host (DNS tests), PostgreSQL (the tests on PostgreSQL), moto (the AWS endpoint) and the AWS CLI (events tests). Usage: ./test.sh [dotnet test args]
+# Debian's Chromium (browser tests), nginx-light (the shipped nginx config), iproute2 (traceroute tests build network namespaces), dnsmasq, dig and host (DNS tests), PostgreSQL (the tests on PostgreSQL), systemd-analyze (the agent's unit file), moto (the AWS endpoint) and the AWS CLI (events tests). Usage: ./test.sh [dotnet test args]
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -47,6 +47,12 @@ fi
 if [ ! -x /usr/sbin/nginx ]; then
   echo "test.sh: installing nginx-light for the deploy/nginx.conf tests"
   apt_install nginx-light
+fi
+
+# The deploy tests check deploy/probe-agent.service with systemd's own `systemd-analyze verify`.
+if ! command -v systemd-analyze >/dev/null 2>&1; then
+  echo "test.sh: installing systemd for the deploy/probe-agent.service test (systemd-analyze)"
+  apt_install systemd
 fi
 
 if ! python3 -c "import moto.server" 2>/dev/null; then

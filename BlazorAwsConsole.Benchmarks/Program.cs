@@ -4,6 +4,7 @@
 //     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- slowsync   big regions on a slow endpoint: time to first full load, before and after
 //     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- events     EC2 event → change stored and published, beside the poll's latency
 //     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- cluster    the console on PostgreSQL: scheduler soak and results table at scale (add  --only soak|results, --tests N, --minutes M, --rows N)
+//     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- status     anonymous status page of 50 components under wrk -c 64, and a fleet page's render time meanwhile (add  --seconds N)
 // See README.md beside this file.
 using System.Runtime.InteropServices;
 using BlazorAwsConsole.Benchmarks;
@@ -20,6 +21,7 @@ return args switch
     ["probes", .. var rest] => await ProbesBenchmark.RunAsync(rest, cancel.Token),
     ["slowsync", .. var rest] => await SlowSyncBenchmark.RunAsync(rest, cancel.Token),
     ["cluster", .. var rest] => await BlazorAwsConsole.Benchmarks.Cluster.ClusterBenchmark.RunAsync([.. rest], cancel.Token),
+    ["status", .. var rest] => await BlazorAwsConsole.Benchmarks.Status.StatusBenchmark.RunAsync(rest, cancel.Token),
     ["events", .. var rest] => await BlazorAwsConsole.Benchmarks.Events.EventsBenchmark.RunAsync(rest, cancel.Token),
     _ => await FleetBenchmark.RunAsync(args, cancel.Token),
 };

@@ -47,7 +47,7 @@ internal static partial class PageRenders
     }
 
     /// <summary>A new Admin user signed in through the real sign-in form, as a browser does (antiforgery token and cookie).</summary>
-    private static async Task<HttpClient> SignInAsync(ProbeConsole console, CancellationToken cancellationToken)
+    internal static async Task<HttpClient> SignInAsync(ProbeConsole console, CancellationToken cancellationToken)
     {
         var name = $"bench-{Guid.NewGuid():n}"[..16];
         var password = $"Pw-{Guid.NewGuid():n}";

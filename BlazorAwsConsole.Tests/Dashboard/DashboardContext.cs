@@ -19,8 +19,8 @@ namespace BlazorAwsConsole.Tests.Dashboard;
 
 /// <summary>
 /// The component context plus the real services the dashboard reads: the probe catalog and status
-/// board, the synthetic test service (not started: no test here runs a probe), credentials over the
-/// same SQLite file, the alert board and the dashboard's own services.
+/// board, the synthetic test service (not started: no test here runs a probe), credentials and probe locations
+/// over the same SQLite file, the alert board and the dashboard's own services.
 /// </summary>
 public abstract class DashboardContext : ComponentContext
 {
@@ -34,6 +34,7 @@ public abstract class DashboardContext : ComponentContext
         Services.AddQuartz();
         Services.AddSingleton<ProbeCatalog>();
         Services.AddSingleton<ProbeStatusBoard>();
+        Services.AddSingleton<BlazorAwsConsole.Probes.Locations.TestViews>();
         Services.AddSingleton<ProbeQueries>();
         Services.AddSingleton<SyntheticTestValidator>();
         Services.AddOptions<BlazorAwsConsole.Cluster.ClusterOptions>();
@@ -53,6 +54,8 @@ public abstract class DashboardContext : ComponentContext
         Services.AddAlertChannelServices();
         Services.AddSingleton<ProbeOverview>();
         Services.AddSingleton<RecentChanges>();
+        Services.AddSingleton<BlazorAwsConsole.ProbeLocations.Agents.AgentRegistry>();
+        Services.AddSingleton<BlazorAwsConsole.ProbeLocations.LocationCoverage>();
         Services.AddSingleton<HealthWarnings>();
         Services.AddOptions<WallOptions>();
         Services.AddSingleton<StoppedInstancePolicy>();
@@ -91,7 +94,8 @@ public abstract class DashboardContext : ComponentContext
         Type = type,
         Success = success,
         Reason = success ? "connected" : "connection refused",
-        StartedAt = at ?? DateTime.UtcNow.AddSeconds(-_resultId),
+        // Later results are newer (as the writer sees them), all within the last 20 minutes.
+        StartedAt = at ?? DateTime.UtcNow.AddSeconds(-1200 + _resultId),
         DurationMs = ms ?? 1000,
         ResponseTimeMs = ms,
         Source = ProbeResult.ConsoleSource,

@@ -50,4 +50,73 @@ public sealed class StatusPageClusterTests(MotoFixture moto, PostgresServer post
             () => "node B still serves the old title", everyMs: 50);
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2));
     }
+
+    // While a node does not hear the others' notices (before its first LISTEN, and from a lost listening connection to the
+    // next one) a change made on another node would not evict its cache: it must not serve from the cache meanwhile.
+    // The database refuses new connections for the gap (ALLOW_CONNECTIONS false): the listener cannot come back, while
+    // both nodes' pooled connections go on working.
+    [Fact]
+    public async Task While_its_listener_is_away_node_b_serves_nothing_cached_so_a_change_on_node_a_shows_at_once()
+    {
+        await using var shared = await postgres.CreateAsync();
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(shared.ConnectionString).Database!;
+        string[] cluster = [.. shared.Settings, $"Quartz:SchedulerName=status-{Guid.NewGuid():n}", "Probes:RunOnSchedule=false", "StatusPages:RequestsPerMinute=1000000",
+            "StatusPages:CacheSeconds=600"];
+        await using var nodeA = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-a"]);
+        await using var nodeB = await ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-b"]);
+        var created = await nodeA.Http.PostAsJsonAsync("/api/status-pages", new
+        {
+            slug = "shop", title = "Shop", published = true, components = new[] { new { name = "Checkout", instanceTag = "app=shop" } },
+        });
+        created.EnsureSuccessStatusCode();
+        var pageId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        var listener = nodeB.Get<BlazorAwsConsole.Cluster.NoticeListener>();
+        var listening = nodeB.Get<BlazorAwsConsole.Cluster.NoticeListening>();
+        var builds = nodeB.Get<BlazorAwsConsole.StatusPages.StatusViewBuilder>();
+        await Poll.UntilAsync(() => listening.IsListening, TimeSpan.FromSeconds(30), () => "node B is not listening for notices");
+        async Task<JsonElement> OnBAsync() => await nodeB.Anonymous.GetFromJsonAsync<JsonElement>("/status/shop/api");
+        await OnBAsync();
+        var cached = builds.Builds;
+        (await OnBAsync()).GetProperty("incidents").GetArrayLength().Should().Be(0);
+        builds.Builds.Should().Be(cached, "listening, node B serves the page from its cache");
+
+        try
+        {
+            await postgres.ExecuteAsync($"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS false");
+            await postgres.ExecuteAsync($"SELECT pg_terminate_backend({listener.ListeningProcessId})");
+            await Poll.UntilAsync(() => !listening.IsListening, TimeSpan.FromSeconds(10), () => "node B did not notice its listening connection was ended");
+
+            // Visitors keep coming to B meanwhile.
+            (await OnBAsync()).GetProperty("incidents").GetArrayLength().Should().Be(0);
+            (await OnBAsync()).GetProperty("incidents").GetArrayLength().Should().Be(0);
+            // Made on A while B cannot hear it: B's 10-minute cache would hide it; B reads the database instead.
+            var clock = Stopwatch.StartNew();
+            (await nodeA.Http.PostAsJsonAsync($"/api/status-pages/{pageId}/incidents", new { title = "Checkout is slow", impact = "major", message = "Looking." }))
+                .EnsureSuccessStatusCode();
+            await Poll.UntilAsync(async () => (await OnBAsync()).GetProperty("incidents").GetArrayLength() == 1, TimeSpan.FromSeconds(10),
+                () => "node B still serves its cached page without the incident", everyMs: 50);
+            output.WriteLine($"incident on A seen on B, B not listening, after {clock.Elapsed.TotalMilliseconds:0} ms");
+            clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2));
+            listening.IsListening.Should().BeFalse("the fresh page came from reading the database, not from a reconnect's re-read");
+            var uncached = builds.Builds;
+            await OnBAsync();
+            await OnBAsync();
+            builds.Builds.Should().Be(uncached + 2, "nothing is kept while B does not listen");
+        }
+        finally
+        {
+            await postgres.ExecuteAsync($"ALTER DATABASE \"{database}\" ALLOW_CONNECTIONS true");
+        }
+
+        // Listening again: the cache is used again.
+        await Poll.UntilAsync(() => listening.IsListening, TimeSpan.FromSeconds(60), () => "node B did not listen again");
+        await Poll.UntilAsync(async () =>
+        {
+            var before = builds.Builds;
+            await OnBAsync();
+            await OnBAsync();
+            return builds.Builds - before <= 1;
+        }, TimeSpan.FromSeconds(10), () => "node B does not cache again after listening again", everyMs: 100);
+        (await OnBAsync()).GetProperty("incidents").GetArrayLength().Should().Be(1);
+    }
 }

@@ -8,7 +8,7 @@ public sealed record AlertRuleDto
 {
     public int Id { get; init; }
     public string? Name { get; init; }
-    /// <summary>instanceState, instanceDisappeared, testFailures, testSlow, testSuccessRate, routeChanged, regionStale, credentialAge, testDegraded, statusCheckImpaired, scheduledEvent, awsNotice.</summary>
+    /// <summary>instanceState, instanceDisappeared, testFailures, testSlow, testSuccessRate, routeChanged, regionStale, credentialAge, testDegraded, statusCheckImpaired, scheduledEvent, awsNotice, locationNoAgent.</summary>
     public string? Condition { get; init; }
     /// <summary>info, warning or critical.</summary>
     public string? Severity { get; init; }
@@ -29,6 +29,8 @@ public sealed record AlertRuleDto
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? DaysBeforeLimit { get; init; }
     /// <summary>scheduledEvent: how many days ahead an event's start counts.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? WithinDays { get; init; }
+    /// <summary>testFailures: one probe location's runs only (absent: the test's failWhen over its locations); locationNoAgent: the location to watch (absent: all).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Location { get; init; }
     /// <summary>awsNotice: spot-interruption, rebalance-recommendation or health; absent or "": any notice.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? NoticeKind { get; init; }
     /// <summary>Minutes between reminders while the alert fires unacknowledged (1–1440); 0 on input: none; absent: kept.</summary>
@@ -44,7 +46,7 @@ public sealed record AlertRuleDto
         ChannelIds = r.ChannelIds, InstanceId = r.InstanceId, Tag = r.Tag, TestId = r.TestId, State = r.State,
         ConsecutiveFailures = r.ConsecutiveFailures, ThresholdMs = r.ThresholdMs, ForMinutes = r.ForMinutes, SuccessRateBelow = r.SuccessRateBelow,
         WindowMinutes = r.WindowMinutes, StaleMinutes = r.StaleMinutes, DaysBeforeLimit = r.DaysBeforeLimit, WithinDays = r.WithinDays,
-        NoticeKind = r.NoticeKind, RepeatEveryMinutes = r.RepeatEveryMinutes,
+        NoticeKind = r.NoticeKind, Location = r.Location, RepeatEveryMinutes = r.RepeatEveryMinutes,
         Escalation = [.. r.Escalation.Select(step => new EscalationStepDto { AfterMinutes = step.AfterMinutes, ChannelIds = step.ChannelIds })],
     };
 }

@@ -2,6 +2,8 @@ using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Fleet.Events;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Probes;
+using BlazorAwsConsole.Probes.Locations;
+using BlazorAwsConsole.ProbeLocations;
 using BlazorAwsConsole.Secrets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -27,6 +29,8 @@ public sealed class AlertEvaluator(
     IOptionsMonitor<AlertOptions> options,
     IOptions<SecretsOptions> secrets,
     TimeProvider time,
+    TestViews views,
+    LocationCoverage coverage,
     ClusteredAlertEvaluation? clustered = null)
 {
     private readonly Dictionary<string, (string Name, string Region, Dictionary<string, string> Tags)> _seen = [];
@@ -34,6 +38,7 @@ public sealed class AlertEvaluator(
     private readonly Dictionary<(int Rule, int Test), DateTime> _slowSince = [];
     private readonly Dictionary<(int Rule, int Test), DateTime> _degradedSince = [];
     private readonly Dictionary<string, DateTime> _impairedSince = [];
+    private readonly Dictionary<int, DateTime> _noAgentSince = [];
     private readonly DateTime _startedAt = time.GetUtcNow().UtcDateTime;
 
     /// <summary>Notes which instances left the fleet since the last call; called once per evaluation, before the rules.</summary>
@@ -114,11 +119,15 @@ public sealed class AlertEvaluator(
                         $"{Label(g.Key, g.Value.Name)} in {g.Value.Region} left the fleet at {g.Value.At:HH:mm:ss} UTC", g.Value.Tags))
                     .ToList();
             case AlertCondition.TestFailures:
-                return tests.Tests.Where(t => Matches(rule, t))
-                    .Select(t => (Test: t, Status: board.StatusOf(t.Id)))
-                    .Where(x => x.Status.ConsecutiveFailures >= rule.ConsecutiveFailures)
-                    .Select(x => TestFinding(x.Test, $"failed {x.Status.ConsecutiveFailures} times in a row: {x.Status.Last?.Reason}"))
+                // Counted per location and judged by the test's failWhen (or at the rule's one location): the verdict, not whichever location ran last.
+                var times = rule.ConsecutiveFailures ?? 1;
+                return tests.Tests.Where(t => Matches(rule, t) && (rule.Location is null || t.RunsFrom(rule.Location, views.ConsoleLocation)))
+                    .Select(t => (Test: t, Failures: RepeatedFailures.Of(t, board.StatusOf(t.Id), views.ConsoleLocation, times, rule.Location)))
+                    .Where(x => x.Failures.Failing)
+                    .Select(x => TestFinding(x.Test, x.Failures.Describe(times, rule.Location is null ? x.Test.EffectiveLocations(views.ConsoleLocation).Count : 1)))
                     .ToList();
+            case AlertCondition.LocationNoAgent:
+                return await NoAgentFindingsAsync(rule, now, cancellationToken);
             case AlertCondition.TestSlow when clustered is not null:
                 var threshold = rule.ThresholdMs ?? 0;
                 return (await StoredSpellsAsync(rule, r => new Run { TestId = r.TestId, StartedAt = r.StartedAt,
@@ -317,6 +326,21 @@ public sealed class AlertEvaluator(
             .Select(x => new Finding($"credential:{x.Set.Name}", $"credential set {x.Set.Name}", "/settings/aws",
                 x.Age >= limit ? $"key of {x.Set.Name} is {x.Age} days old, past the {limit}-day limit: rotate it"
                                : $"key of {x.Set.Name} is {x.Age} days old; the limit is {limit} days"))
+            .ToList();
+    }
+
+    /// <summary>Locations without a live agent for the rule's minutes (counted from when this evaluator first saw them so).</summary>
+    private async Task<List<Finding>> NoAgentFindingsAsync(AlertRule rule, DateTime now, CancellationToken cancellationToken)
+    {
+        var uncovered = await coverage.UncoveredAsync(cancellationToken);
+        foreach (var id in _noAgentSince.Keys.Except(uncovered.Select(u => u.Id)).ToList()) _noAgentSince.Remove(id);
+        foreach (var location in uncovered) _noAgentSince.TryAdd(location.Id, now);
+        var watched = rule.Location is { } name
+            ? uncovered.Where(u => ProbeLocation.KeyOf(u.Name) == ProbeLocation.KeyOf(name))
+            : uncovered.Where(u => u.Tests > 0);
+        return watched.Where(u => now - _noAgentSince[u.Id] >= TimeSpan.FromMinutes(rule.ForMinutes ?? 0))
+            .Select(u => new Finding($"location:{u.Id}", $"location {u.Name}", $"/settings/probe-locations/{u.Id}",
+                $"{u.Name} has had no live probe agent for {rule.ForMinutes} min: {u.Tests} enabled test{(u.Tests == 1 ? "" : "s")} run from nowhere there"))
             .ToList();
     }
 

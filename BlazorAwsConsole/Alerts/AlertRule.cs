@@ -31,6 +31,11 @@ public enum AlertCondition
     /// AWS Health event (<see cref="AlertRule.NoticeKind"/>; none: any of them).
     /// </summary>
     AwsNotice,
+    /// <summary>
+    /// A probe location (<see cref="AlertRule.Location"/>; none: every location that enabled tests run from) has had no
+    /// live probe agent for <see cref="AlertRule.ForMinutes"/>. The console's own location is served by its nodes, never by agents.
+    /// </summary>
+    LocationNoAgent,
 }
 
 public enum AlertSeverity
@@ -69,6 +74,13 @@ public sealed class AlertRule
     public int? StaleMinutes { get; set; }
     public int? DaysBeforeLimit { get; set; }
     public int? WithinDays { get; set; }
+    /// <summary>
+    /// testFailures: count only this probe location's runs; null: the test's failWhen rule over all its locations.
+    /// locationNoAgent: the location to watch; null: every location tests run from.
+    /// </summary>
+    public string? Location { get; set; }
+    public const int MaxLocationLength = 64;
+
     /// <summary>awsNotice: spot-interruption, rebalance-recommendation or health (see <see cref="Fleet.Events.AwsNoticeKinds"/>); null: any.</summary>
     public string? NoticeKind { get; set; }
 

@@ -51,10 +51,18 @@ public sealed partial class AlertRuleValidator(ProbeCatalog tests)
             DaysBeforeLimit = input.DaysBeforeLimit ?? rule.DaysBeforeLimit,
             WithinDays = input.WithinDays ?? rule.WithinDays,
             NoticeKind = Text(input.NoticeKind, rule.NoticeKind)?.ToLowerInvariant(),
+            Location = Text(input.Location, rule.Location),
         };
         if (candidate.InstanceId is { } id && !InstanceId().IsMatch(id)) Error("instanceId", $"'{id}' is not an EC2 instance id.");
         if (candidate.Tag is { } tag && (tag.IndexOf('=') <= 0 || tag.Length > 300)) Error("tag", "Tag must be key=value (or key= for any value).");
         if (candidate.TestId is { } testId && tests.Find(testId) is null) Error("testId", $"There is no synthetic test {testId}.");
+
+        if (candidate.Location is { } location && !errors.ContainsKey("condition"))
+        {
+            if (condition is not (AlertCondition.TestFailures or AlertCondition.LocationNoAgent))
+                Error("location", "A location applies to testFailures and locationNoAgent rules only.");
+            else if (location.Length > AlertRule.MaxLocationLength) Error("location", $"Location must be at most {AlertRule.MaxLocationLength} characters.");
+        }
 
         if (!errors.ContainsKey("condition"))
         {
@@ -99,6 +107,10 @@ public sealed partial class AlertRuleValidator(ProbeCatalog tests)
                     candidate.WindowMinutes ??= 60;
                     if (candidate.WindowMinutes is < 1 or > 10080) Error("windowMinutes", "Window must be between 1 and 10080 minutes.");
                     break;
+                case AlertCondition.LocationNoAgent:
+                    candidate.ForMinutes ??= 5;
+                    if (candidate.ForMinutes is < 0 or > 1440) Error("forMinutes", "For must be between 0 (at once) and 1440 minutes.");
+                    break;
                 case AlertCondition.CredentialAge:
                     candidate.DaysBeforeLimit ??= 14;
                     if (candidate.DaysBeforeLimit is < 0 or > 365) Error("daysBeforeLimit", "Days before the limit must be between 0 and 365.");
@@ -130,6 +142,7 @@ public sealed partial class AlertRuleValidator(ProbeCatalog tests)
         rule.DaysBeforeLimit = candidate.DaysBeforeLimit;
         rule.WithinDays = candidate.WithinDays;
         rule.NoticeKind = candidate.NoticeKind;
+        rule.Location = candidate.Location;
         return errors;
     }
 

@@ -13,6 +13,12 @@ public sealed record RuleSaveResult(AlertRule? Rule, IReadOnlyDictionary<string,
 /// <summary>Published after a rule was created, edited or deleted (the engine already re-read them); other nodes re-read theirs.</summary>
 public sealed record AlertRulesChanged(int RuleId);
 
+/// <summary>
+/// Published after a maintenance window was created or deleted: the status pages' caches drop their views at once (a
+/// page shows current and upcoming windows), open status pages re-read their states, other nodes are told.
+/// </summary>
+public sealed record MaintenanceWindowsChanged(int WindowId);
+
 public enum AckOutcome
 {
     Acknowledged,
@@ -171,6 +177,7 @@ public sealed class AlertService(
             db.MaintenanceWindows.Add(window);
             await db.SaveChangesAsync(CancellationToken.None);
             engine.Wake();
+            feed.Publish(new MaintenanceWindowsChanged(window.Id));
         }
         await audit.WriteAsync(caller.Name, caller.Address, "maintenance.create", window?.Id.ToString() ?? input.Name ?? "",
             errors.Count == 0 ? "ok" : "refused: " + string.Join(" ", errors.Keys), CancellationToken.None);
@@ -182,6 +189,7 @@ public sealed class AlertService(
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var deleted = await db.MaintenanceWindows.Where(w => w.Id == id).ExecuteDeleteAsync(CancellationToken.None) > 0;
         engine.Wake();
+        if (deleted) feed.Publish(new MaintenanceWindowsChanged(id));
         await audit.WriteAsync(caller.Name, caller.Address, "maintenance.delete", id.ToString(), deleted ? "ok" : "refused: no such window", CancellationToken.None);
         return deleted;
     }

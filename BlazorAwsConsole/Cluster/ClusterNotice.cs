@@ -90,6 +90,8 @@ public static class NoticeKinds
     public const string Fleet = "fleet";
     /// <summary>Status pages, their components and incidents (each node's cached public views are dropped).</summary>
     public const string StatusPages = "status-pages";
+    /// <summary>Maintenance windows created or deleted (ids; the status pages' cached views are dropped).</summary>
+    public const string Maintenance = "maintenance";
     /// <summary>Stored probe results (the probe status board).</summary>
     public const string Results = "results";
     /// <summary>Alerts opened, acknowledged or resolved (the alert board).</summary>

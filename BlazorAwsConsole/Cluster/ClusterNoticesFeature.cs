@@ -12,6 +12,7 @@ public static class ClusterNoticesFeature
         services.AddSingleton<ClusterViews>();
         services.AddSingleton<NoticeOutbox>();
         services.AddHostedService(provider => provider.GetRequiredService<NoticeOutbox>());
+        services.AddSingleton<NoticeListening>();
         services.AddSingleton<NoticeListener>();
         services.AddHostedService(provider => provider.GetRequiredService<NoticeListener>());
         return services;

@@ -48,6 +48,11 @@ public sealed class ClusterViews(
                 foreach (var id in notice.Ids ?? []) feed.Publish(relayed.Mark(new StatusPages.StatusPageChanged((int)id)));
                 if (notice.All) feed.Publish(relayed.Mark(new StatusPages.StatusPageChanged(0)));
                 break;
+            case NoticeKinds.Maintenance:
+                // Windows are read from the database where they are used (alert engine, status pages); only the caches care.
+                foreach (var id in notice.Ids ?? []) feed.Publish(relayed.Mark(new MaintenanceWindowsChanged((int)id)));
+                if (notice.All) feed.Publish(relayed.Mark(new MaintenanceWindowsChanged(0)));
+                break;
             case var kind when SettingsViews.Handles(kind): await settings.ApplyAsync(notice, cancellationToken); break;
         }
     }

@@ -16,7 +16,7 @@ namespace BlazorAwsConsole.Cluster;
 /// arrive sooner are folded into one re-read at the end of that interval.
 /// </summary>
 public sealed class NoticeListener(ClusterViews views, NoticeOrigin origin, NoticeSignature signature, IConfiguration configuration,
-    IOptions<ClusterOptions> options, TimeProvider time, ILogger<NoticeListener> logger) : BackgroundService
+    IOptions<ClusterOptions> options, TimeProvider time, NoticeListening listeningState, Infrastructure.LiveFeed feed, ILogger<NoticeListener> logger) : BackgroundService
 {
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
@@ -119,6 +119,7 @@ public sealed class NoticeListener(ClusterViews views, NoticeOrigin origin, Noti
                 catch (Exception error) when (!stoppingToken.IsCancellationRequested)
                 {
                     ListeningProcessId = 0;
+                    SetListening(false);
                     logger.LogWarning("Lost the connection that listens for other nodes' changes ({Error}); trying again in {Seconds} s", error.Message, backoff.TotalSeconds);
                 }
                 await Task.Delay(backoff, time, stoppingToken);
@@ -153,6 +154,7 @@ public sealed class NoticeListener(ClusterViews views, NoticeOrigin origin, Noti
             await listen.ExecuteNonQueryAsync(stoppingToken);
         }
         ListeningProcessId = connection.ProcessID;
+        SetListening(true);
         listening();
         if (Interlocked.Increment(ref _connections) > 1)
         {
@@ -160,6 +162,14 @@ public sealed class NoticeListener(ClusterViews views, NoticeOrigin origin, Noti
             _received.Writer.TryWrite(Reconnected);
         }
         while (true) await connection.WaitAsync(stoppingToken);
+    }
+
+    /// <summary>Tells <see cref="NoticeListening"/> and the LiveFeed (what caches on the strength of notices drops its copy then).</summary>
+    private void SetListening(bool now)
+    {
+        if (listeningState.IsListening == now) return;
+        listeningState.Set(now);
+        feed.Publish(new NoticeListeningChanged(now));
     }
 
     // Not sent by anyone: queued by this node itself, so a re-read runs in turn with the notices, never beside one.

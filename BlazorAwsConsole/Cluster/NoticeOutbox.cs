@@ -54,6 +54,7 @@ public sealed class NoticeOutbox(LiveFeed feed, RelayedEvents relayed, NoticeOri
         }), QueueCapacity));
         Name<TemplatesChanged>(NoticeKinds.Templates, changed => changed.TemplateId);
         Name<StatusPages.StatusPageChanged>(NoticeKinds.StatusPages, changed => changed.PageId);
+        Name<MaintenanceWindowsChanged>(NoticeKinds.Maintenance, changed => changed.WindowId);
         Name<NotificationChannelsChanged>(NoticeKinds.Channels, changed => changed.ChannelId);
         Name<NotificationDeliveryRecorded>(NoticeKinds.Deliveries, recorded => recorded.DeliveryId);
         Name<ChannelHealthChanged>(NoticeKinds.ChannelHealth, changed => changed.ChannelId);

@@ -45,10 +45,13 @@ public sealed class DashboardLive : IDisposable
         _throttle = new RenderThrottle(() => invokeAsync(Flush), time);
         Subscribe<FleetChanged>(feed, Groups.Fleet | Groups.Warnings | Groups.Changes);
         Subscribe<ProbeResultsStored>(feed, Groups.Tests);
-        Subscribe<SyntheticTestChanged>(feed, Groups.Tests | Groups.Changes);
+        // Warnings too: a test may now run from a location no agent serves.
+        Subscribe<SyntheticTestChanged>(feed, Groups.Tests | Groups.Changes | Groups.Warnings);
         Subscribe<AlertsChanged>(feed, Groups.Alerts);
         Subscribe<VaultStatusChanged>(feed, Groups.Warnings);
         Subscribe<CredentialsChanged>(feed, Groups.Warnings);
+        // Agents connecting and going, and locations added or removed.
+        Subscribe<ProbeLocations.ProbeLocationsChanged>(feed, Groups.Warnings);
         Subscribe<Alerts.Channels.ChannelHealthChanged>(feed, Groups.Warnings);
     }
 

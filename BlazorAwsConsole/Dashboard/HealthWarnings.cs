@@ -10,9 +10,13 @@ public sealed record CredentialWarning(string Name, int AgeDays, int MaxAgeDays,
     public int DaysLeft => MaxAgeDays - AgeDays;
 }
 
-/// <summary>What is wrong with the console's own view of AWS: stale regions, old credentials, Vault.</summary>
-public sealed class HealthWarnings(FleetSnapshot fleet, CredentialService credentials, VaultStatus vault, IOptions<SecretsOptions> secrets)
+/// <summary>What is wrong with the console's own view: stale regions, old credentials, Vault, probe locations without an agent.</summary>
+public sealed class HealthWarnings(FleetSnapshot fleet, CredentialService credentials, VaultStatus vault, IOptions<SecretsOptions> secrets,
+    ProbeLocations.LocationCoverage coverage)
 {
+    /// <summary>Locations that enabled tests run from and no live agent serves: those tests run from nowhere there.</summary>
+    public Task<IReadOnlyList<ProbeLocations.UncoveredLocation>> UncoveredLocationsAsync(CancellationToken cancellationToken) => coverage.ProblemsAsync(cancellationToken);
+
     /// <summary>A credential set this close to Secrets:MaxCredentialAgeDays is flagged before it is too old.</summary>
     public const int CredentialWarningDays = 14;
 

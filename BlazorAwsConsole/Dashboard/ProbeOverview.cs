@@ -1,4 +1,5 @@
 using BlazorAwsConsole.Probes;
+using BlazorAwsConsole.Probes.Locations;
 
 namespace BlazorAwsConsole.Dashboard;
 
@@ -25,30 +26,33 @@ public sealed record SlowTest(int Id, string Name, double RecentAverageMs, Trend
 /// Reads the synthetic tests for the dashboard and the wall from the per-node catalog and status
 /// board (no query), and the slowest tests' 24 h trends from the database.
 /// </summary>
-public sealed class ProbeOverview(ProbeCatalog catalog, ProbeStatusBoard board, ProbeQueries queries)
+public sealed class ProbeOverview(ProbeCatalog catalog, ProbeStatusBoard board, ProbeQueries queries, TestViews views)
 {
+    /// <remarks>Each test counts by its verdict across its locations (<see cref="TestVerdict"/>), not by whichever location ran last.</remarks>
     public ProbeSummary Summary()
     {
-        var tests = catalog.Tests.Where(t => t.Enabled).Select(t => (Test: t, Status: board.StatusOf(t.Id))).ToList();
+        var tests = catalog.Tests.Where(t => t.Enabled).Select(t =>
+        {
+            var status = board.StatusOf(t.Id);
+            return (Test: t, Status: status, Verdict: TestVerdict.Of(t, status.LastByLocation, views.ConsoleLocation));
+        }).ToList();
         var byType = Enum.GetValues<ProbeType>().Select(type =>
         {
             var ofType = tests.Where(t => t.Test.Type == type).ToList();
             return new TestTypeSummary(type, ofType.Count,
-                ofType.Count(t => t.Status.Last is { Status: ProbeHealth.Up }),
-                ofType.Count(t => t.Status.Last is { Success: false }),
+                ofType.Count(t => t.Verdict.Status == ProbeHealth.Up),
+                ofType.Count(t => t.Verdict.Status == ProbeHealth.Down),
                 ofType.Sum(t => t.Status.Runs24h), ofType.Sum(t => t.Status.Failures24h),
-                ofType.Count(t => t.Status.Last is { Status: ProbeHealth.Degraded }));
+                ofType.Count(t => t.Verdict.Status == ProbeHealth.Degraded));
         }).ToList();
-        var failures = tests.Where(t => t.Status.Last is { Success: false })
-            .Select(t => new FailingTest(t.Test.Id, t.Test.Name, t.Test.Type, t.Status.Last!.Reason, t.Status.Last.StartedAt))
+        List<FailingTest> Listed(ProbeHealth health) => tests.Where(t => t.Verdict.Status == health)
+            .Select(t => new FailingTest(t.Test.Id, t.Test.Name, t.Test.Type, t.Verdict.Summary, t.Verdict.Locations.Max(l => l.LastRunAt) ?? default))
             .OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase).ThenBy(f => f.Id)
             .ToList();
-        var degraded = tests.Where(t => t.Status.Last is { Status: ProbeHealth.Degraded })
-            .Select(t => new FailingTest(t.Test.Id, t.Test.Name, t.Test.Type, t.Status.Last!.Reason, t.Status.Last.StartedAt))
-            .OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase).ThenBy(f => f.Id)
-            .ToList();
+        var failures = Listed(ProbeHealth.Down);
+        var degraded = Listed(ProbeHealth.Degraded);
         return new ProbeSummary(tests.Count, byType.Sum(t => t.Passing), failures.Count,
-            tests.Count(t => t.Status.Last is null), byType, failures, degraded.Count, degraded);
+            tests.Count(t => t.Verdict.Status is null), byType, failures, degraded.Count, degraded);
     }
 
     /// <summary>The <paramref name="count"/> tests with the highest average over their recent response times, each with its 24 h trend.</summary>

@@ -214,6 +214,7 @@ public class ConsoleDbContext(DbContextOptions<ConsoleDbContext> options) : Iden
             rule.Property(r => r.Tag).HasMaxLength(300);
             rule.Property(r => r.State).HasMaxLength(16);
             rule.Property(r => r.NoticeKind).HasMaxLength(32);
+            rule.Property(r => r.Location).HasMaxLength(AlertRule.MaxLocationLength);
             rule.Property(r => r.ChannelIds).HasConversion(JsonColumn<List<int>>.Converter, JsonColumn<List<int>>.Comparer);
             rule.Property(r => r.Escalation).HasConversion(JsonColumn<List<EscalationStep>>.Converter, JsonColumn<List<EscalationStep>>.Comparer).HasDefaultValueSql("'[]'");
         });

@@ -10,6 +10,8 @@ public sealed record ProbeStatus(ProbeResult? Last, int Runs24h, int Failures24h
 {
     /// <summary>The latest result from each location the test ran from, by location key (<see cref="Locations.TestVerdict.ProbeLocationKey"/>).</summary>
     public IReadOnlyDictionary<string, ProbeResult> LastByLocation { get; init; } = new Dictionary<string, ProbeResult>();
+    /// <summary>Failed runs since the last success at each location, by location key.</summary>
+    public IReadOnlyDictionary<string, int> ConsecutiveFailuresByLocation { get; init; } = new Dictionary<string, int>();
 
     public double? SuccessRate24h => Runs24h == 0 ? null : 100.0 * (Runs24h - Failures24h) / Runs24h;
 }
@@ -43,6 +45,7 @@ public sealed class ProbeStatusBoard(TimeProvider time)
             return new ProbeStatus(entry.Last, runs, failures, entry.Recent.ToArray(), entry.ConsecutiveFailures)
             {
                 LastByLocation = new Dictionary<string, ProbeResult>(entry.ByLocation),
+                ConsecutiveFailuresByLocation = new Dictionary<string, int>(entry.FailuresByLocation),
             };
         }
     }
@@ -161,7 +164,9 @@ public sealed class ProbeStatusBoard(TimeProvider time)
         {
             var entry = _entries.GetOrAdd(result.TestId, _ => new Entry());
             entry.Last = result;
-            entry.ByLocation[Locations.TestVerdict.ProbeLocationKey(result.Location)] = result;
+            var location = Locations.TestVerdict.ProbeLocationKey(result.Location);
+            entry.ByLocation[location] = result;
+            entry.FailuresByLocation[location] = result.Success ? 0 : entry.FailuresByLocation.GetValueOrDefault(location) + 1;
             entry.ConsecutiveFailures = result.Success ? 0 : entry.ConsecutiveFailures + 1;
             if (result.StartedAt >= since) entry.PushRecent(result.ResponseTimeMs);
         }
@@ -181,6 +186,8 @@ public sealed class ProbeStatusBoard(TimeProvider time)
         public ProbeResult? Last;
         /// <summary>The latest result from each location, by location key: what the test's verdict is made of.</summary>
         public readonly Dictionary<string, ProbeResult> ByLocation = new(StringComparer.Ordinal);
+        /// <summary>Failed runs since the last success at each location, by location key: what alert rules count.</summary>
+        public readonly Dictionary<string, int> FailuresByLocation = new(StringComparer.Ordinal);
         /// <summary>Failed runs since the last success (counted over the loaded recent runs after a restart).</summary>
         public int ConsecutiveFailures;
         public readonly Queue<double?> Recent = new();
@@ -199,7 +206,11 @@ public sealed class ProbeStatusBoard(TimeProvider time)
             var older = Last is not null && result.Id != 0 && result.Id < Last.Id;
             if (Last is null || result.Id > Last.Id) Last = result;
             var location = Locations.TestVerdict.ProbeLocationKey(result.Location);
-            if (!ByLocation.TryGetValue(location, out var there) || result.ScheduledAt >= there.ScheduledAt) ByLocation[location] = result;
+            if (!ByLocation.TryGetValue(location, out var there) || result.ScheduledAt >= there.ScheduledAt)
+            {
+                ByLocation[location] = result;
+                FailuresByLocation[location] = result.Success ? 0 : FailuresByLocation.GetValueOrDefault(location) + 1;
+            }
             if (!older)
             {
                 ConsecutiveFailures = result.Success ? 0 : ConsecutiveFailures + 1;

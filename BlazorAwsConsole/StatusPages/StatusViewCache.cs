@@ -35,12 +35,15 @@ public sealed class StatusViewCache : IHostedService, IDisposable
     private int _dirty;
 
     private readonly Cluster.RelayedEvents? _relayed;
+    private readonly Cluster.NoticeListening? _listening;
 
     /// <param name="relayed">Present with PostgreSQL (more than one node): what another node changed arrives as a relayed <see cref="StatusPageChanged"/>.</param>
+    /// <param name="listening">Present with PostgreSQL: whether this node hears the other nodes' notices now.</param>
     public StatusViewCache(StatusViewBuilder builder, IOutputCacheStore store, LiveFeed feed, TimeProvider time, IOptionsMonitor<StatusPageOptions> options,
-        Cluster.RelayedEvents? relayed = null)
+        Cluster.RelayedEvents? relayed = null, Cluster.NoticeListening? listening = null)
     {
         _relayed = relayed;
+        _listening = listening;
         _builder = builder;
         _store = store;
         _feed = feed;
@@ -49,24 +52,36 @@ public sealed class StatusViewCache : IHostedService, IDisposable
     }
 
     // Lazy: ConcurrentDictionary may run a factory more than once under contention; only the stored entry's build starts.
-    private sealed record Entry(Lazy<Task<PublicStatusView?>> View, DateTime BuiltAt, long Generation);
+    // Kept: started while this node heard the other nodes' notices, so it may be served after its build finished.
+    private sealed record Entry(Lazy<Task<PublicStatusView?>> View, DateTime BuiltAt, long Generation, bool Kept);
+
+    /// <summary>
+    /// False on a node of a cluster while its notice listener is not listening (from start-up to its first LISTEN, and
+    /// from a lost connection to the next one): another node's change would not reach this node then, so nothing is served
+    /// from memory — each request reads the database (concurrent ones share one read), and no response is cached.
+    /// Always true on a single node.
+    /// </summary>
+    internal bool Caching => _listening?.IsListening ?? true;
 
     public async Task<PublicStatusView?> GetAsync(string slug, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().UtcDateTime;
         var maxAge = TimeSpan.FromSeconds(_options.CurrentValue.CacheSeconds);
         var generation = Interlocked.Read(ref _generation);
+        var caching = Caching;
         var entry = _views.AddOrUpdate(slug,
-            _ => Start(slug, now, generation),
-            (_, existing) => existing.Generation != generation || now - existing.BuiltAt >= maxAge || existing.View.Value.IsFaulted ? Start(slug, now, generation) : existing);
+            _ => Start(slug, now, generation, caching),
+            (_, existing) => existing.Generation != generation || now - existing.BuiltAt >= maxAge || existing.View.Value.IsFaulted
+                || !(caching && existing.Kept) && existing.View.Value.IsCompleted
+                ? Start(slug, now, generation, caching) : existing);
         var view = await entry.View.Value.WaitAsync(cancellationToken);
         if (view is null) _views.TryRemove(new KeyValuePair<string, Entry>(slug, entry));
         return view;
     }
 
     // Not the caller's token: a visitor who goes away must not fail the build the others wait for.
-    private Entry Start(string slug, DateTime now, long generation) =>
-        new(new Lazy<Task<PublicStatusView?>>(() => _builder.BuildAsync(slug, CancellationToken.None)), now, generation);
+    private Entry Start(string slug, DateTime now, long generation, bool kept) =>
+        new(new Lazy<Task<PublicStatusView?>>(() => _builder.BuildAsync(slug, CancellationToken.None)), now, generation, kept);
 
     /// <summary>Moves on every invalidation (<see cref="StaleResponseGuard"/> compares it).</summary>
     internal long Generation => Interlocked.Read(ref _generation);
@@ -95,6 +110,11 @@ public sealed class StatusViewCache : IHostedService, IDisposable
         // A change made on this node already dropped the views (StatusPageService); one made on another node arrives
         // as a cluster notice, relayed here, and drops them at once, not at the next refresh tick.
         _subscriptions.Add(_feed.Subscribe<StatusPageChanged>(changed => _relayed?.IsRelayed(changed) == true ? InvalidateAsync() : Task.CompletedTask));
+        // A page lists current and upcoming windows and shows its components under maintenance: drop the views at once.
+        _subscriptions.Add(_feed.Subscribe<MaintenanceWindowsChanged>(_ => InvalidateAsync()));
+        // Listening again (or for the first time): what is held was read while another node's notice could be lost.
+        // Lost: drop what is held; nothing is kept until the listener is back (Caching).
+        _subscriptions.Add(_feed.Subscribe<Cluster.NoticeListeningChanged>(_ => InvalidateAsync()));
         var period = TimeSpan.FromMilliseconds(_options.CurrentValue.RefreshMilliseconds);
         _timer = _time.CreateTimer(_ => _ = FlushAsync(), null, period, period);
         return Task.CompletedTask;

@@ -54,7 +54,8 @@ public sealed partial class AlertsPage : IDisposable
 
     private static string Scope(AlertRule rule) =>
         (rule.Condition == AlertCondition.AwsNotice ? $" ({rule.NoticeKind ?? "any"}, {rule.WindowMinutes} min)" : "") +
-        (rule.InstanceId is { } id ? $" — {id}" : rule.TestId is { } test ? $" — test {test}" : rule.Tag is { } tag ? $" — tagged {tag}" : "");
+        (rule.InstanceId is { } id ? $" — {id}" : rule.TestId is { } test ? $" — test {test}" : rule.Tag is { } tag ? $" — tagged {tag}" : "") +
+        (rule.Location is { } location ? $" — from {location}" : "");
 
     private bool Has(string field) => _errors.ContainsKey(field);
     private string? Of(string field) => _errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;

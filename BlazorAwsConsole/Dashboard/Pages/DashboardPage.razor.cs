@@ -33,6 +33,7 @@ public sealed partial class DashboardPage : IDisposable
     private IReadOnlyList<Alert> _alerts = [];
     private IReadOnlyDictionary<AlertSeverity, int> _alertCounts = new Dictionary<AlertSeverity, int>();
     private IReadOnlyList<RegionSyncStatus> _staleRegions = [];
+    private IReadOnlyList<ProbeLocations.UncoveredLocation> _uncovered = [];
     private IReadOnlyList<CredentialWarning> _credentials = [];
     private string? _vaultProblem;
     private IReadOnlyList<RecentChange> _changes = [];
@@ -76,6 +77,7 @@ public sealed partial class DashboardPage : IDisposable
         _staleRegions = Health.StaleRegions();
         _vaultProblem = Health.VaultProblem;
         _credentials = await Health.CredentialWarningsAsync(cancellationToken);
+        _uncovered = await Health.UncoveredLocationsAsync(cancellationToken);
         _failingChannels = (await Channels.FailingChannelsAsync(cancellationToken)).Select(c => (c.Name, c.LastError ?? "failing")).ToList();
     }
 

@@ -34,6 +34,7 @@ public sealed partial class WallPage : IDisposable
     private ProbeSummary? _summary;
     private IReadOnlyList<Alert> _alerts = [];
     private IReadOnlyList<RegionSyncStatus> _staleRegions = [];
+    private IReadOnlyList<ProbeLocations.UncoveredLocation> _uncovered = [];
     private IReadOnlyList<CredentialWarning> _credentials = [];
     private string? _vaultProblem;
     private IReadOnlyDictionary<string, int> _regions = new Dictionary<string, int>();
@@ -87,6 +88,7 @@ public sealed partial class WallPage : IDisposable
         _staleRegions = Health.StaleRegions();
         _vaultProblem = Health.VaultProblem;
         _credentials = await Health.CredentialWarningsAsync(cancellationToken);
+        _uncovered = await Health.UncoveredLocationsAsync(cancellationToken);
     }
 
     private Task LoadFleet(CancellationToken _)
