@@ -74,7 +74,7 @@ public sealed class AgentShares(AgentRegistry registry, ProbeCatalog catalog, IH
             {
                 var names = live[id];
                 var before = _views.GetValueOrDefault(id) ?? MemberView.None;
-                if (!before.Live.SequenceEqual(names, StringComparer.Ordinal)) _views[id] = new MemberView(names, [], now, before.Live);
+                _views[id] = before.Live.SequenceEqual(names, StringComparer.Ordinal) && _views.ContainsKey(id) ? before : new MemberView(names, [], now, before.Live);
             }
             var consoleLocation = probes.CurrentValue.LocationName;
             foreach (var share in shares)
