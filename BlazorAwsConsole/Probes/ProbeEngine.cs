@@ -155,7 +155,7 @@ public sealed class ProbeEngine : BackgroundService
             }
             if (outcome.Traceroute is { } trace)
             {
-                outcome = outcome with { Traceroute = trace with { RouteChanged = _board.RouteChanged(test.Id, trace) } };
+                outcome = outcome with { Traceroute = trace with { RouteChanged = _board.RouteChanged(test.Id, _options.CurrentValue.LocationName, trace) } };
             }
             var result = ProbeResult.From(test.Id, test.Type, outcome, test.SourceInstanceId ?? ProbeResult.ConsoleSource, lag, test.DegradedAboveMs, request.ScheduledAt,
                 _options.CurrentValue.LocationName);

@@ -64,10 +64,13 @@ public sealed class ProbeStatusBoard(TimeProvider time)
         lock (entry) return new Dictionary<string, ProbeResult>(entry.ByLocation);
     }
 
-    /// <summary>True when the trace's route differs from the previous run's (both must have answered hops).</summary>
-    public bool RouteChanged(int testId, TracerouteDetails trace)
+    /// <summary>
+    /// True when the trace's route differs from the previous run's from the same location (both must have answered hops):
+    /// two locations see two paths, which is no change.
+    /// </summary>
+    public bool RouteChanged(int testId, string location, TracerouteDetails trace)
     {
-        var previous = _entries.TryGetValue(testId, out var entry) ? entry.Last?.Traceroute : null;
+        var previous = LastByLocationOf(testId).GetValueOrDefault(Locations.TestVerdict.ProbeLocationKey(location))?.Traceroute;
         if (previous is null) return false;
         var before = RouteOf(previous);
         var now = RouteOf(trace);

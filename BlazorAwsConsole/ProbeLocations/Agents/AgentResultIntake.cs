@@ -14,7 +14,7 @@ namespace BlazorAwsConsole.ProbeLocations.Agents;
 /// <see cref="ProbeResultWriter"/> (status board, LiveFeed, alerts). A fire stored already (the batch sent again) is
 /// counted as a duplicate. Refused results are in the access log, one line per batch.
 /// </summary>
-public sealed class AgentResultIntake(AgentShares shares, AgentRegistry registry, ProbeCatalog catalog, ProbeResultWriter writer, AuditLog audit,
+public sealed class AgentResultIntake(AgentShares shares, AgentRegistry registry, ProbeCatalog catalog, ProbeResultWriter writer, ProbeStatusBoard board, AuditLog audit,
     Microsoft.Extensions.Options.IOptionsMonitor<ProbeOptions> probes, TimeProvider time, ILogger<AgentResultIntake> logger)
 {
     public const int MaxBatchIdLength = 64;
@@ -51,7 +51,10 @@ public sealed class AgentResultIntake(AgentShares shares, AgentRegistry registry
                 continue;
             }
             var test = catalog.Find(result!.TestId)!;
-            var stored = ProbeResult.From(test.Id, test.Type, Capped(result.Outcome), source, result.StartLagMs is { } lag && double.IsFinite(lag) ? lag : null,
+            var outcome = Capped(result.Outcome);
+            // Judged here, against this location's previous route, as the engine does for the console's own runs.
+            if (outcome.Traceroute is { } trace) outcome = outcome with { Traceroute = trace with { RouteChanged = board.RouteChanged(test.Id, location, trace) } };
+            var stored = ProbeResult.From(test.Id, test.Type, outcome, source, result.StartLagMs is { } lag && double.IsFinite(lag) ? lag : null,
                 test.DegradedAboveMs, result.ScheduledAt, location);
             var completion = new TaskCompletionSource<ProbeResult?>(TaskCreationOptions.RunContinuationsAsynchronously);
             await writer.WriteAsync(stored, completion, cancellationToken);
