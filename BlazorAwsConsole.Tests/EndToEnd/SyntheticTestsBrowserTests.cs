@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using BlazorAwsConsole.Tests.Fixtures;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -62,5 +64,41 @@ public sealed class SyntheticTestsBrowserTests(BrowserFixture browser) : IAsyncL
         await Expect(page.GetByTestId("history-row")).ToHaveCountAsync(points + 1);
         // The line is drawn (a flat line has no height, so "visible" would not say it).
         await Expect(page.GetByTestId("response-chart").Locator("svg path")).Not.ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_tests_locations_and_failWhen_are_chosen_in_the_dialog_and_its_page_shows_a_row_per_location()
+    {
+        (await _console.Http.PostAsJsonAsync("/api/probe-locations", new { name = "vpc-a" })).EnsureSuccessStatusCode();
+        var page = await browser.OpenAsync(_console, "/synthetic");
+        await page.GetByTestId("new-test").ClickAsync();
+        await Expect(page.GetByTestId("test-dialog")).ToBeVisibleAsync();
+        await page.GetByTestId("test-name").FillAsync("from two places");
+        await page.GetByTestId("test-target").FillAsync(_targets.HttpUrl("/status/200"));
+
+        await page.GetByTestId("test-locations").Locator(".mud-input-control").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "console", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "vpc-a", Exact = true }).ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await page.GetByTestId("test-fail-when").Locator(".mud-input-control").ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "at least k fail" }).ClickAsync();
+        await page.GetByTestId("test-fail-when-k").FillAsync("3");
+        await page.GetByTestId("test-save").ClickAsync();
+        await Expect(page.GetByTestId("test-dialog")).ToContainTextAsync("between 1 and the number of locations (2)");
+
+        await page.GetByTestId("test-fail-when-k").FillAsync("2");
+        await page.GetByTestId("test-save").ClickAsync();
+        await Expect(page.GetByTestId("test-dialog")).Not.ToBeVisibleAsync();
+
+        var tests = await _console.Http.GetFromJsonAsync<JsonElement>("/api/synthetic/tests");
+        var test = tests.GetProperty("items").EnumerateArray().Single(t => t.GetProperty("name").GetString() == "from two places");
+        test.GetProperty("locations").EnumerateArray().Select(l => l.GetString()).Should().Equal("console", "vpc-a");
+        test.GetProperty("failWhen").GetProperty("atLeast").GetInt32().Should().Be(2);
+
+        await page.GotoAsync(new Uri(_console.BaseAddress, $"/synthetic/{test.GetProperty("id").GetInt32()}").ToString());
+        await Expect(page.GetByTestId("location-row")).ToHaveCountAsync(2);
+        await Expect(page.Locator("[data-testid=location-row][data-location=vpc-a]")).ToContainTextAsync("never");
+        await Expect(page.GetByTestId("test-verdict")).ToContainTextAsync("at least 2 of 2 locations");
+        await Axe.AssertNoViolationsAsync(page, "a test's page with its per-location table");
     }
 }

@@ -14,6 +14,10 @@ public sealed class TestForm
     public string TagsText { get; set; } = "";
     /// <summary>Empty: never degraded.</summary>
     public int? DegradedAboveMs { get; set; }
+    /// <summary>Location names; empty: the console's own.</summary>
+    public IReadOnlyCollection<string> Locations { get; set; } = [];
+    public Locations.FailWhenMode FailWhen { get; set; }
+    public int? FailWhenAtLeast { get; set; }
 
     public int Count { get; set; } = 4;
     public int IntervalMs { get; set; } = 200;
@@ -59,6 +63,7 @@ public sealed class TestForm
     {
         Name = t.Name, Type = t.Type, Target = t.Target, Port = t.Port, FrequencySeconds = t.FrequencySeconds, TimeoutSeconds = t.TimeoutSeconds,
         Enabled = t.Enabled, SourceInstanceId = t.SourceInstanceId, TagsText = Lines(t.Tags, "="), DegradedAboveMs = t.DegradedAboveMs,
+        Locations = [.. t.Locations], FailWhen = t.FailWhen, FailWhenAtLeast = t.FailWhenAtLeast,
         Count = t.PingCount, IntervalMs = t.PingIntervalMs, PayloadBytes = t.PingPayloadBytes, DontFragment = t.PingDontFragment, Ttl = t.PingTtl,
         MaxHops = t.MaxHops, ProbesPerHop = t.ProbesPerHop, HopTimeoutMs = t.HopTimeoutMs,
         Send = t.SendText, Expect = t.ExpectText, Tls = t.UseTls,
@@ -84,6 +89,10 @@ public sealed class TestForm
             FrequencySeconds = FrequencySeconds, TimeoutSeconds = TimeoutSeconds, Enabled = Enabled,
             // An empty string means "the console itself" on input.
             SourceInstanceId = SourceInstanceId ?? "", Tags = tags, DegradedAboveMs = DegradedAboveMs ?? 0,
+            Locations = [.. Locations],
+            // The API's own spelling, so the form and a script are validated alike (a missing k is reported there).
+            FailWhen = System.Text.Json.JsonSerializer.SerializeToElement(FailWhen == Probes.Locations.FailWhenMode.AtLeast
+                ? new Dictionary<string, int?> { ["atLeast"] = FailWhenAtLeast } : Probes.Locations.FailWhenRules.ToJson(FailWhen, null)),
             Count = Count, IntervalMs = IntervalMs, PayloadBytes = PayloadBytes, DontFragment = DontFragment, Ttl = Ttl,
             MaxHops = MaxHops, ProbesPerHop = ProbesPerHop, HopTimeoutMs = HopTimeoutMs,
             Send = Send ?? "", Expect = Expect ?? "", Tls = Tls,
