@@ -21,7 +21,9 @@ public static class CliUsage
           BlazorAwsConsole restore FILE [SETTINGS]                   replace the database with FILE; the console must be stopped (PostgreSQL: prints pg_restore)
           BlazorAwsConsole probe --server URL --location NAME [--name AGENT] [--token-file FILE]
                                                                      run a probe agent for a location: it dials out to the console at URL
-                                                                     with the location's token (from FILE, or PROBE_TOKEN); no database needed
+                                                                     with the location's token (from FILE, or PROBE_TOKEN); no database needed;
+                                                                     https:// (http:// only to loopback, or with --allow-http);
+                                                                     also [--spool-limit N] [--link-local-allow A,B] [--max-concurrency N]
           BlazorAwsConsole --help                                    print this help
 
         ROLE is one of {string.Join(", ", ConsoleRoles.All)}.

@@ -151,11 +151,18 @@ public sealed class ProbeAgentTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(true, "no agent token")]
-    [InlineData(false, "--server must be the console's URL")]
-    public async Task The_agent_without_a_token_or_a_server_says_so_in_one_line_and_exits_with_2(bool withServer, string message)
+    [InlineData("server", "no agent token")]
+    [InlineData("none", "--server must be the console's URL")]
+    [InlineData("http", "would send the agent's token in clear")]
+    public async Task The_agent_without_a_token_or_a_server_or_over_plain_http_says_so_in_one_line_and_exits_with_2(string server, string message)
     {
-        string[] args = withServer ? ["--server", Server, "--location", "x"] : ["--location", "x"];
+        var withServer = server == "server";
+        string[] args = server switch
+        {
+            "server" => ["--server", Server, "--location", "x"],
+            "http" => ["--server", "http://console.example", "--location", "x"],
+            _ => ["--location", "x"],
+        };
         await using var agent = AgentProcess.Start(withServer ? null : "bacp_whatever", args);
         (await agent.WaitForExitAsync(TimeSpan.FromSeconds(60))).Should().BeTrue(agent.Output);
         agent.ExitCode.Should().Be(2);

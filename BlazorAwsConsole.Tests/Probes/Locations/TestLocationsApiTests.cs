@@ -35,11 +35,11 @@ public sealed class TestLocationsApiTests : IAsyncLifetime
         await _moto.DisposeAsync();
     }
 
-    private async Task<HttpResponseMessage> CreateAsync(string name, object? locations = null, object? failWhen = null) =>
+    private async Task<HttpResponseMessage> CreateAsync(string name, object? locations = null, object? failWhen = null, bool? enabled = null) =>
         await _console.Http.PostAsJsonAsync("/api/synthetic/tests", new Dictionary<string, object?>
         {
             ["name"] = name, ["type"] = "http", ["target"] = _target.Url(name), ["frequencySeconds"] = ProbeOptions.MinFrequencySeconds, ["timeoutSeconds"] = 5,
-            ["locations"] = locations, ["failWhen"] = failWhen,
+            ["locations"] = locations, ["failWhen"] = failWhen, ["enabled"] = enabled,
         }.Where(p => p.Value is not null).ToDictionary());
 
     private static async Task<JsonElement> JsonOf(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -47,7 +47,8 @@ public sealed class TestLocationsApiTests : IAsyncLifetime
     [Fact]
     public async Task A_test_naming_no_location_runs_from_the_consoles_own_and_its_results_carry_that_location()
     {
-        var created = await CreateAsync("from the NOC");
+        // Paused: its run below is the only one (a scheduled first run could overlap it and answer 409).
+        var created = await CreateAsync("from the NOC", enabled: false);
         created.StatusCode.Should().Be(HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         var test = await JsonOf(created);
         test.GetProperty("locations").EnumerateArray().Select(l => l.GetString()).Should().Equal("home NOC");

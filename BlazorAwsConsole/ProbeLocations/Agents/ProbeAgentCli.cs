@@ -7,7 +7,7 @@ namespace BlazorAwsConsole.ProbeLocations.Agents;
 
 /// <summary>
 /// `BlazorAwsConsole probe --server URL --location NAME [--name AGENT] [--token-file FILE] [--spool-limit N]
-/// [--link-local-allow A,B] [--max-concurrency N]`: the probe agent, a plain generic host around <see cref="ProbeAgent"/>, the
+/// [--link-local-allow A,B] [--max-concurrency N] [--allow-http]`: the probe agent, a plain generic host around <see cref="ProbeAgent"/>, the
 /// console's runners (<see cref="Probes.Runners.ProbeRunnerRegistration.AddProbeRunners"/>), its test timers and its result
 /// spool — no web server, no database, no AWS clients, no Vault. The token comes
 /// from --token-file or else PROBE_TOKEN, and is never printed.
@@ -47,11 +47,17 @@ public static class ProbeAgentCli
         var (tokenFile, afterTokenFile) = AccessCli.TakeOption(afterName, "--token-file");
         var (spoolLimit, afterSpool) = AccessCli.TakeOption(afterTokenFile, "--spool-limit");
         var (allow, afterAllow) = AccessCli.TakeOption(afterSpool, "--link-local-allow");
-        var (concurrency, rest) = AccessCli.TakeOption(afterAllow, "--max-concurrency");
+        var (concurrency, afterConcurrency) = AccessCli.TakeOption(afterAllow, "--max-concurrency");
+        var allowHttp = afterConcurrency.Contains("--allow-http");
+        var rest = afterConcurrency.Where(a => a != "--allow-http").ToArray();
         string? problem = null;
         if (rest.Length > 0) problem = $"probe: unexpected argument {rest[0]}.";
         else if (server is null || !Uri.TryCreate(server, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             problem = "probe: --server must be the console's URL, e.g. https://console.example.";
+        // The token is a bearer token: over plain HTTP anyone on the path could take it. Loopback, or a network the
+        // operator says they trust (a compose network), may use http://.
+        else if (uri.Scheme == "http" && !uri.IsLoopback && !allowHttp)
+            problem = $"probe: {server} would send the agent's token in clear; use https://, or --allow-http on a private network you trust.";
         else if (string.IsNullOrWhiteSpace(location)) problem = "probe: --location NAME is required (the probe location this agent serves).";
         else if (spoolLimit is not null && (!int.TryParse(spoolLimit, out var limit) || limit < 1))
             problem = "probe: --spool-limit must be a number of results, at least 1.";
