@@ -56,6 +56,8 @@ public abstract class DashboardContext : ComponentContext
         Services.AddSingleton<RecentChanges>();
         Services.AddSingleton<BlazorAwsConsole.ProbeLocations.Agents.AgentRegistry>();
         Services.AddSingleton<BlazorAwsConsole.ProbeLocations.LocationCoverage>();
+        // The test dialog lists the probe locations a test may run from.
+        Services.AddSingleton<BlazorAwsConsole.ProbeLocations.ProbeLocationService>();
         Services.AddSingleton<HealthWarnings>();
         Services.AddOptions<WallOptions>();
         Services.AddSingleton<StoppedInstancePolicy>();
