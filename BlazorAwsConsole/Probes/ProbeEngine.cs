@@ -25,6 +25,7 @@ public sealed class ProbeEngine : BackgroundService
     private readonly IOptionsMonitor<ProbeOptions> _options;
     private readonly Ssm.SsmProbeRunner _ssm;
     private readonly TimeProvider _time;
+    private readonly Cluster.ClusterMembership _membership;
     private readonly ILogger<ProbeEngine> _logger;
     private long _skippedOverlap;
     private long _skippedFull;
@@ -34,8 +35,9 @@ public sealed class ProbeEngine : BackgroundService
     private readonly CancellationTokenSource _abandon = new();
 
     public ProbeEngine(IEnumerable<IProbeRunner> runners, ProbeCatalog catalog, ProbeStatusBoard board, ProbeResultWriter writer,
-        IOptionsMonitor<ProbeOptions> options, Ssm.SsmProbeRunner ssm, TimeProvider time, ILogger<ProbeEngine> logger)
+        IOptionsMonitor<ProbeOptions> options, Ssm.SsmProbeRunner ssm, TimeProvider time, Cluster.ClusterMembership membership, ILogger<ProbeEngine> logger)
     {
+        _membership = membership;
         _runners = runners.ToDictionary(r => r.Type);
         _catalog = catalog;
         _board = board;
@@ -125,9 +127,10 @@ public sealed class ProbeEngine : BackgroundService
     private async Task RunAsync(ProbeRequest request, CancellationToken stoppingToken)
     {
         var test = _catalog.Find(request.TestId);
-        // A scheduled fire of a test that no longer runs from here (paused, or its locations changed since) runs nothing.
+        // A scheduled fire of a test that no longer runs from here (paused, its locations changed, or this node no longer
+        // owns it: it fenced itself or the members changed while the fire waited in the queue) runs nothing.
         var here = _options.CurrentValue.LocationName;
-        if (test is null || request.ScheduledAt is not null && (!test.Enabled || !test.RunsFrom(here, here)))
+        if (test is null || request.ScheduledAt is not null && (!test.Enabled || !test.RunsFrom(here, here) || !_membership.Owns(test.Id)))
         {
             request.Completion?.TrySetResult(null);
             return;

@@ -75,9 +75,9 @@ public sealed class ProbeResultWriter : BackgroundService
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        // Shutting down: what is queued is still written.
+        // Shutting down: what is queued is still written (a few attempts: a database that is gone must not hold the stop forever).
         Take(reader, batch, int.MaxValue);
-        if (batch.Count > 0) await StoreAsync(batch, CancellationToken.None);
+        if (batch.Count > 0) await StoreAsync(batch, new CancellationToken(canceled: true));
         _logger.LogInformation("Probe result writer stopped: {Stored} results stored since start", Stored);
     }
 
@@ -103,8 +103,13 @@ public sealed class ProbeResultWriter : BackgroundService
             catch (Exception error) when (error is DbUpdateException or System.Data.Common.DbException or InvalidOperationException)
             {
                 foreach (var item in batch) item.Result.Id = 0;
+                if (stoppingToken.IsCancellationRequested && attempt >= 3)
+                {
+                    _logger.LogError(error, "Storing {Count} probe results failed {Attempts} times while the console stops: they are lost", batch.Count, attempt);
+                    foreach (var (_, completion) in batch) completion?.TrySetResult(null);
+                    return;
+                }
                 _logger.LogError(error, "Storing {Count} probe results failed (attempt {Attempt}); retrying", batch.Count, attempt);
-                if (stoppingToken.IsCancellationRequested && attempt >= 3) throw;
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 100 * attempt)), CancellationToken.None);
             }
         }
