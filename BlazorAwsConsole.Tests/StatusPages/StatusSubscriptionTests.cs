@@ -93,7 +93,7 @@ public sealed class StatusSubscriptionTests(MotoFixture moto) : IClassFixture<Mo
         smtp.Messages.Count(m => m.RcptTo.Contains("reader@example.com")).Should().Be(1, "a second subscribe within minutes sends no second mail");
         var confirmation = Load(smtp.Messages.Single(m => m.RcptTo.Contains("reader@example.com")));
         confirmation.Subject.Should().Be("Confirm your subscription to Shop status");
-        var confirmLink = LinkIn(confirmation.TextBody, "confirm");
+        var confirmLink = LinkIn(confirmation.TextBody ?? "", "confirm");
 
         // Nothing is sent before the confirmation.
         var early = await OpenIncidentAsync(console, pageId, "Checkout is slow");
@@ -157,7 +157,7 @@ public sealed class StatusSubscriptionTests(MotoFixture moto) : IClassFixture<Mo
 
         (await console.Anonymous.PostAsJsonAsync("/status/shop/api/subscriptions", new { email = "late@example.com" })).StatusCode.Should().Be(HttpStatusCode.Accepted);
         await Poll.UntilAsync(() => smtp.Messages.Count >= 1, TimeSpan.FromSeconds(15), () => "the confirmation mail arrived");
-        var confirmLink = LinkIn(Load(smtp.Messages[0]).TextBody, "confirm");
+        var confirmLink = LinkIn(Load(smtp.Messages[0]).TextBody ?? "", "confirm");
         await using (var db = await console.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync())
         {
             // Its time ran out (the clock is not faked here: the expiry is moved instead).

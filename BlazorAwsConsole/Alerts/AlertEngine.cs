@@ -161,7 +161,7 @@ public sealed class AlertEngine(
         try
         {
             var now = time.GetUtcNow().UtcDateTime;
-            evaluator.TrackFleet();
+            evaluator.BeginPass();
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
             var windows = await db.MaintenanceWindows.AsNoTracking().Where(w => w.StartsAt <= now && w.EndsAt > now).ToListAsync(cancellationToken);
             // Cluster: judged from the shared truth, not from what this node's notices have told it so far.

@@ -39,7 +39,16 @@ public sealed class AlertEvaluator(
     private readonly Dictionary<(int Rule, int Test), DateTime> _degradedSince = [];
     private readonly Dictionary<string, DateTime> _impairedSince = [];
     private readonly Dictionary<int, DateTime> _noAgentSince = [];
+    /// <summary>The locations without a live agent, read once per pass however many locationNoAgent rules there are.</summary>
+    private IReadOnlyList<UncoveredLocation>? _uncoveredThisPass;
     private readonly DateTime _startedAt = time.GetUtcNow().UtcDateTime;
+
+    /// <summary>Starts an evaluation of every rule: notes the fleet's changes and forgets what the last pass read once for all rules.</summary>
+    public void BeginPass()
+    {
+        _uncoveredThisPass = null;
+        TrackFleet();
+    }
 
     /// <summary>Notes which instances left the fleet since the last call; called once per evaluation, before the rules.</summary>
     public void TrackFleet()
@@ -332,7 +341,7 @@ public sealed class AlertEvaluator(
     /// <summary>Locations without a live agent for the rule's minutes (counted from when this evaluator first saw them so).</summary>
     private async Task<List<Finding>> NoAgentFindingsAsync(AlertRule rule, DateTime now, CancellationToken cancellationToken)
     {
-        var uncovered = await coverage.UncoveredAsync(cancellationToken);
+        var uncovered = _uncoveredThisPass ??= await coverage.UncoveredAsync(cancellationToken);
         foreach (var id in _noAgentSince.Keys.Except(uncovered.Select(u => u.Id)).ToList()) _noAgentSince.Remove(id);
         foreach (var location in uncovered) _noAgentSince.TryAdd(location.Id, now);
         var watched = rule.Location is { } name

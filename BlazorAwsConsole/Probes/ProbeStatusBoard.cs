@@ -8,7 +8,7 @@ namespace BlazorAwsConsole.Probes;
 /// <summary>What the lists show for one test: its last result, 24 h success rate and recent response times.</summary>
 public sealed record ProbeStatus(ProbeResult? Last, int Runs24h, int Failures24h, IReadOnlyList<double?> Recent, int ConsecutiveFailures = 0)
 {
-    /// <summary>The latest result from each location the test ran from, by location key (<see cref="Locations.TestVerdict.ProbeLocationKey"/>).</summary>
+    /// <summary>The latest result from each location the test ran from, by location key (<see cref="ProbeLocations.ProbeLocation.KeyOf"/>).</summary>
     public IReadOnlyDictionary<string, ProbeResult> LastByLocation { get; init; } = new Dictionary<string, ProbeResult>();
     /// <summary>Failed runs since the last success at each location, by location key.</summary>
     public IReadOnlyDictionary<string, int> ConsecutiveFailuresByLocation { get; init; } = new Dictionary<string, int>();
@@ -44,8 +44,8 @@ public sealed class ProbeStatusBoard(TimeProvider time)
             }
             return new ProbeStatus(entry.Last, runs, failures, entry.Recent.ToArray(), entry.ConsecutiveFailures)
             {
-                LastByLocation = new Dictionary<string, ProbeResult>(entry.ByLocation),
-                ConsecutiveFailuresByLocation = new Dictionary<string, int>(entry.FailuresByLocation),
+                LastByLocation = entry.ByLocation,
+                ConsecutiveFailuresByLocation = entry.FailuresByLocation,
             };
         }
     }
@@ -60,8 +60,8 @@ public sealed class ProbeStatusBoard(TimeProvider time)
     /// <summary>The latest result from each location, by location key; empty when the test has not run.</summary>
     public IReadOnlyDictionary<string, ProbeResult> LastByLocationOf(int testId)
     {
-        if (!_entries.TryGetValue(testId, out var entry)) return new Dictionary<string, ProbeResult>();
-        lock (entry) return new Dictionary<string, ProbeResult>(entry.ByLocation);
+        if (!_entries.TryGetValue(testId, out var entry)) return Entry.NoLocations;
+        lock (entry) return entry.ByLocation;
     }
 
     /// <summary>
@@ -70,7 +70,7 @@ public sealed class ProbeStatusBoard(TimeProvider time)
     /// </summary>
     public bool RouteChanged(int testId, string location, TracerouteDetails trace)
     {
-        var previous = LastByLocationOf(testId).GetValueOrDefault(Locations.TestVerdict.ProbeLocationKey(location))?.Traceroute;
+        var previous = LastByLocationOf(testId).GetValueOrDefault(ProbeLocations.ProbeLocation.KeyOf(location))?.Traceroute;
         if (previous is null) return false;
         var before = RouteOf(previous);
         var now = RouteOf(trace);
@@ -167,9 +167,7 @@ public sealed class ProbeStatusBoard(TimeProvider time)
         {
             var entry = _entries.GetOrAdd(result.TestId, _ => new Entry());
             entry.Last = result;
-            var location = Locations.TestVerdict.ProbeLocationKey(result.Location);
-            entry.ByLocation[location] = result;
-            entry.FailuresByLocation[location] = result.Success ? 0 : entry.FailuresByLocation.GetValueOrDefault(location) + 1;
+            entry.SetLocation(result);
             entry.ConsecutiveFailures = result.Success ? 0 : entry.ConsecutiveFailures + 1;
             if (result.StartedAt >= since) entry.PushRecent(result.ResponseTimeMs);
         }
@@ -186,11 +184,15 @@ public sealed class ProbeStatusBoard(TimeProvider time)
 
     private sealed class Entry
     {
+        public static readonly IReadOnlyDictionary<string, ProbeResult> NoLocations = new Dictionary<string, ProbeResult>();
+
         public ProbeResult? Last;
+        // The two per-location maps are replaced, never changed, on a result (copy on write): the lists and the dashboard
+        // read them for every test per render and may hold them without a copy; a test has a handful of locations.
         /// <summary>The latest result from each location, by location key: what the test's verdict is made of.</summary>
-        public readonly Dictionary<string, ProbeResult> ByLocation = new(StringComparer.Ordinal);
+        public IReadOnlyDictionary<string, ProbeResult> ByLocation = NoLocations;
         /// <summary>Failed runs since the last success at each location, by location key: what alert rules count.</summary>
-        public readonly Dictionary<string, int> FailuresByLocation = new(StringComparer.Ordinal);
+        public IReadOnlyDictionary<string, int> FailuresByLocation = new Dictionary<string, int>();
         /// <summary>Failed runs since the last success (counted over the loaded recent runs after a restart).</summary>
         public int ConsecutiveFailures;
         public readonly Queue<double?> Recent = new();
@@ -208,11 +210,9 @@ public sealed class ProbeStatusBoard(TimeProvider time)
             // One older than the last (a notice caught up late) counts in its hour, but does not change the run of failures or the sparkline.
             var older = Last is not null && result.Id != 0 && result.Id < Last.Id;
             if (Last is null || result.Id > Last.Id) Last = result;
-            var location = Locations.TestVerdict.ProbeLocationKey(result.Location);
-            if (!ByLocation.TryGetValue(location, out var there) || result.ScheduledAt >= there.ScheduledAt)
+            if (!ByLocation.TryGetValue(ProbeLocations.ProbeLocation.KeyOf(result.Location), out var there) || result.ScheduledAt >= there.ScheduledAt)
             {
-                ByLocation[location] = result;
-                FailuresByLocation[location] = result.Success ? 0 : FailuresByLocation.GetValueOrDefault(location) + 1;
+                SetLocation(result);
             }
             if (!older)
             {
@@ -224,6 +224,15 @@ public sealed class ProbeStatusBoard(TimeProvider time)
             Hours[hour] = (runs + 1, failures + (result.Success ? 0 : 1));
             while (Hours.Count > 25) Hours.Remove(Hours.Keys.First());
             return true;
+        }
+
+        /// <summary>The result becomes its location's latest; the location's failures in a row follow it.</summary>
+        public void SetLocation(ProbeResult result)
+        {
+            var location = ProbeLocations.ProbeLocation.KeyOf(result.Location);
+            var failures = result.Success ? 0 : FailuresByLocation.GetValueOrDefault(location) + 1;
+            ByLocation = new Dictionary<string, ProbeResult>(ByLocation, StringComparer.Ordinal) { [location] = result };
+            FailuresByLocation = new Dictionary<string, int>(FailuresByLocation, StringComparer.Ordinal) { [location] = failures };
         }
 
         public bool Remember(long id, DateTime startedAt)

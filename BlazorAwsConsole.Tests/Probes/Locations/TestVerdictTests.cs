@@ -12,7 +12,7 @@ public sealed class TestVerdictTests
         new() { Name = "api", Target = "https://api.example", Locations = [.. Three], FailWhen = mode, FailWhenAtLeast = atLeast };
 
     private static Dictionary<string, ProbeResult> Latest(params (string Location, bool Success, bool Degraded, string Reason)[] runs) =>
-        runs.ToDictionary(r => TestVerdict.ProbeLocationKey(r.Location), r => new ProbeResult
+        runs.ToDictionary(r => BlazorAwsConsole.ProbeLocations.ProbeLocation.KeyOf(r.Location), r => new ProbeResult
         {
             TestId = 1, Success = r.Success, Degraded = r.Degraded, Reason = r.Reason, Source = "console", Location = r.Location, StartedAt = DateTime.UtcNow,
         });

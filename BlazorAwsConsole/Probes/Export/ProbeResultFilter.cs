@@ -15,7 +15,7 @@ public sealed record ProbeResultFilter(int? TestId, DateTime? From, DateTime? To
         if (Success is { } success) results = results.Where(r => r.Success == success);
         if (Location is { } location)
         {
-            var key = Locations.TestVerdict.ProbeLocationKey(location);
+            var key = ProbeLocations.ProbeLocation.KeyOf(location);
             results = results.Where(r => r.Location.ToLower() == key);
         }
         results = Status switch

@@ -12,7 +12,7 @@ public sealed record RepeatedFailures(bool Failing, IReadOnlyList<(string Locati
     {
         var names = onlyLocation is null ? test.EffectiveLocations(consoleLocation) : [onlyLocation];
         var failing = names
-            .Select(name => (Name: name, Key: TestVerdict.ProbeLocationKey(name)))
+            .Select(name => (Name: name, Key: ProbeLocations.ProbeLocation.KeyOf(name)))
             .Select(l => (l.Name, Failures: status.ConsecutiveFailuresByLocation.GetValueOrDefault(l.Key), status.LastByLocation.GetValueOrDefault(l.Key)?.Reason))
             .Where(l => l.Failures >= times)
             .ToList();

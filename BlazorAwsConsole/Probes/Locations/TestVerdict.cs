@@ -14,7 +14,7 @@ public sealed record TestVerdict(ProbeHealth? Status, string Summary, IReadOnlyL
     public static TestVerdict Of(SyntheticTest test, IReadOnlyDictionary<string, ProbeResult> latestByLocation, string consoleLocation)
     {
         var locations = test.EffectiveLocations(consoleLocation);
-        var rows = locations.Select(name => latestByLocation.TryGetValue(ProbeLocationKey(name), out var last)
+        var rows = locations.Select(name => latestByLocation.TryGetValue(ProbeLocations.ProbeLocation.KeyOf(name), out var last)
             ? new LocationStatus(name, last.Status, last.Reason, last.StartedAt)
             : new LocationStatus(name, null, "no run from here yet", null)).ToList();
         if (rows.All(r => r.Status is null)) return new TestVerdict(null, "no run yet", rows);
@@ -25,9 +25,6 @@ public sealed record TestVerdict(ProbeHealth? Status, string Summary, IReadOnlyL
         var status = down >= threshold ? ProbeHealth.Down : notUp >= threshold ? ProbeHealth.Degraded : ProbeHealth.Up;
         return new TestVerdict(status, Summarize(rows, status, down, notUp), rows);
     }
-
-    /// <summary>Locations are compared without case, as their unique names are.</summary>
-    public static string ProbeLocationKey(string name) => name.Trim().ToLowerInvariant();
 
     private static string Summarize(List<LocationStatus> rows, ProbeHealth status, int down, int notUp)
     {
