@@ -100,6 +100,31 @@ public sealed class ProbeLocationsApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_agent_held_by_another_node_is_listed_with_the_figures_that_node_renewed_its_row_with()
+    {
+        var id = (await AddAsync(new { name = "Osaka VPC" })).GetProperty("id").GetInt32();
+        var tokenId = (await TokenAsync(id, "agent-1")).GetProperty("id").GetInt32();
+        var now = DateTime.UtcNow;
+        await using (var db = await _console.Get<IDbContextFactory<ConsoleDbContext>>().CreateDbContextAsync())
+        {
+            db.ConnectedAgents.Add(new BlazorAwsConsole.ProbeLocations.Agents.ConnectedAgent
+            {
+                LocationId = id, Name = "osaka-1", InstanceId = "elsewhere", ConnectionId = "conn-on-node-b", TokenId = tokenId, Address = "10.1.2.3",
+                Version = "1.0", Node = "node-b", ConnectedAt = now.AddMinutes(-5), LastSeenAt = now,
+                TestsOwned = 42, Spooled = 7, LastResultAt = now.AddSeconds(-3), ResultsPerMinute = 84,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var agent = (await GetAsync(id)).GetProperty("agents").EnumerateArray().Should().ContainSingle().Subject;
+        agent.GetProperty("node").GetString().Should().Be("node-b");
+        agent.GetProperty("testsOwned").GetInt32().Should().Be(42);
+        agent.GetProperty("spooled").GetInt32().Should().Be(7);
+        agent.GetProperty("resultsPerMinute").GetDouble().Should().Be(84);
+        agent.GetProperty("lastResultAt").GetDateTime().Should().BeCloseTo(now.AddSeconds(-3), TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
     public async Task Bad_input_is_a_400_naming_the_field_and_changes_nothing()
     {
         async Task<JsonElement> RefusedAsync(object? body)

@@ -41,7 +41,7 @@ public sealed class ClusterMembership
 {
     private readonly IOptions<ClusterOptions> _options;
     private readonly TimeProvider _time;
-    private readonly RunCounter _runs;
+    private readonly Infrastructure.MinuteCounter _runs;
     private MemberView _view = MemberView.None;
     private long _renewedTimestamp; // TimeProvider timestamp of the last successful renewal's send; 0: never
     private volatile bool _fenced = true;
@@ -51,7 +51,7 @@ public sealed class ClusterMembership
     {
         _options = options;
         _time = time;
-        _runs = new RunCounter(time);
+        _runs = new Infrastructure.MinuteCounter(time);
         Self = options.Value.EffectiveNodeName;
         Location = probes.Value.LocationName;
         Single = Infrastructure.InfrastructureFeature.ProviderOf(configuration) != Infrastructure.DatabaseProvider.Postgres;
@@ -132,41 +132,5 @@ public sealed class ClusterMembership
         _fenced = true;
         Volatile.Write(ref _view, MemberView.None with { ChangedAt = _time.GetUtcNow() });
         return true;
-    }
-
-    /// <summary>Scheduled runs over the last minute, in one-second buckets (60 counters, no list of runs).</summary>
-    private sealed class RunCounter(TimeProvider time)
-    {
-        private readonly long[] _counts = new long[60];
-        private readonly long[] _seconds = new long[60];
-
-        public void Add()
-        {
-            var second = time.GetUtcNow().ToUnixTimeSeconds();
-            var slot = (int)(second % 60);
-            lock (_counts)
-            {
-                if (_seconds[slot] != second)
-                {
-                    _seconds[slot] = second;
-                    _counts[slot] = 0;
-                }
-                _counts[slot]++;
-            }
-        }
-
-        public double PerMinute
-        {
-            get
-            {
-                var now = time.GetUtcNow().ToUnixTimeSeconds();
-                lock (_counts)
-                {
-                    long sum = 0;
-                    for (var i = 0; i < 60; i++) if (now - _seconds[i] < 60) sum += _counts[i];
-                    return sum;
-                }
-            }
-        }
     }
 }

@@ -108,6 +108,7 @@ public sealed class AgentRunsTests : IAsyncLifetime
         listed.GetProperty("testsOwned").GetInt32().Should().Be(1);
         listed.GetProperty("lastResultAt").GetDateTime().Should().BeCloseTo(DateTime.UtcNow, TimeSpan.FromSeconds(30));
         listed.GetProperty("spooled").GetInt32().Should().Be(0);
+        listed.GetProperty("resultsPerMinute").GetDouble().Should().BeGreaterThan(0, "the agent's results of the last minute are counted");
         agent.Lines.Should().NotContain(line => line.Contains(token), "the token is never logged");
     }
 

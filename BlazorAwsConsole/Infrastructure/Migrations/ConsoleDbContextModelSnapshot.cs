@@ -981,6 +981,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("LastResultAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("LastSeenAt")
                         .HasColumnType("TEXT");
 
@@ -996,6 +999,15 @@ namespace BlazorAwsConsole.Infrastructure.Migrations
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
+
+                    b.Property<double>("ResultsPerMinute")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("Spooled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TestsOwned")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("TokenId")
                         .HasColumnType("INTEGER");

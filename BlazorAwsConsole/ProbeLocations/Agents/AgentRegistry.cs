@@ -20,10 +20,7 @@ public sealed class AgentRegistry(IDbContextFactory<ConsoleDbContext> contexts, 
     public string Node { get; } = cluster.Value.EffectiveNodeName;
 
     /// <summary>An agent whose connection this node holds.</summary>
-    public sealed record LocalAgent(HubCallerContext Context, AgentIdentity Identity)
-    {
-        public AgentActivity Activity { get; } = new();
-    }
+    public sealed record LocalAgent(HubCallerContext Context, AgentIdentity Identity, AgentActivity Activity);
 
     /// <summary>This node's agent on connection <paramref name="connectionId"/>, if it holds it.</summary>
     public LocalAgent? LocalOf(string connectionId) => _local.GetValueOrDefault(connectionId);
@@ -68,7 +65,7 @@ public sealed class AgentRegistry(IDbContextFactory<ConsoleDbContext> contexts, 
         {
             return false;
         }
-        _local[context.ConnectionId] = new LocalAgent(context, agent);
+        _local[context.ConnectionId] = new LocalAgent(context, agent, new AgentActivity(time));
         feed.Publish(new ProbeLocationsChanged(agent.Token.LocationId));
         return true;
     }
@@ -89,14 +86,24 @@ public sealed class AgentRegistry(IDbContextFactory<ConsoleDbContext> contexts, 
         agent.Context.Abort();
     }
 
-    /// <summary>Renews this node's agents' rows; returns the connections whose row is gone (replaced by the same agent elsewhere, or removed as stale).</summary>
+    /// <summary>
+    /// Renews this node's agents' rows with what this node knows of their work (so every node's pages and API show it);
+    /// returns the connections whose row is gone (replaced by the same agent elsewhere, or removed as stale).
+    /// </summary>
     public async Task<List<LocalAgent>> RenewAsync(IReadOnlyCollection<LocalAgent> agents, CancellationToken cancellationToken)
     {
         if (agents.Count == 0) return [];
         var ids = agents.Select(a => a.Context.ConnectionId).ToList();
         var now = Now;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        await db.ConnectedAgents.Where(a => ids.Contains(a.ConnectionId)).ExecuteUpdateAsync(set => set.SetProperty(a => a.LastSeenAt, now), cancellationToken);
+        foreach (var agent in agents)
+        {
+            var (owned, spooled, lastResult, perMinute) = (agent.Activity.TestsOwned, agent.Activity.Spooled, agent.Activity.LastResultAt,
+                agent.Activity.ResultsPerMinute);
+            await db.ConnectedAgents.Where(a => a.ConnectionId == agent.Context.ConnectionId).ExecuteUpdateAsync(set => set
+                .SetProperty(a => a.LastSeenAt, now).SetProperty(a => a.TestsOwned, owned).SetProperty(a => a.Spooled, spooled)
+                .SetProperty(a => a.LastResultAt, lastResult).SetProperty(a => a.ResultsPerMinute, perMinute), cancellationToken);
+        }
         var present = (await db.ConnectedAgents.Where(a => ids.Contains(a.ConnectionId)).Select(a => a.ConnectionId).ToListAsync(cancellationToken)).ToHashSet();
         return [.. agents.Where(a => !present.Contains(a.Context.ConnectionId))];
     }

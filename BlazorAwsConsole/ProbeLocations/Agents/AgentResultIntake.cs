@@ -67,6 +67,7 @@ public sealed class AgentResultIntake(AgentShares shares, AgentRegistry registry
         {
             activity.Spooled = Math.Max(0, batch.Spooled);
             if (storedCount > 0) activity.LastResultAt = now.UtcDateTime;
+            activity.CountResults(storedCount);
         }
         if (refusals.Count > 0)
         {

@@ -30,4 +30,10 @@ public sealed class ConnectedAgent
 
     public DateTime ConnectedAt { get; set; }
     public DateTime LastSeenAt { get; set; }
+
+    // What the holding node knows of the agent's work, written at each renewal (at most a heartbeat old on other nodes).
+    public int TestsOwned { get; set; }
+    public int Spooled { get; set; }
+    public DateTime? LastResultAt { get; set; }
+    public double ResultsPerMinute { get; set; }
 }

@@ -1009,6 +1009,9 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<DateTime?>("LastResultAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTime>("LastSeenAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1024,6 +1027,15 @@ namespace BlazorAwsConsole.Infrastructure.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
+
+                    b.Property<double>("ResultsPerMinute")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Spooled")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TestsOwned")
+                        .HasColumnType("integer");
 
                     b.Property<int>("TokenId")
                         .HasColumnType("integer");
