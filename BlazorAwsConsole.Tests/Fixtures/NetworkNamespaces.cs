@@ -116,8 +116,8 @@ public sealed class NetworkNamespaces : IAsyncDisposable
     /// <summary>`ip ARGS`; throws with ip's message when it fails. Also used by <see cref="MetadataNamespace"/>.</summary>
     internal static Task<string> Ip(params string[] args) => Run("ip", args);
 
-    /// <summary>A /22 of 10.213.0.0/16 that no interface or route of the root namespace uses.</summary>
-    private static async Task<int> FreeBlockAsync()
+    /// <summary>A /22 of 10.213.0.0/16 that no interface or route of the root namespace uses (also for <see cref="AgentNamespaces"/>).</summary>
+    internal static async Task<int> FreeBlockAsync()
     {
         var used = await Ip("-4", "addr") + await Ip("-4", "route");
         var candidates = Enumerable.Range(0, 60).Select(i => 4 * i).OrderBy(_ => Random.Shared.Next());
@@ -147,7 +147,7 @@ public sealed class NetworkNamespaces : IAsyncDisposable
         }
     }
 
-    private static async Task<string> Run(string file, params string[] args)
+    internal static async Task<string> Run(string file, params string[] args)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args) start.ArgumentList.Add(arg);

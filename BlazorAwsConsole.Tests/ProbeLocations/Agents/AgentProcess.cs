@@ -20,11 +20,17 @@ public sealed class AgentProcess : IAsyncDisposable
     }
 
     /// <summary>Starts `probe ARGS` with <paramref name="token"/> in PROBE_TOKEN (none at all when null).</summary>
-    public static AgentProcess Start(string? token, params string[] args)
+    public static AgentProcess Start(string? token, params string[] args) => Start(null, token, args);
+
+    /// <summary>Starts `probe ARGS` inside network namespace <paramref name="ns"/> (see <see cref="AgentNamespaces"/>).</summary>
+    public static AgentProcess StartInside(string ns, string token, params string[] args) => Start(ns, token, args);
+
+    private static AgentProcess Start(string? ns, string? token, string[] args)
     {
         var start = ConsoleCli.StartInfo(["probe", .. args]);
         start.Environment.Remove("PROBE_TOKEN");
         if (token is not null) start.Environment["PROBE_TOKEN"] = token;
+        if (ns is not null) start = AgentNamespaces.Inside(ns, start);
         return new AgentProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
     }
 
