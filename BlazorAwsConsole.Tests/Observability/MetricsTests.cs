@@ -91,9 +91,10 @@ public sealed class MetricsTests(MotoFixture moto) : IClassFixture<MotoFixture>
         await using var other = await ConsoleHost.StartAsync(moto);
         var metrics = console.Get<ConsoleMetrics>();
 
-        metrics.ProbeCompleted(7, "web \"front\"", "http", success: true, 0.120);
-        metrics.ProbeCompleted(7, "web \"front\"", "http", success: false, 2.5);
-        metrics.ProbeCompleted(8, "db port", "port", success: true, 0.004);
+        metrics.ProbeCompleted(7, "web \"front\"", "http", "console", success: true, 0.120);
+        metrics.ProbeCompleted(7, "web \"front\"", "http", "console", success: false, 2.5);
+        metrics.ProbeCompleted(7, "web \"front\"", "http", "eu-west-1 VPC", success: false, 3);
+        metrics.ProbeCompleted(8, "db port", "port", "console", success: true, 0.004);
         // Alerts firing are read from the open alerts at scrape time (acknowledged ones are not firing).
         var board = console.Get<BlazorAwsConsole.Alerts.AlertBoard>();
         for (var id = 1; id <= 6; id++)
@@ -110,11 +111,13 @@ public sealed class MetricsTests(MotoFixture moto) : IClassFixture<MotoFixture>
         metrics.NotificationFailed("email");
 
         var text = await ScrapeAsync(console, console.Http);
-        text.Value("console_probe_results_total", ("test_id", "7"), ("test", "web \"front\""), ("type", "http"), ("outcome", "success")).Should().Be(1);
-        text.Value("console_probe_results_total", ("test_id", "7"), ("test", "web \"front\""), ("type", "http"), ("outcome", "failure")).Should().Be(1);
-        text.Value("console_probe_duration_seconds_count", ("test_id", "7"), ("test", "web \"front\""), ("type", "http")).Should().Be(2);
-        text.Value("console_probe_duration_seconds_sum", ("test_id", "7"), ("test", "web \"front\""), ("type", "http")).Should().BeApproximately(2.62, 1e-9);
-        text.Value("console_probe_duration_seconds_bucket", ("test_id", "8"), ("test", "db port"), ("type", "port"), ("le", "0.005")).Should().Be(1);
+        text.Value("console_probe_results_total", ("test_id", "7"), ("test", "web \"front\""), ("type", "http"), ("location", "console"), ("outcome", "success")).Should().Be(1);
+        text.Value("console_probe_results_total", ("test_id", "7"), ("test", "web \"front\""), ("type", "http"), ("location", "console"), ("outcome", "failure")).Should().Be(1);
+        text.Value("console_probe_results_total", ("test_id", "7"), ("test", "web \"front\""), ("type", "http"), ("location", "eu-west-1 VPC"), ("outcome", "failure"))
+            .Should().Be(1, "each location's runs are their own series");
+        text.Value("console_probe_duration_seconds_count", ("test_id", "7"), ("test", "web \"front\""), ("type", "http"), ("location", "console")).Should().Be(2);
+        text.Value("console_probe_duration_seconds_sum", ("test_id", "7"), ("test", "web \"front\""), ("type", "http"), ("location", "console")).Should().BeApproximately(2.62, 1e-9);
+        text.Value("console_probe_duration_seconds_bucket", ("test_id", "8"), ("test", "db port"), ("type", "port"), ("location", "console"), ("le", "0.005")).Should().Be(1);
         text.Value("console_alerts_firing", ("severity", "warning")).Should().Be(3);
         text.Value("console_alerts_firing", ("severity", "critical")).Should().Be(2, "the open alerts are read at scrape time");
         text.Value("console_notification_failures_total", ("channel_type", "webhook")).Should().Be(2);

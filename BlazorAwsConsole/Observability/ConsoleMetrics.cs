@@ -58,15 +58,15 @@ public sealed class ConsoleMetrics
             new GaugeConfiguration { LabelNames = ["state"] });
         _probeResults = factory.CreateCounter("console_probe_results_total",
             "Synthetic test runs by test, type (ping, traceroute, port, http) and outcome (success, failure).",
-            new CounterConfiguration { LabelNames = ["test_id", "test", "type", "outcome"] });
+            new CounterConfiguration { LabelNames = ["test_id", "test", "type", "location", "outcome"] });
         _duplicateRuns = factory.CreateCounter("console_probe_runs_duplicate_total",
             "Synthetic test runs not stored because their fire (test, scheduled time) was stored already: two nodes ran it at a handover. Should stay 0; a rise means the cluster's fencing or settle time is too short for its database.");
         _probeDuration = factory.CreateHistogram("console_probe_duration_seconds",
             "Synthetic test run durations by test and type.",
-            new HistogramConfiguration { LabelNames = ["test_id", "test", "type"], Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+            new HistogramConfiguration { LabelNames = ["test_id", "test", "type", "location"], Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _probeStatus = factory.CreateGauge("console_probe_status",
-            "The last run of each synthetic test: 1 for its status (up, degraded, down), 0 for the others. Degraded runs count as success in console_probe_results_total.",
-            new GaugeConfiguration { LabelNames = ["test_id", "test", "type", "status"] });
+            "The last run of each synthetic test from each of its locations: 1 for its status (up, degraded, down), 0 for the others. Degraded runs count as success in console_probe_results_total.",
+            new GaugeConfiguration { LabelNames = ["test_id", "test", "type", "location", "status"] });
         _alertsFiring = factory.CreateGauge("console_alerts_firing",
             "Alerts open now (firing or acknowledged, not resolved), by severity.",
             new GaugeConfiguration { LabelNames = ["severity"] });
@@ -93,33 +93,39 @@ public sealed class ConsoleMetrics
 
     /// <summary>
     /// Called by the probe engine after each synthetic test run: counts
-    /// <c>console_probe_results_total{test_id,test,type,outcome}</c> and observes
-    /// <c>console_probe_duration_seconds{test_id,test,type}</c>. <paramref name="type"/> is the test type
-    /// in lower case (ping, traceroute, port, http).
+    /// <c>console_probe_results_total{test_id,test,type,location,outcome}</c> and observes
+    /// <c>console_probe_duration_seconds{test_id,test,type,location}</c>. <paramref name="type"/> is the test type
+    /// in lower case (ping, traceroute, port, http); <paramref name="location"/> the probe location that ran it.
     /// </summary>
-    public void ProbeCompleted(int testId, string testName, string type, bool success, double durationSeconds)
+    public void ProbeCompleted(int testId, string testName, string type, string location, bool success, double durationSeconds)
     {
         var id = testId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _probeResults.WithLabels(id, testName, type, success ? "success" : "failure").Inc();
-        _probeDuration.WithLabels(id, testName, type).Observe(durationSeconds);
+        _probeResults.WithLabels(id, testName, type, location, success ? "success" : "failure").Inc();
+        _probeDuration.WithLabels(id, testName, type, location).Observe(durationSeconds);
     }
 
     /// <summary>Raises <c>console_probe_runs_duplicate_total</c> to the writer's count since start (before each scrape).</summary>
     public void DuplicateRuns(long total) => _duplicateRuns.IncTo(total);
 
-    /// <summary>Sets <c>console_probe_status{test_id,test,type,status}</c>: 1 for <paramref name="status"/> (up, degraded, down), 0 for the other two.</summary>
-    public void ProbeStatus(int testId, string testName, string type, string status)
+    /// <summary>
+    /// Sets <c>console_probe_status{test_id,test,type,location,status}</c>: 1 for <paramref name="status"/> (up, degraded,
+    /// down), 0 for the other two.
+    /// </summary>
+    public void ProbeStatus(int testId, string testName, string type, string location, string status)
     {
         var id = testId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var each in ProbeStatuses) _probeStatus.WithLabels(id, testName, type, each).Set(each == status ? 1 : 0);
+        foreach (var each in ProbeStatuses) _probeStatus.WithLabels(id, testName, type, location, each).Set(each == status ? 1 : 0);
     }
 
-    /// <summary>Drops the status series of tests that are gone (or renamed), so a deleted test does not stay "up" forever.</summary>
-    public void KeepProbeStatusOf(IReadOnlySet<(string TestId, string Name)> current)
+    /// <summary>
+    /// Drops the status series of tests that are gone (or renamed) and of locations a test no longer runs from, so a
+    /// deleted test or a dropped location does not stay "up" forever. <paramref name="current"/>: (test id, name, location key).
+    /// </summary>
+    public void KeepProbeStatusOf(IReadOnlySet<(string TestId, string Name, string Location)> current)
     {
         foreach (var labels in _probeStatus.GetAllLabelValues())
         {
-            if (!current.Contains((labels[0], labels[1]))) _probeStatus.RemoveLabelled(labels);
+            if (!current.Contains((labels[0], labels[1], ProbeLocations.ProbeLocation.KeyOf(labels[3])))) _probeStatus.RemoveLabelled(labels);
         }
     }
 

@@ -4,7 +4,8 @@ using BlazorAwsConsole.Probes;
 namespace BlazorAwsConsole.Observability;
 
 /// <summary>Feeds the metrics of synthetic tests and alerts: every stored result as it is written, the open alerts at scrape time.</summary>
-public sealed class FeatureMetrics(ConsoleMetrics metrics, ProbeResultWriter results, ProbeCatalog tests, AlertBoard alerts) : IHostedService
+public sealed class FeatureMetrics(ConsoleMetrics metrics, ProbeResultWriter results, ProbeCatalog tests, AlertBoard alerts, Probes.Locations.TestViews views)
+    : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -12,7 +13,8 @@ public sealed class FeatureMetrics(ConsoleMetrics metrics, ProbeResultWriter res
         metrics.OnCollect(() =>
         {
             metrics.DuplicateRuns(results.Duplicates);
-            metrics.KeepProbeStatusOf(tests.Tests.Select(t => (t.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Name)).ToHashSet());
+            metrics.KeepProbeStatusOf(tests.Tests.SelectMany(t => t.EffectiveLocations(views.ConsoleLocation)
+                .Select(l => (t.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Name, ProbeLocations.ProbeLocation.KeyOf(l)))).ToHashSet());
             var open = alerts.Open;
             foreach (var severity in Enum.GetValues<AlertSeverity>())
             {
@@ -33,8 +35,9 @@ public sealed class FeatureMetrics(ConsoleMetrics metrics, ProbeResultWriter res
         foreach (var result in stored)
         {
             var name = tests.Find(result.TestId)?.Name ?? "";
-            metrics.ProbeCompleted(result.TestId, name, SyntheticTestDto.TypeName(result.Type), result.Success, result.DurationMs / 1000);
-            metrics.ProbeStatus(result.TestId, name, SyntheticTestDto.TypeName(result.Type), ProbeHealthRules.Name(result.Status));
+            var type = SyntheticTestDto.TypeName(result.Type);
+            metrics.ProbeCompleted(result.TestId, name, type, result.Location, result.Success, result.DurationMs / 1000);
+            metrics.ProbeStatus(result.TestId, name, type, result.Location, ProbeHealthRules.Name(result.Status));
         }
     }
 }

@@ -113,6 +113,13 @@ public sealed class AgentSitesTests : IAsyncLifetime
         fromB.GetProperty("items").EnumerateArray().Should().OnlyContain(r => r.GetProperty("status").GetString() == "down");
         var fromA = await _console.Http.GetFromJsonAsync<JsonElement>($"/api/synthetic/results?testId={tests["all"]}&location=site-a");
         fromA.GetProperty("items").EnumerateArray().Should().Contain(r => r.GetProperty("statusCode").GetInt32() == 200);
+
+        // /metrics says the same per location.
+        var metrics = PrometheusText.Parse(await _console.Http.GetStringAsync("/metrics"));
+        var anyId = tests["any"].ToString();
+        metrics.Find("console_probe_status", ("test_id", anyId), ("location", "site-a"), ("status", "up")).Should().ContainSingle().Which.Value.Should().Be(1);
+        metrics.Find("console_probe_status", ("test_id", anyId), ("location", "site-b"), ("status", "down")).Should().ContainSingle().Which.Value.Should().Be(1);
+        metrics.Find("console_probe_results_total", ("test_id", anyId), ("location", "site-b"), ("outcome", "failure")).Sum(s => s.Value).Should().BeGreaterThan(0);
     }
 
     private async Task<JsonElement[]> OpenAlertsAsync(int rule) =>
