@@ -5,6 +5,7 @@
 //     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- events     EC2 event → change stored and published, beside the poll's latency
 //     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- cluster    the console on PostgreSQL: scheduler soak and results table at scale (add  --only soak|results, --tests N, --minutes M, --rows N)
 //     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- status     anonymous status page of 50 components under wrk -c 64, and a fleet page's render time meanwhile (add  --seconds N)
+//     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- locations  one console and two probe agents (a location each) on HTTP tests: store latency, lost, duplicated, CPU per result vs. a local probe (add  --tests N, --minutes M)
 // See README.md beside this file.
 using System.Runtime.InteropServices;
 using BlazorAwsConsole.Benchmarks;
@@ -22,6 +23,7 @@ return args switch
     ["slowsync", .. var rest] => await SlowSyncBenchmark.RunAsync(rest, cancel.Token),
     ["cluster", .. var rest] => await BlazorAwsConsole.Benchmarks.Cluster.ClusterBenchmark.RunAsync([.. rest], cancel.Token),
     ["status", .. var rest] => await BlazorAwsConsole.Benchmarks.Status.StatusBenchmark.RunAsync(rest, cancel.Token),
+    ["locations", .. var rest] => await BlazorAwsConsole.Benchmarks.Locations.LocationsBenchmark.RunAsync(rest, cancel.Token),
     ["events", .. var rest] => await BlazorAwsConsole.Benchmarks.Events.EventsBenchmark.RunAsync(rest, cancel.Token),
     _ => await FleetBenchmark.RunAsync(args, cancel.Token),
 };

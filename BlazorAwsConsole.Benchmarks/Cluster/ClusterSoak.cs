@@ -14,6 +14,17 @@ internal static class ClusterSoak
     /// <summary>A node holding 10,000 tests schedules them all at start-up (on PostgreSQL, one trigger row each).</summary>
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// A soak node's settings ("Key=Value"): no AWS (fleet polls and the TTL job off, Aws mode needs no moto at start-up),
+    /// tests run on schedule, warnings only. The locations benchmark starts its console the same way.
+    /// </summary>
+    public static string[] NodeSettings() =>
+    [
+        "Aws:Mode=Aws", "Sandbox:StartMoto=false", "Sandbox:SeedDemoFleet=false", "Access:SandboxDemoAdmin=false",
+        "Fleet:PollOnSchedule=false", "JumpServers:EnforceTtlOnSchedule=false", "Probes:RunOnSchedule=true",
+        $"Quartz:SchedulerName=soak-{Guid.NewGuid():n}", "Logging:LogLevel:Default=Warning",
+    ];
+
     public static async Task<List<SoakColumn>> RunAsync(int tests, int minutes, CancellationToken cancellationToken)
     {
         // The soak touches no AWS: fleet polls and the TTL job are off, and Aws mode needs no moto at start-up
@@ -21,12 +32,7 @@ internal static class ClusterSoak
         // database and the scheduler are healthy (/healthz/ready's AWS check fails without credentials; it is not asked).
         Console.WriteLine("starting the TCP target ...");
         using var target = SoakTarget.Start();
-        string[] node =
-        [
-            "Aws:Mode=Aws", "Sandbox:StartMoto=false", "Sandbox:SeedDemoFleet=false", "Access:SandboxDemoAdmin=false",
-            "Fleet:PollOnSchedule=false", "JumpServers:EnforceTtlOnSchedule=false", "Probes:RunOnSchedule=true",
-            $"Quartz:SchedulerName=soak-{Guid.NewGuid():n}", "Logging:LogLevel:Default=Warning",
-        ];
+        var node = NodeSettings();
         var columns = new List<SoakColumn>();
 
         var folder = Directory.CreateTempSubdirectory("bac-soak-").FullName;

@@ -24,7 +24,8 @@ internal sealed class SoakDatabase : IAsyncDisposable
     /// <summary>"Key=Value" settings that point a node at this database.</summary>
     public string[] Settings { get; }
 
-    private IDbContextFactory<ConsoleDbContext> Contexts => _services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>();
+    /// <summary>The benchmark's own contexts on the database (seeding, reading runs back), apart from the nodes'.</summary>
+    public IDbContextFactory<ConsoleDbContext> Contexts => _services.GetRequiredService<IDbContextFactory<ConsoleDbContext>>();
 
     public static SoakDatabase Sqlite(string file) => new(
         [$"ConnectionStrings:Console=Data Source={file}"],
@@ -39,13 +40,19 @@ internal sealed class SoakDatabase : IAsyncDisposable
     /// TCP at <paramref name="frequencySeconds"/>, test i dialing <see cref="SoakTarget.AddressOf"/>(i).
     /// Returns each test's id by its index i.
     /// </summary>
-    public async Task<Dictionary<int, int>> PrepareAsync(IEnumerable<string> nodeSettings, int tests, int port, int frequencySeconds, CancellationToken cancellationToken)
+    public async Task<Dictionary<int, int>> PrepareAsync(IEnumerable<string> nodeSettings, int tests, int port, int frequencySeconds, CancellationToken cancellationToken) =>
+        await PrepareAsync(nodeSettings, Enumerable.Range(1, tests).Select(i => ProbeKind.PortTest(i, port, frequencySeconds, SoakTarget.AddressOf(i))).ToList(), cancellationToken);
+
+    /// <summary>
+    /// Migrates with the executable and stores <paramref name="tests"/> (the locations benchmark's HTTP tests). Returns each
+    /// test's id by its index i (1-based, in the list's order).
+    /// </summary>
+    public async Task<Dictionary<int, int>> PrepareAsync(IEnumerable<string> nodeSettings, IReadOnlyList<SyntheticTest> tests, CancellationToken cancellationToken)
     {
         var migrate = await ConsoleCli.RunAsync(["migrate", .. nodeSettings.Concat(Settings).Select(s => "--" + s)]);
         if (migrate.ExitCode != 0) throw new InvalidOperationException($"migrate exited with {migrate.ExitCode}: {migrate.Stderr}{migrate.Stdout}");
-        var list = Enumerable.Range(1, tests).Select(i => ProbeKind.PortTest(i, port, frequencySeconds, SoakTarget.AddressOf(i))).ToList();
-        await TestSeed.StoreAsync(Contexts, list, cancellationToken);
-        return list.Select((test, index) => (test.Id, Index: index + 1)).ToDictionary(t => t.Index, t => t.Id);
+        await TestSeed.StoreAsync(Contexts, tests, cancellationToken);
+        return tests.Select((test, index) => (test.Id, Index: index + 1)).ToDictionary(t => t.Index, t => t.Id);
     }
 
     /// <summary>Every stored scheduled run (not 'run now'), with its scheduled time worked out as start − start lag.</summary>

@@ -4,17 +4,23 @@ namespace BlazorAwsConsole.Benchmarks.Probes;
 /// The HTTP and TCP target: nginx with its own config in a temp folder, on a free loopback port,
 /// 2 workers (the machine's cores), no access log, answering "200 ok" on every path; and the TLS
 /// target: the same nginx on a second port with TLS (a self-signed localhost certificate made here). Disposing kills it.
+/// With <c>logHits</c> it writes one line per request instead (<c>$msec $uri</c>, to <see cref="HitLog"/>), so a
+/// benchmark can count how often each path was asked for (the locations benchmark: runs made at the target).
 /// </summary>
 internal sealed class NginxTarget : IDisposable
 {
     private readonly ChildProcess _nginx;
 
-    private NginxTarget(ChildProcess nginx, int port, int tlsPort)
+    private NginxTarget(ChildProcess nginx, int port, int tlsPort, string? hitLog)
     {
         _nginx = nginx;
         Port = port;
         TlsPort = tlsPort;
+        HitLog = hitLog;
     }
+
+    /// <summary>The request log ("seconds.millis path" per line) when started with <c>logHits</c>; null otherwise.</summary>
+    public string? HitLog { get; }
 
     public int Port { get; }
 
@@ -23,9 +29,11 @@ internal sealed class NginxTarget : IDisposable
 
     public string Url => $"http://127.0.0.1:{Port}/";
 
-    public static async Task<NginxTarget> StartAsync(string workDir, CancellationToken cancellationToken)
+    public static async Task<NginxTarget> StartAsync(string workDir, CancellationToken cancellationToken, bool logHits = false)
     {
         var dir = Directory.CreateDirectory(Path.Combine(workDir, "nginx")).FullName;
+        var hitLog = logHits ? Path.Combine(dir, "hits.log") : null;
+        var accessLog = hitLog is null ? "access_log off;" : $"log_format hits '$msec $uri'; access_log {hitLog} hits;";
         var port = ChildProcess.FreeLoopbackPort();
         var tlsPort = ChildProcess.FreeLoopbackPort();
         var (certificate, key) = await SelfSignedAsync(dir, cancellationToken);
@@ -37,7 +45,7 @@ internal sealed class NginxTarget : IDisposable
             error_log {{dir}}/error.log warn;
             events { worker_connections 4096; }
             http {
-                access_log off;
+                {{accessLog}}
                 client_body_temp_path {{dir}}/body;
                 proxy_temp_path {{dir}}/proxy;
                 fastcgi_temp_path {{dir}}/fastcgi;
@@ -57,7 +65,7 @@ internal sealed class NginxTarget : IDisposable
             }
             """, cancellationToken);
         var nginx = ChildProcess.Start("/usr/sbin/nginx", "-p", dir, "-c", config, "-e", Path.Combine(dir, "error.log"));
-        var target = new NginxTarget(nginx, port, tlsPort);
+        var target = new NginxTarget(nginx, port, tlsPort, hitLog);
         try
         {
             await nginx.WaitForPortAsync(port, cancellationToken);

@@ -4,7 +4,10 @@ using BlazorAwsConsole.Tests.Fixtures;
 
 namespace BlazorAwsConsole.Tests.ProbeLocations.Agents;
 
-/// <summary>The real probe agent (`dotnet BlazorAwsConsole.dll probe …`) as a child process, its output kept; killed (SIGKILL) when disposed.</summary>
+/// <summary>
+/// The real probe agent (`dotnet BlazorAwsConsole.dll probe …`) as a child process, its output kept; killed (SIGKILL) when disposed.
+/// Linked into BlazorAwsConsole.Benchmarks as well (the locations benchmark's agents), so it uses no test framework.
+/// </summary>
 public sealed class AgentProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -36,6 +39,7 @@ public sealed class AgentProcess : IAsyncDisposable
 
     public IReadOnlyList<string> Lines => [.. _lines];
     public string Output => $"--- agent (pid {_process.Id}, {(_process.HasExited ? $"exited with {_process.ExitCode}" : "running")})\n{string.Join('\n', _lines)}";
+    public int ProcessId => _process.Id;
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
 
