@@ -21,6 +21,13 @@ public static class MotoIam
         return new AccessKey(userName, Value(key, "AccessKeyId"), Value(key, "SecretAccessKey"), Value(user, "Arn"));
     }
 
+    /// <summary>An instance profile (no role needed for EC2 to accept it); returns its ARN.</summary>
+    public static async Task<string> CreateInstanceProfileAsync(MotoFixture moto, string name)
+    {
+        var profile = await CallAsync(moto, new() { ["Action"] = "CreateInstanceProfile", ["InstanceProfileName"] = name });
+        return Value(profile, "Arn");
+    }
+
     private static async Task<XDocument> CallAsync(MotoFixture moto, Dictionary<string, string> form)
     {
         form["Version"] = "2010-05-08";

@@ -1,5 +1,13 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement;
+using Amazon.SimpleSystemsManagement.Model;
 using BlazorAwsConsole.ProbeLocations;
+using BlazorAwsConsole.ProbeLocations.AgentLaunch;
 using BlazorAwsConsole.Tests.Fixtures;
+using BlazorAwsConsole.Tests.JumpServers;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -72,5 +80,41 @@ public sealed class ProbeLocationsPageBrowserTests(BrowserFixture browser) : IAs
         await page.GetByTestId("location-delete").ClickAsync();
         await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Delete", Exact = true }).ClickAsync();
         await Expect(page.GetByTestId("locations-table")).Not.ToContainTextAsync("eu-west-1 prod VPC");
+    }
+
+    [Fact]
+    public async Task An_admin_launches_an_agent_from_the_locations_page_by_keyboard_and_sees_its_instance()
+    {
+        var added = await _console.Http.PostAsJsonAsync("/api/probe-locations", new { name = "us-west-2 lab", region = "us-west-2" });
+        var id = (await added.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        var ec2 = _moto.Ec2("us-west-2");
+        var ami = await Templates.AmiAsync(ec2);
+        var page = await browser.OpenAsync(_console, $"/settings/probe-locations/{id}");
+
+        await page.GetByTestId("agent-launch").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var dialog = page.GetByTestId("agent-launch-dialog");
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("agent-launch-region")).ToHaveValueAsync("us-west-2");
+        await page.GetByTestId("agent-launch-submit").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(dialog).ToContainTextAsync("amiId must be an AMI id");
+        await Axe.AssertNoViolationsAsync(page, "the launch-an-agent dialog with refusals under its fields");
+
+        await page.GetByTestId("agent-launch-ami").FocusAsync();
+        await page.Keyboard.TypeAsync(ami);
+        await page.GetByTestId("agent-launch-server").FillAsync("https://console.example");
+        await page.GetByTestId("agent-launch-submit").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var instanceId = await page.GetByTestId("agent-launch-instance").TextContentAsync(new() { Timeout = 30_000 });
+        instanceId.Should().StartWith("i-");
+        (await ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instanceId!] })).Reservations.Should().ContainSingle();
+        using var ssm = new AmazonSimpleSystemsManagementClient(new BasicAWSCredentials("test", "test"),
+            new AmazonSimpleSystemsManagementConfig { ServiceURL = _moto.Endpoint, AuthenticationRegion = "us-west-2" });
+        var stored = await ssm.GetParametersByPathAsync(new GetParametersByPathRequest { Path = AgentLauncher.ParameterRoot, Recursive = true, WithDecryption = true });
+        var token = stored.Parameters.Should().ContainSingle().Which.Value;
+        (await page.ContentAsync()).Should().NotContain(token, "the token goes to Parameter Store, not to the page");
+        await page.GetByTestId("agent-launch-close").ClickAsync();
+        await Expect(page.GetByTestId("tokens-table")).ToContainTextAsync("launched agent");
     }
 }

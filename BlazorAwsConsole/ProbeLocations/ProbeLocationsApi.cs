@@ -1,5 +1,6 @@
 using BlazorAwsConsole.Access;
 using BlazorAwsConsole.Infrastructure;
+using BlazorAwsConsole.ProbeLocations.AgentLaunch;
 using BlazorAwsConsole.Secrets;
 using Microsoft.AspNetCore.Mvc;
 
@@ -59,6 +60,19 @@ public static class ProbeLocationsApi
             .RequireAuthorization(Policies.CanAdminister)
             .WithName("RevokeProbeLocationToken").WithSummary("Revoke a token at once")
             .Produces(StatusCodes.Status204NoContent).WithSettingsProblems();
+
+        locations.MapPost("/{id:int}/agents/launch", async (int id, AgentLaunchRequest? request, AgentLauncher launcher, HttpContext context) =>
+            request is null ? SecretsApi.EmptyBody()
+                // Not tied to the request: once the token is made, the launch finishes (or is undone) even if the client hangs up.
+                : SecretsApi.ToResult(await launcher.LaunchAsync(id, request, ConsoleAddress(context.Request), Caller.From(context), CancellationToken.None),
+                    created: dto => $"/api/instances/{dto.InstanceId}"))
+            .RequireAuthorization(Policies.CanAdminister)
+            .WithName("LaunchProbeAgent")
+            .WithSummary("Launch an EC2 instance running this location's agent; its new token goes to SSM Parameter Store (SecureString), never into the answer")
+            .Produces<LaunchedAgentDto>(StatusCodes.Status201Created).WithSettingsProblems();
         return app;
     }
+
+    /// <summary>The console's address as this request reached it: the agent's server when none is given or configured.</summary>
+    private static string ConsoleAddress(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
 }

@@ -1,3 +1,4 @@
+using BlazorAwsConsole.ProbeLocations.AgentLaunch;
 using BlazorAwsConsole.ProbeLocations.Agents;
 
 namespace BlazorAwsConsole.ProbeLocations;
@@ -9,6 +10,7 @@ public static class ProbeLocationsFeature
         builder.Services.AddSingleton<ProbeLocationService>();
         builder.Services.AddSingleton<LocationTokenService>();
         builder.Services.AddSingleton<LocationCoverage>();
+        builder.Services.AddSingleton<AgentLauncher>();
         builder.Services.AddHostedService<ConsoleLocationSeeder>();
         // A batch of results with their details is bigger than SignalR's 32 KB default message.
         builder.Services.AddSignalR().AddHubOptions<AgentHub>(hub => hub.MaximumReceiveMessageSize = AgentProtocol.MaxMessageBytes);

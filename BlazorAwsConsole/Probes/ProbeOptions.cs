@@ -50,4 +50,18 @@ public sealed class ProbeOptions
 
     /// <summary>Link-local addresses or CIDRs (e.g. the instance metadata service 169.254.169.254) that HTTP and port tests may target.</summary>
     public List<string> LinkLocalAllowList { get; set; } = [];
+
+    /// <summary>
+    /// The console's address as agents launched from a location's page dial it (https://…); empty: the address the
+    /// Admin reached the console at. A load balancer's name when the console sits behind one.
+    /// </summary>
+    [RegularExpression("^(https://.+)?$", ErrorMessage = "Probes:AgentServerUrl must be an https:// address (agents send their token to it), or empty.")]
+    public string? AgentServerUrl { get; set; }
+
+    /// <summary>
+    /// A .tar.gz of the published console (the agent is the same build) that a launched agent's instance downloads into
+    /// /opt/blazor-aws-console at first boot; empty: the AMI already holds the build there.
+    /// </summary>
+    [RegularExpression("^(https?://.+)?$", ErrorMessage = "Probes:AgentPackageUrl must be an http(s):// address of a .tar.gz, or empty.")]
+    public string? AgentPackageUrl { get; set; }
 }
