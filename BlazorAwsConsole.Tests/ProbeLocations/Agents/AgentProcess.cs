@@ -23,18 +23,15 @@ public sealed class AgentProcess : IAsyncDisposable
     }
 
     /// <summary>Starts `probe ARGS` with <paramref name="token"/> in PROBE_TOKEN (none at all when null).</summary>
-    public static AgentProcess Start(string? token, params string[] args) => Start(null, token, args);
+    public static AgentProcess Start(string? token, params string[] args) => Start(token, start => start, args);
 
-    /// <summary>Starts `probe ARGS` inside network namespace <paramref name="ns"/> (see <see cref="AgentNamespaces"/>).</summary>
-    public static AgentProcess StartInside(string ns, string token, params string[] args) => Start(ns, token, args);
-
-    private static AgentProcess Start(string? ns, string? token, string[] args)
+    /// <param name="wrap">Changes the command before it starts, e.g. to run it inside a network namespace.</param>
+    public static AgentProcess Start(string? token, Func<ProcessStartInfo, ProcessStartInfo> wrap, params string[] args)
     {
         var start = ConsoleCli.StartInfo(["probe", .. args]);
         start.Environment.Remove("PROBE_TOKEN");
         if (token is not null) start.Environment["PROBE_TOKEN"] = token;
-        if (ns is not null) start = AgentNamespaces.Inside(ns, start);
-        return new AgentProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
+        return new AgentProcess(Process.Start(wrap(start)) ?? throw new InvalidOperationException("dotnet did not start"));
     }
 
     public IReadOnlyList<string> Lines => [.. _lines];

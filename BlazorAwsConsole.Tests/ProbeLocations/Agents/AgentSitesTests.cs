@@ -51,7 +51,7 @@ public sealed class AgentSitesTests : IAsyncLifetime
         var locationId = await CreateAsync("/api/probe-locations", new { name = location });
         var token = (await (await _console.Http.PostAsJsonAsync($"/api/probe-locations/{locationId}/tokens", new { name = site }))
             .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-        var agent = AgentProcess.StartInside(site, token, "--server", $"http://{consoleAddress}:{_console.BaseAddress.Port}/",
+        var agent = AgentProcess.Start(token, start => AgentNamespaces.Inside(site, start), "--server", $"http://{consoleAddress}:{_console.BaseAddress.Port}/",
             "--location", location, "--name", $"agent-{location}", "--allow-http");
         _agents.Add(agent);
         return agent;
