@@ -4,8 +4,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BlazorAwsConsole.Probes;
 
-/// <summary>A point of a response-time chart: a raw result, or an hour's rollup (with its p95 and failures).</summary>
-public sealed record TrendPoint(DateTime At, double? ResponseTimeMs, double? P95Ms, int Runs, int Failures, int Degraded);
+/// <summary>
+/// A point of a response-time chart: a raw result (with the location it ran from), or an hour's rollup (with its p95 and
+/// failures; rollups are per test, over all its locations, so their location is null).
+/// </summary>
+public sealed record TrendPoint(DateTime At, double? ResponseTimeMs, double? P95Ms, int Runs, int Failures, int Degraded, string? Location = null);
 
 /// <summary>A test's response times over a range, and its success rate over the same range.</summary>
 public sealed record Trend(string Range, bool FromRollups, IReadOnlyList<TrendPoint> Points, int Runs, int Failures, int Degraded)
@@ -56,7 +59,7 @@ public sealed class ProbeQueries(IDbContextFactory<ConsoleDbContext> contexts, T
             var raw = await db.ProbeResults.AsNoTracking()
                 .Where(r => r.TestId == testId && r.StartedAt >= from)
                 .OrderBy(r => r.StartedAt)
-                .Select(r => new TrendPoint(r.StartedAt, r.ResponseTimeMs, null, 1, r.Success ? 0 : 1, r.Success && r.Degraded ? 1 : 0))
+                .Select(r => new TrendPoint(r.StartedAt, r.ResponseTimeMs, null, 1, r.Success ? 0 : 1, r.Success && r.Degraded ? 1 : 0, r.Location))
                 .ToListAsync(cancellationToken);
             return new Trend(range, false, raw, raw.Count, raw.Sum(p => p.Failures), raw.Sum(p => p.Degraded));
         }
