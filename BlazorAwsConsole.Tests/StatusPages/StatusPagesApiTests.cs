@@ -165,6 +165,32 @@ public sealed class StatusPagesApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_test_run_from_two_locations_shows_by_its_verdict_not_by_whichever_location_ran_last()
+    {
+        await CreateAsync("/api/probe-locations", new { name = "vpc-a" });
+        var test = await CreateAsync("/api/synthetic/tests", new
+        {
+            name = "checkout", type = "http", target = _targets.HttpUrl("/"), enabled = false, locations = new[] { "console", "vpc-a" }, failWhen = "any",
+        });
+        await CreateAsync("/api/status-pages", new { slug = "shop", title = "Shop", published = true, components = new object[] { new { name = "Checkout", testIds = new[] { test } } } });
+
+        // vpc-a's agent reports a failure; then the console's own run succeeds, and is the newest result.
+        var failed = DateTime.UtcNow;
+        var stored = new TaskCompletionSource<BlazorAwsConsole.Probes.ProbeResult?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _console.Get<BlazorAwsConsole.Probes.ProbeResultWriter>().WriteAsync(new BlazorAwsConsole.Probes.ProbeResult
+        {
+            TestId = test, Type = BlazorAwsConsole.Probes.ProbeType.Http, Success = false, Reason = "timeout", ScheduledAt = failed, StartedAt = failed,
+            DurationMs = 5000, Source = "agent-1", Location = "vpc-a",
+        }, stored, CancellationToken.None);
+        (await stored.Task.WaitAsync(TimeSpan.FromSeconds(30))).Should().NotBeNull();
+        await RunAsync(test);
+
+        await UntilStateAsync("shop", "Checkout", "major_outage");
+        (await _console.Http.GetFromJsonAsync<JsonElement>($"/api/synthetic/tests/{test}")).GetProperty("statusReason").GetString()
+            .Should().Be("down from 1 of 2 locations: vpc-a timeout; console ok");
+    }
+
+    [Fact]
     public async Task An_incident_lives_through_the_api_and_the_public_page_shows_it_safely_without_sign_in()
     {
         var test = await CreateAsync("/api/synthetic/tests", new { name = "checkout", type = "http", target = _targets.HttpUrl("/"), enabled = false });

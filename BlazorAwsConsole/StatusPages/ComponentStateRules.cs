@@ -15,11 +15,11 @@ internal enum Verdict
 }
 
 /// <summary>
-/// Derives a component's state from what the console already holds in memory — the tests' last verdicts (the probe
-/// status board) and the instances' states and status checks (the fleet snapshot) — and the active maintenance
+/// Derives a component's state from what the console already holds in memory — the tests' verdicts across their
+/// locations (the probe status board, judged by each test's failWhen) and the instances' states and status checks (the fleet snapshot) — and the active maintenance
 /// windows. The rules are written in the README ("Status pages: how a component's state is derived").
 /// </summary>
-public sealed class ComponentStateRules(ProbeStatusBoard board, FleetSnapshot fleet)
+public sealed class ComponentStateRules(ProbeCatalog tests, Probes.Locations.TestViews views, FleetSnapshot fleet)
 {
     /// <param name="windows">Maintenance windows active now.</param>
     /// <param name="windowRules">The alert rules those windows silence (to know which tests and instances they cover).</param>
@@ -36,7 +36,7 @@ public sealed class ComponentStateRules(ProbeStatusBoard board, FleetSnapshot fl
         }
         foreach (var testId in component.TestIds)
         {
-            Count(VerdictOf(board.LastOf(testId)), windows.Any(w => Covers(w, windowRules, testId)));
+            Count(VerdictOf(testId), windows.Any(w => Covers(w, windowRules, testId)));
         }
         foreach (var instance in MembersOf(component))
         {
@@ -92,14 +92,19 @@ public sealed class ComponentStateRules(ProbeStatusBoard board, FleetSnapshot fl
         }
     }
 
-    /// <summary>A test: its last result down, degraded (slower than its limit) or up; never run: no verdict.</summary>
-    internal static Verdict? VerdictOf(ProbeResult? last) => last switch
-    {
-        null => null,
-        { Success: false } => Verdict.Down,
-        { Degraded: true } => Verdict.Degraded,
-        _ => Verdict.Up,
-    };
+    /// <summary>
+    /// A test: its verdict across its locations (down, degraded or up by its failWhen, as the test list and alerts judge
+    /// it; from one location, that location's last run); never run, or deleted: no verdict.
+    /// </summary>
+    private Verdict? VerdictOf(int testId) => tests.Find(testId) is { } test
+        ? views.VerdictOf(test).Status switch
+        {
+            ProbeHealth.Down => Verdict.Down,
+            ProbeHealth.Degraded => Verdict.Degraded,
+            ProbeHealth.Up => Verdict.Up,
+            _ => null,
+        }
+        : null;
 
     /// <summary>
     /// An instance: running with no impaired status check is up; pending is degraded; stopped, stopping, shutting down
