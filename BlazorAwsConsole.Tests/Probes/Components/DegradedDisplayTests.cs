@@ -60,6 +60,30 @@ public sealed class DegradedDisplayTests : DashboardContext
     }
 
     [Fact]
+    public async Task A_test_from_two_locations_is_listed_and_counted_by_its_verdict_not_by_its_newest_run()
+    {
+        await using var _ = await DatabaseAsync();
+        SignInAs(ConsoleRoles.Viewer);
+        var twoPlaces = Test(4, "two places", ProbeType.Port);
+        twoPlaces.Locations = ["console", "vpc-a"];
+        Catalog.Put(twoPlaces);
+        var fromVpc = Result(4, ProbeType.Port, false, null);
+        fromVpc.Location = "vpc-a";
+        Board.Record([Result(1, ProbeType.Port, true, 5), fromVpc, Result(4, ProbeType.Port, true, 5)]);
+
+        var page = RenderPage<SyntheticTestsPage>();
+
+        page.WaitForAssertion(() => page.Find("[data-testid=failing-count]").TextContent.Should().Be("1 failing"));
+        page.Find("[data-testid=passing-count]").TextContent.Should().Be("1 passing", "the newest run of 'two places' passed, but from vpc-a it failed (failWhen any)");
+        var row = page.FindAll("tr").Single(r => r.QuerySelector("[data-test-name='two places']") is not null);
+        var chip = row.QuerySelector("[data-testid=result-chip]")!;
+        chip.GetAttribute("data-status").Should().Be("fail");
+        chip.GetAttribute("data-verdict").Should().Be("true");
+        row.QuerySelector("[data-testid=last-reason]")!.TextContent.Should().StartWith("down from 1 of 2 locations: vpc-a connection refused; console ok");
+        row.TextContent.Should().Contain("console, vpc-a", "the list says where the test runs from");
+    }
+
+    [Fact]
     public async Task The_test_page_shows_the_latest_run_as_degraded_with_its_reason()
     {
         await using var _ = await DatabaseAsync();

@@ -11,6 +11,7 @@ public sealed partial class SyntheticTestsPage : IDisposable
 {
     [Inject] private ProbeCatalog Catalog { get; set; } = default!;
     [Inject] private ProbeStatusBoard Board { get; set; } = default!;
+    [Inject] private Locations.TestViews Views { get; set; } = default!;
     [Inject] private SyntheticTestService Tests { get; set; } = default!;
     [Inject] private LiveFeed Feed { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
@@ -46,10 +47,11 @@ public sealed partial class SyntheticTestsPage : IDisposable
                 || t.Tags.Any(tag => $"{tag.Key}={tag.Value}".Contains(_search, StringComparison.OrdinalIgnoreCase)))
             .OrderBy(t => t.Name, StringComparer.OrdinalIgnoreCase).ThenBy(t => t.Id)
             .ToList();
-        var last = all.Select(t => Board.LastOf(t.Id)).Where(r => r is not null).ToList();
-        _passing = last.Count(r => r!.Status == ProbeHealth.Up);
-        _degraded = last.Count(r => r!.Status == ProbeHealth.Degraded);
-        _failing = last.Count(r => !r!.Success);
+        // Counted by each test's verdict across its locations (its last run when it runs from one), as the dashboard counts.
+        var verdicts = all.Select(t => Views.VerdictOf(t).Status).Where(s => s is not null).ToList();
+        _passing = verdicts.Count(s => s == ProbeHealth.Up);
+        _degraded = verdicts.Count(s => s == ProbeHealth.Degraded);
+        _failing = verdicts.Count(s => s == ProbeHealth.Down);
     }
 
     private void OnSearch(string text)
