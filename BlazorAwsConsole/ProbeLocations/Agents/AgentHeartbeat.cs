@@ -11,8 +11,22 @@ namespace BlazorAwsConsole.ProbeLocations.Agents;
 /// to the next beat.
 /// </summary>
 public sealed class AgentHeartbeat(AgentRegistry registry, LocationTokenService tokens, LiveFeed feed, ILogger<AgentHeartbeat> logger)
-    : BackgroundService
+    : BackgroundService, IHostedLifecycleService
 {
+    // The host's stop starts with StoppingAsync, before the server stops: from then on this node's agents' rows are left to go
+    // stale rather than deleted as their connections close (see AgentRegistry.UnregisterAsync).
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        registry.MarkStopping();
+        return Task.CompletedTask;
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

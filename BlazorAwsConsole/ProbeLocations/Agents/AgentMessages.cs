@@ -20,8 +20,12 @@ public sealed record AgentTest(int Id, int FrequencySeconds, DateTime UpdatedAt,
 /// What the console sends an agent (<see cref="AgentProtocol.TestsChangedMethod"/>): on each connection first the full
 /// list of its tests (<see cref="Full"/>: whatever it holds that is not in <see cref="Upserts"/> goes), then only the
 /// tests added or updated and the ids of those it no longer runs (deleted, paused, moved to another agent).
+/// <see cref="MayMove"/>: another member could be given the agent's tests while it cannot reach the console (the cluster
+/// has more than one live node and the location has other live agents), so the agent stops running them
+/// <see cref="AgentProtocol.FenceAfter"/> after losing the console; when false (one node, or the location's only agent)
+/// nobody else would run them and the agent keeps running and spooling.
 /// </summary>
-public sealed record AgentTestsChange(bool Full, IReadOnlyList<AgentTest> Upserts, IReadOnlyList<int> Deletes);
+public sealed record AgentTestsChange(bool Full, IReadOnlyList<AgentTest> Upserts, IReadOnlyList<int> Deletes, bool MayMove = false);
 
 /// <summary>One run an agent made: the test, the aligned fire time it was due at, how late it started, and what it found.</summary>
 public sealed record AgentResult(long Sequence, int TestId, DateTimeOffset ScheduledAt, double? StartLagMs, ProbeOutcome Outcome)

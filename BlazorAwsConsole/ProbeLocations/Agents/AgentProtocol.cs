@@ -48,4 +48,12 @@ public static class AgentProtocol
 
     /// <summary>How often each node marks its agents as still connected and re-checks their tokens.</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// An agent whose tests may move (<see cref="AgentTestsChange.MayMove"/>) stops running them this long after losing the
+    /// console: before its row goes stale (<see cref="GoneAfter"/> after its node's last renewal, at most a heartbeat before
+    /// the loss) and another node gives them to another agent, so a test is never run by both.
+    /// </summary>
+    // Declared after GoneAfter and HeartbeatInterval: static fields initialize in order.
+    public static readonly TimeSpan FenceAfter = GoneAfter - 2 * HeartbeatInterval;
 }

@@ -13,9 +13,16 @@ namespace BlazorAwsConsole.ProbeLocations.Agents;
 /// which the location pages follow and the cluster notices carry to the other nodes.
 /// </summary>
 public sealed class AgentRegistry(IDbContextFactory<ConsoleDbContext> contexts, LiveFeed feed, TimeProvider time, IOptions<ClusterOptions> cluster,
-    ILogger<AgentRegistry> logger)
+    IHostApplicationLifetime lifetime, ILogger<AgentRegistry> logger)
 {
     private readonly ConcurrentDictionary<string, LocalAgent> _local = new();
+    private volatile bool _stopping;
+
+    /// <summary>
+    /// This node is stopping: set from <see cref="AgentHeartbeat"/>'s StoppingAsync, the first step of the host's stop, since
+    /// the server may close the agents' connections before ApplicationStopping is signalled.
+    /// </summary>
+    public void MarkStopping() => _stopping = true;
 
     public string Node { get; } = cluster.Value.EffectiveNodeName;
 
@@ -73,6 +80,11 @@ public sealed class AgentRegistry(IDbContextFactory<ConsoleDbContext> contexts, 
     public async Task UnregisterAsync(string connectionId, CancellationToken cancellationToken)
     {
         if (!_local.TryRemove(connectionId, out var agent)) return;
+        // This node is stopping (its connections close with it): the row is left to go stale after GoneAfter, as a dead
+        // node's would, rather than deleted now. Deleting it would let another node hand the agent's tests to another agent
+        // at once, while this agent, cut off, still runs them until it fences itself (AgentProtocol.FenceAfter): both
+        // would run them. The agent dialling in again (to any node) replaces its own row at once.
+        if (_stopping || lifetime.ApplicationStopping.IsCancellationRequested) return;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await db.ConnectedAgents.Where(a => a.ConnectionId == connectionId).ExecuteDeleteAsync(cancellationToken);
         feed.Publish(new ProbeLocationsChanged(agent.Identity.Token.LocationId));

@@ -20,7 +20,7 @@ namespace BlazorAwsConsole.ProbeLocations.Agents;
 /// A test leaves an agent with a grace of one interval in which its results are still taken (a run in flight at the move).
 /// </remarks>
 public sealed class AgentShares(AgentRegistry registry, ProbeCatalog catalog, IHubContext<AgentHub> hub, IOptionsMonitor<ProbeOptions> probes,
-    TimeProvider time, ILogger<AgentShares> logger)
+    ClusterMembership membership, TimeProvider time, ILogger<AgentShares> logger)
 {
     public static readonly TimeSpan Settle = 2 * AgentProtocol.HeartbeatInterval;
 
@@ -33,6 +33,9 @@ public sealed class AgentShares(AgentRegistry registry, ProbeCatalog catalog, IH
     {
         public AgentRegistry.LocalAgent Agent { get; } = agent;
         public bool FullSent { get; set; }
+
+        /// <summary>What the agent was last told of <see cref="AgentTestsChange.MayMove"/>.</summary>
+        public bool MayMove { get; set; }
 
         /// <summary>The tests given to the agent, with the version sent. Replaced whole, so the intake reads it without a lock.</summary>
         public volatile IReadOnlyDictionary<int, DateTime> Sent = new Dictionary<int, DateTime>();
@@ -83,7 +86,10 @@ public sealed class AgentShares(AgentRegistry registry, ProbeCatalog catalog, IH
                 var view = _views[identity.Token.LocationId];
                 var owned = catalog.Tests.Where(t => t.Enabled && t.RunsFrom(identity.Token.LocationName, consoleLocation)
                     && TestAssignment.Owner(t.Id, view.Live) == identity.Name).ToDictionary(t => t.Id);
-                await SendAsync(share, owned, view, now, cancellationToken);
+                // Another node could give this agent's tests to another agent of its location if this node went away: the
+                // agent must then stop running them itself before that (AgentProtocol.FenceAfter), or both would run them.
+                var mayMove = !membership.Single && membership.View.Live.Count > 1 && view.Live.Count > 1;
+                await SendAsync(share, owned, view, mayMove, now, cancellationToken);
             }
         }
         finally
@@ -92,7 +98,8 @@ public sealed class AgentShares(AgentRegistry registry, ProbeCatalog catalog, IH
         }
     }
 
-    private async Task SendAsync(Share share, Dictionary<int, SyntheticTest> owned, MemberView view, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task SendAsync(Share share, Dictionary<int, SyntheticTest> owned, MemberView view, bool mayMove, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var sent = share.Sent;
         var upserts = owned.Values.Where(t => !sent.TryGetValue(t.Id, out var version) || version != t.UpdatedAt)
@@ -107,9 +114,10 @@ public sealed class AgentShares(AgentRegistry registry, ProbeCatalog catalog, IH
             if (until < now || owned.ContainsKey(id)) share.LeftAt.TryRemove(id, out _);
         share.Sent = owned.ToDictionary(t => t.Key, t => t.Value.UpdatedAt);
         share.Agent.Activity.TestsOwned = owned.Count;
-        if (share.FullSent && upserts.Count == 0 && deletes.Count == 0) return;
+        if (share.FullSent && upserts.Count == 0 && deletes.Count == 0 && share.MayMove == mayMove) return;
         // A new share has sent nothing yet: its upserts are every test it owns, the full list.
-        var change = new AgentTestsChange(!share.FullSent, upserts, share.FullSent ? deletes : []);
+        var change = new AgentTestsChange(!share.FullSent, upserts, share.FullSent ? deletes : [], mayMove);
+        share.MayMove = mayMove;
         share.FullSent = true;
         try
         {

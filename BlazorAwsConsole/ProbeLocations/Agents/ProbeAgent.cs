@@ -12,8 +12,17 @@ namespace BlazorAwsConsole.ProbeLocations.Agents;
 /// console sends the agent's tests (<see cref="AgentProtocol.TestsChangedMethod"/>, applied to <see cref="AgentTestTimers"/>),
 /// and the agent sends its spooled results in acknowledged batches, oldest first, whenever it is connected.
 /// </summary>
-public sealed class ProbeAgent(ProbeAgentOptions options, AgentTestTimers timers, AgentSpool spool, ILogger<ProbeAgent> logger) : BackgroundService
+public sealed class ProbeAgent(ProbeAgentOptions options, AgentTestTimers timers, AgentSpool spool, TimeProvider time, ILogger<ProbeAgent> logger)
+    : BackgroundService
 {
+    // When the connection to the console was lost, in UTC ticks (0 while connected or before the first connection): the
+    // fence's clock. Set from the connection's events, read by the fence loop.
+    private long _lostAt;
+
+    private void Lost() => Interlocked.CompareExchange(ref _lostAt, time.GetUtcNow().UtcTicks, 0);
+
+    private void Back() => Interlocked.Exchange(ref _lostAt, 0);
+
     /// <summary>The agent's connection to the console, as the agent builds it (tests use it to dial in as an agent would).</summary>
     public static HubConnection Connect(ProbeAgentOptions options, IRetryPolicy retry, ILoggerFactory? logging = null)
     {
@@ -36,16 +45,19 @@ public sealed class ProbeAgent(ProbeAgentOptions options, AgentTestTimers timers
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         connection.Reconnecting += error =>
         {
+            Lost();
             logger.LogWarning("Lost the console at {Server}: {Reason}; reconnecting", options.Server, error?.Message ?? "the connection closed");
             return Task.CompletedTask;
         };
         connection.Reconnected += _ =>
         {
+            Back();
             logger.LogInformation("Reconnected to the console at {Server} as {Agent} of {Location}", options.Server, options.Name, options.Location);
             return Task.CompletedTask;
         };
         connection.Closed += error =>
         {
+            Lost();
             if (error is not null) LogFailure(error, "closed");
             closed.TrySetResult();
             return Task.CompletedTask;
@@ -53,6 +65,7 @@ public sealed class ProbeAgent(ProbeAgentOptions options, AgentTestTimers timers
         connection.On<AgentTestsChange>(AgentProtocol.TestsChangedMethod, timers.Apply);
         using var sending = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var sender = SendResultsAsync(connection, sending.Token);
+        var fence = FenceAsync(sending.Token);
         logger.LogInformation("Probe agent {Agent} {Version} of {Location} dialling {Server} (spool limit {SpoolLimit} results)",
             options.Name, options.Version, options.Location, options.Server, options.SpoolLimit);
         while (!stoppingToken.IsCancellationRequested)
@@ -62,6 +75,7 @@ public sealed class ProbeAgent(ProbeAgentOptions options, AgentTestTimers timers
                 closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 await connection.StartAsync(stoppingToken);
                 failures = 0;
+                Back();
                 logger.LogInformation("Connected to the console at {Server} as {Agent} of {Location}", options.Server, options.Name, options.Location);
                 await closed.Task.WaitAsync(stoppingToken);
             }
@@ -86,6 +100,7 @@ public sealed class ProbeAgent(ProbeAgentOptions options, AgentTestTimers timers
         }
         await sending.CancelAsync();
         await sender;
+        await fence;
         logger.LogInformation("Probe agent {Agent} stopping; {Spooled} results not sent", options.Name, spool.Count);
     }
 
@@ -133,6 +148,28 @@ public sealed class ProbeAgent(ProbeAgentOptions options, AgentTestTimers timers
                     break;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Self-fencing: when the console said this agent's tests may move (another node could give them to another agent of the
+    /// location), the agent stops running them <see cref="AgentProtocol.FenceAfter"/> after losing the console, before its
+    /// row goes stale and they move; otherwise (one node, or the location's only agent) it keeps running and spooling.
+    /// </summary>
+    private async Task FenceAsync(CancellationToken stoppingToken)
+    {
+        using var tick = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        try
+        {
+            while (await tick.WaitForNextTickAsync(stoppingToken))
+            {
+                var lostAt = Interlocked.Read(ref _lostAt);
+                if (lostAt != 0 && timers.MayMove && timers.Count > 0 && time.GetUtcNow().UtcTicks - lostAt >= AgentProtocol.FenceAfter.Ticks) timers.Fence();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The agent is stopping.
         }
     }
 

@@ -35,6 +35,26 @@ public sealed class AgentTestTimers(IEnumerable<IProbeRunner> runners, AgentSpoo
 
     public long SkippedOverlap => Interlocked.Read(ref _skipped);
 
+    /// <summary>Whether the console last said these tests may move to another agent while this one cannot reach it (<see cref="AgentTestsChange.MayMove"/>).</summary>
+    public bool MayMove { get; private set; }
+
+    /// <summary>
+    /// Stops every test (the agent lost the console for <see cref="AgentProtocol.FenceAfter"/> and its tests may move): another
+    /// node hands them to another agent of the location, and the console sends this agent its list again when it is back.
+    /// </summary>
+    public void Fence()
+    {
+        int count;
+        lock (_lock)
+        {
+            count = _tests.Count;
+            _tests.Clear();
+        }
+        if (count > 0) logger.LogWarning("Stopped running {Count} tests: the console has been unreachable for {Seconds:F0} s and other agents of the location take them over",
+            count, AgentProtocol.FenceAfter.TotalSeconds);
+        _wake.Writer.TryWrite(true);
+    }
+
     /// <summary>
     /// Applies the console's change: a full list replaces what is held; an update of a test already running keeps its timer
     /// (at a new interval it moves to the new aligned times); a new test starts at its first aligned time after its start delay.
@@ -42,6 +62,7 @@ public sealed class AgentTestTimers(IEnumerable<IProbeRunner> runners, AgentSpoo
     public void Apply(AgentTestsChange change)
     {
         var now = time.GetUtcNow();
+        MayMove = change.MayMove;
         lock (_lock)
         {
             if (change.Full)
