@@ -54,6 +54,8 @@ public abstract class DashboardContext : ComponentContext
         Services.AddAlertChannelServices();
         Services.AddSingleton<ProbeOverview>();
         Services.AddSingleton<RecentChanges>();
+        // The agent registry leaves a stopping node's agent rows to go stale (it asks the host's lifetime).
+        Services.AddSingleton<Microsoft.Extensions.Hosting.IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>();
         Services.AddSingleton<BlazorAwsConsole.ProbeLocations.Agents.AgentRegistry>();
         Services.AddSingleton<BlazorAwsConsole.ProbeLocations.LocationCoverage>();
         // The test dialog lists the probe locations a test may run from.
