@@ -65,9 +65,9 @@ public sealed class AgentNamespaces : IAsyncDisposable
             await NetworkNamespaces.Ip("-n", ns, "link", "set", "lo", "up");
         }
         var b = _b;
-        await Link(null, $"ag{id}a", SiteA, "eth-root", $"10.213.{b}.1/24", $"10.213.{b}.2/24");
-        await Link(null, $"ag{id}b", SiteB, "eth-root", $"10.213.{b + 1}.1/24", $"10.213.{b + 1}.2/24");
-        await Link(SiteA, "eth-svc", ServiceNamespace, "eth-a", $"10.213.{b + 2}.1/24", $"10.213.{b + 2}.2/24");
+        await NetworkNamespaces.Link(null, $"ag{id}a", SiteA, "eth-root", $"10.213.{b}.1/24", $"10.213.{b}.2/24");
+        await NetworkNamespaces.Link(null, $"ag{id}b", SiteB, "eth-root", $"10.213.{b + 1}.1/24", $"10.213.{b + 1}.2/24");
+        await NetworkNamespaces.Link(SiteA, "eth-svc", ServiceNamespace, "eth-a", $"10.213.{b + 2}.1/24", $"10.213.{b + 2}.2/24");
         // The service answers site a (its only link); site b knows only its own link to the console.
         await NetworkNamespaces.Ip("-n", ServiceNamespace, "route", "add", "default", "via", $"10.213.{b + 2}.1");
 
@@ -107,16 +107,6 @@ public sealed class AgentNamespaces : IAsyncDisposable
         foreach (var arg in new[] { "netns", "exec", ns, command.FileName }.Concat(command.ArgumentList)) start.ArgumentList.Add(arg);
         foreach (var (key, value) in command.Environment) start.Environment[key] = value;
         return start;
-    }
-
-    private static async Task Link(string? fromNs, string fromName, string toNs, string toName, string fromAddress, string toAddress)
-    {
-        string[] inFrom = fromNs is null ? [] : ["-n", fromNs];
-        await NetworkNamespaces.Ip([.. inFrom, "link", "add", fromName, "type", "veth", "peer", "name", toName, "netns", toNs]);
-        await NetworkNamespaces.Ip([.. inFrom, "addr", "add", fromAddress, "dev", fromName]);
-        await NetworkNamespaces.Ip([.. inFrom, "link", "set", fromName, "up"]);
-        await NetworkNamespaces.Ip("-n", toNs, "addr", "add", toAddress, "dev", toName);
-        await NetworkNamespaces.Ip("-n", toNs, "link", "set", toName, "up");
     }
 
     public async ValueTask DisposeAsync()

@@ -100,7 +100,7 @@ public sealed class NetworkNamespaces : IAsyncDisposable
     public Task UseFirstRouterAsync() => Ip("route", "replace", FarSubnet, "via", RouterAddress);
 
     /// <summary>A veth pair from <paramref name="fromNs"/> (null = root) to <paramref name="toNs"/>, addressed and up.</summary>
-    private static async Task Link(string? fromNs, string fromName, string toNs, string toName, string fromAddress, string toAddress)
+    internal static async Task Link(string? fromNs, string fromName, string toNs, string toName, string fromAddress, string toAddress)
     {
         string[] inFrom = fromNs is null ? [] : ["-n", fromNs];
         await Ip([.. inFrom, "link", "add", fromName, "type", "veth", "peer", "name", toName, "netns", toNs]);
