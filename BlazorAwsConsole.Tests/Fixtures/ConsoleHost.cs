@@ -157,6 +157,9 @@ public sealed class ConsoleHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>How long a node may take to stop before its test fails for it (the product's own stop steps are bounded well within this).</summary>
+    private static readonly TimeSpan StopDeadline = TimeSpan.FromMinutes(2);
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
@@ -172,8 +175,16 @@ public sealed class ConsoleHost : IAsyncDisposable
                 // A browser already gone has nothing left open.
             }
         }
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        // A node that never stops would hang the whole test run (CI stops at 90 min): fail the test that owns it instead.
+        try
+        {
+            await _app.StopAsync().WaitAsync(StopDeadline);
+            await _app.DisposeAsync().AsTask().WaitAsync(StopDeadline);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The console node did not stop within {StopDeadline.TotalMinutes} min: a stop step waits forever (take an async dump to see which)");
+        }
         try
         {
             Directory.Delete(_folder, recursive: true);

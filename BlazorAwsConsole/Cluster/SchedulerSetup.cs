@@ -87,6 +87,7 @@ public static class SchedulerSetup
             builder.Services.AddHostedService<DeclaredTriggerSync>();
         }
         builder.Services.AddQuartzHostedService(quartz => quartz.WaitForJobsToComplete = true);
+        Infrastructure.Shutdown.SchedulerStopDeadline.Apply(builder.Services);
         return builder;
     }
 }

@@ -31,6 +31,7 @@ public sealed class ProbeEngine : BackgroundService
     private long _skippedFull;
     private long _finished;
     private long _abandoned;
+    private long _lastScheduledStartTicks;
     // Cancelled a grace period after shutdown began: the probes still running then are abandoned.
     private readonly CancellationTokenSource _abandon = new();
 
@@ -62,6 +63,12 @@ public sealed class ProbeEngine : BackgroundService
 
     /// <summary>Runs that ended with a result handed to the writer since start (each is stored).</summary>
     public long Finished => Interlocked.Read(ref _finished);
+
+    /// <summary>
+    /// When this node last began a scheduled run (after it checked that it owns the test): what a fenced node must not
+    /// move past its fencing time. Null before the first.
+    /// </summary>
+    public DateTimeOffset? LastScheduledStart => Interlocked.Read(ref _lastScheduledStartTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     /// <summary>Hands a run to the workers; false when the queue is full (counted).</summary>
     public bool TryEnqueue(ProbeRequest request)
@@ -141,6 +148,7 @@ public sealed class ProbeEngine : BackgroundService
             request.Completion?.TrySetResult(null);
             return;
         }
+        if (request.ScheduledAt is not null) Interlocked.Exchange(ref _lastScheduledStartTicks, _time.GetUtcNow().UtcTicks);
         try
         {
             var lag = request.ScheduledAt is { } scheduled ? (_time.GetUtcNow() - scheduled).TotalMilliseconds : (double?)null;
