@@ -5,7 +5,8 @@ namespace BlazorAwsConsole.StatusPages;
 /// <summary>
 /// /status/{slug} and its JSON, Atom feed and badges: anonymous and read-only for a published page, signed-in users
 /// only otherwise (anonymous visitors get 404, so a private page's slug is not confirmed either). Behind their own
-/// rate limit and the output cache (evicted on change by <see cref="StatusViewCache"/>).
+/// rate limit; a published page's HTML and JSON are served from <see cref="PublicAnswerCache"/>, the feed and badges
+/// are rendered from the cached view.
 /// </summary>
 public static class PublicStatusEndpoints
 {
@@ -13,8 +14,7 @@ public static class PublicStatusEndpoints
 
     public static IEndpointRouteBuilder MapPublicStatusPages(this IEndpointRouteBuilder app)
     {
-        var status = app.MapGroup("/status/{slug}").AllowAnonymous().RequireRateLimiting(RateLimitPolicy)
-            .CacheOutput(StatusViewCache.OutputCachePolicy).ExcludeFromDescription();
+        var status = app.MapGroup("/status/{slug}").AllowAnonymous().RequireRateLimiting(RateLimitPolicy).ExcludeFromDescription();
         status.MapGet("", Html);
         status.MapGet("/api", Json);
         status.MapGet("/feed.atom", Atom);
@@ -33,14 +33,24 @@ public static class PublicStatusEndpoints
         return view;
     }
 
-    private static async Task<IResult> Html(string slug, HttpContext context, StatusViewCache cache, IOptionsMonitor<StatusPageOptions> options,
-        Subscriptions.SubscriptionService subscriptions) =>
-        await VisibleAsync(slug, context, cache) is { } view
-            ? Results.Content(PublicStatusHtml.Render(view, options.CurrentValue.PageRefreshSeconds, subscriptions.EmailEnabled), "text/html; charset=utf-8")
-            : Results.NotFound();
+    private static async Task<IResult> Html(string slug, HttpContext context, StatusViewCache cache, PublicAnswerCache answers,
+        IOptionsMonitor<StatusPageOptions> options, Subscriptions.SubscriptionService subscriptions)
+    {
+        (string, string) Render(PublicStatusView view) =>
+            (PublicStatusHtml.Render(view, options.CurrentValue.PageRefreshSeconds, subscriptions.EmailEnabled), "text/html; charset=utf-8");
+        if (await answers.GetAsync(slug, "html", Render) is { } answer) return answer;
+        return await VisibleAsync(slug, context, cache) is { } view ? Results.Content(Render(view).Item1, "text/html; charset=utf-8") : Results.NotFound();
+    }
 
-    private static async Task<IResult> Json(string slug, HttpContext context, StatusViewCache cache) =>
-        await VisibleAsync(slug, context, cache) is { } view ? Results.Json(StatusFeeds.Json(view)) : Results.NotFound();
+    private static async Task<IResult> Json(string slug, HttpContext context, StatusViewCache cache, PublicAnswerCache answers,
+        IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json)
+    {
+        // With the API's JSON settings, so a kept answer reads as one written per request.
+        (string, string) Render(PublicStatusView view) =>
+            (System.Text.Json.JsonSerializer.Serialize(StatusFeeds.Json(view), json.Value.SerializerOptions), "application/json; charset=utf-8");
+        if (await answers.GetAsync(slug, "json", Render) is { } answer) return answer;
+        return await VisibleAsync(slug, context, cache) is { } view ? Results.Json(StatusFeeds.Json(view)) : Results.NotFound();
+    }
 
     private static async Task<IResult> Atom(string slug, HttpContext context, StatusViewCache cache) =>
         await VisibleAsync(slug, context, cache) is { } view

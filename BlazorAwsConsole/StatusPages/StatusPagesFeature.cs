@@ -18,18 +18,16 @@ public static class StatusPagesFeature
         services.AddSingleton<ComponentStateRules>();
         services.AddSingleton<StatusViewBuilder>();
         services.AddSingleton<StatusViewCache>();
+        services.AddSingleton<PublicAnswerCache>();
         services.AddHostedService(provider => provider.GetRequiredService<StatusViewCache>());
         services.AddSingleton<StatusPageService>();
         services.AddSingleton<SubscriptionTokens>();
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<ISubscriberSender, SubscriberSender>();
-        // The output cache's in-memory store holds the public pages' responses (default cap 100 MB).
-        services.AddOutputCache(cache => cache.AddPolicy(StatusViewCache.OutputCachePolicy,
-            policy => policy.Expire(TimeSpan.FromSeconds(settings.CacheSeconds)).Tag(StatusViewCache.OutputCacheTag).SetVaryByHeader(HeaderNames.AcceptEncoding)
-                .AddPolicy<StaleResponseGuard>()));
-        // The page of 50 components with 90-day bars is ~670 KiB of very repetitive HTML: compressed once per change and
-        // encoding (the cache keeps the compressed answer), it is ~20× smaller on the wire. Nothing secret is on these
-        // answers (no antiforgery token, no session data), so compressing them over HTTPS gives BREACH nothing to find.
+        // The page of 50 components with 90-day bars is ~670 KiB of very repetitive HTML: compressed once per change
+        // (PublicAnswerCache keeps the compressed answers), it is ~20× smaller on the wire; the answers it does not keep
+        // (private pages, feeds, badges) are compressed here per request. Nothing secret is on these answers (no
+        // antiforgery token, no session data), so compressing them over HTTPS gives BREACH nothing to find.
         services.AddResponseCompression(compression =>
         {
             compression.EnableForHttps = true;
@@ -48,11 +46,9 @@ public static class StatusPagesFeature
         return builder;
     }
 
-    /// <summary>After sign-in and the rate limiter: the output cache serves anonymous visitors of published pages.</summary>
+    /// <summary>Compression of /status/… answers that are not already compressed (a kept answer comes with its encoding).</summary>
     public static WebApplication UseStatusPages(this WebApplication app)
     {
-        app.UseOutputCache();
-        // Inside the output cache, for /status/… only: the compressed answer is what is cached (one per Accept-Encoding).
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/status"), status => status.UseResponseCompression());
         return app;
     }

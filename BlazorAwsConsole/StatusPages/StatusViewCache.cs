@@ -3,7 +3,6 @@ using BlazorAwsConsole.Alerts;
 using BlazorAwsConsole.Fleet;
 using BlazorAwsConsole.Infrastructure;
 using BlazorAwsConsole.Probes;
-using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Options;
 
 namespace BlazorAwsConsole.StatusPages;
@@ -12,19 +11,15 @@ namespace BlazorAwsConsole.StatusPages;
 public sealed record StatusPageChanged(int PageId);
 
 /// <summary>
-/// The built views of the status pages, one per slug, shared by the HTML, JSON, feed and badges, and the output
-/// cache in front of them. Both are dropped on change: at once when a page or incident changes, and at most once per
-/// <see cref="StatusPageOptions.RefreshMilliseconds"/> when test results, the fleet or alerts change (LiveFeed).
+/// The built views of the status pages, one per slug, shared by the HTML, JSON, feed and badges (and the answers
+/// rendered from them, <see cref="PublicAnswerCache"/>). Dropped on change: at once when a page or incident changes, and
+/// at most once per <see cref="StatusPageOptions.RefreshMilliseconds"/> when test results, the fleet or alerts change (LiveFeed).
 /// Concurrent misses of one slug share one build, so a burst of anonymous visitors reads the database once per change.
 /// Holds at most one view per existing page (a slug that does not exist is not cached).
 /// </summary>
 public sealed class StatusViewCache : IHostedService, IDisposable
 {
-    public const string OutputCacheTag = "status-pages";
-    public const string OutputCachePolicy = "status-page";
-
     private readonly StatusViewBuilder _builder;
-    private readonly IOutputCacheStore _store;
     private readonly LiveFeed _feed;
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<StatusPageOptions> _options;
@@ -32,6 +27,7 @@ public sealed class StatusViewCache : IHostedService, IDisposable
     private readonly List<IDisposable> _subscriptions = [];
     private ITimer? _timer;
     private long _generation;
+    private long _pageGeneration;
     private int _dirty;
 
     private readonly Cluster.RelayedEvents? _relayed;
@@ -39,13 +35,12 @@ public sealed class StatusViewCache : IHostedService, IDisposable
 
     /// <param name="relayed">Present with PostgreSQL (more than one node): what another node changed arrives as a relayed <see cref="StatusPageChanged"/>.</param>
     /// <param name="listening">Present with PostgreSQL: whether this node hears the other nodes' notices now.</param>
-    public StatusViewCache(StatusViewBuilder builder, IOutputCacheStore store, LiveFeed feed, TimeProvider time, IOptionsMonitor<StatusPageOptions> options,
+    public StatusViewCache(StatusViewBuilder builder, LiveFeed feed, TimeProvider time, IOptionsMonitor<StatusPageOptions> options,
         Cluster.RelayedEvents? relayed = null, Cluster.NoticeListening? listening = null)
     {
         _relayed = relayed;
         _listening = listening;
         _builder = builder;
-        _store = store;
         _feed = feed;
         _time = time;
         _options = options;
@@ -83,16 +78,20 @@ public sealed class StatusViewCache : IHostedService, IDisposable
     private Entry Start(string slug, DateTime now, long generation, bool kept) =>
         new(new Lazy<Task<PublicStatusView?>>(() => _builder.BuildAsync(slug, CancellationToken.None)), now, generation, kept);
 
-    /// <summary>Moves on every invalidation (<see cref="StaleResponseGuard"/> compares it).</summary>
+    /// <summary>Moves on every change: what was built before it is out of date (a visitor may still be served it while the next is built).</summary>
     internal long Generation => Interlocked.Read(ref _generation);
 
-    /// <summary>Drops every view and every cached response now.</summary>
-    public async Task InvalidateAsync()
+    /// <summary>Moves when a page itself changed (its components, incidents, publishing, maintenance): what was built before it is never served again.</summary>
+    internal long PageGeneration => Interlocked.Read(ref _pageGeneration);
+
+    /// <summary>Drops every view now, and every answer rendered from them: a page, its incidents or its maintenance changed.</summary>
+    public Task InvalidateAsync()
     {
         Interlocked.Exchange(ref _dirty, 0);
+        Interlocked.Increment(ref _pageGeneration);
         Interlocked.Increment(ref _generation);
         _views.Clear();
-        await _store.EvictByTagAsync(OutputCacheTag, CancellationToken.None);
+        return Task.CompletedTask;
     }
 
     private Task MarkDirty<TEvent>(TEvent _)
@@ -116,14 +115,16 @@ public sealed class StatusViewCache : IHostedService, IDisposable
         // Lost: drop what is held; nothing is kept until the listener is back (Caching).
         _subscriptions.Add(_feed.Subscribe<Cluster.NoticeListeningChanged>(_ => InvalidateAsync()));
         var period = TimeSpan.FromMilliseconds(_options.CurrentValue.RefreshMilliseconds);
-        _timer = _time.CreateTimer(_ => _ = FlushAsync(), null, period, period);
+        _timer = _time.CreateTimer(_ => Flush(), null, period, period);
         return Task.CompletedTask;
     }
 
-    private async Task FlushAsync()
+    /// <summary>Results, the fleet or alerts changed: the views are rebuilt at their next read; answers already rendered are served meanwhile.</summary>
+    private void Flush()
     {
         if (Interlocked.Exchange(ref _dirty, 0) == 0) return;
-        await InvalidateAsync();
+        Interlocked.Increment(ref _generation);
+        _views.Clear();
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
