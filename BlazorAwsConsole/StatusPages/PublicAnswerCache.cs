@@ -62,9 +62,16 @@ public sealed class PublicAnswerCache(StatusViewCache views, TimeProvider time, 
             }
             return held.Answer;
         }
-        if (await RefreshAsync(slot, slug, render) is { } fresh) return fresh.Answer;
-        _slots.TryRemove(new KeyValuePair<string, Slot>(key, slot));
-        return null;
+        // A refresh already under way may have begun before the page changed: then wait for one begun after it.
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await RefreshAsync(slot, slug, render) is not { } fresh)
+            {
+                _slots.TryRemove(new KeyValuePair<string, Slot>(key, slot));
+                return null;
+            }
+            if (fresh.PageGeneration == views.PageGeneration || attempt == 3) return fresh.Answer;
+        }
     }
 
     /// <summary>One refresh per answer at a time: callers arriving meanwhile share it.</summary>

@@ -191,4 +191,51 @@ public sealed class AgentRunsTests : IAsyncLifetime
         agent.Lines.Count(l => l.Contains("Connected to the console") || l.Contains("Reconnected to the console")).Should().BeGreaterThanOrEqualTo(2, agent.Output);
         try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
     }
+
+    [Fact]
+    public async Task An_agent_killed_while_the_console_is_down_sends_the_runs_it_had_spooled_after_its_restart_with_the_same_spool_dir()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"));
+        var spoolDir = Path.Combine(folder, "spool");
+        Directory.CreateDirectory(folder);
+        string[] sameConsole = [$"urls=http://127.0.0.1:{MotoFixture.FreePort()}", $"ConnectionStrings:Console=Data Source={Path.Combine(folder, "console.db")}"];
+        var first = await ConsoleHost.StartAsync(_moto, sameConsole);
+        var (_, token) = await LocationWithTokenAsync(first, "vpc-d");
+        var id = await TestAsync(first, "crashy", "vpc-d");
+        string[] agentArgs = ["--server", first.BaseAddress.ToString(), "--location", "vpc-d", "--name", "agent-d1", "--spool-dir", spoolDir];
+        var agent = AgentProcess.Start(token, agentArgs);
+        _owned.Add(agent);
+        await Poll.UntilAsync(async () => (await StoredAsync(first, id)).Count > 0, TimeSpan.FromSeconds(45), () => $"no result before the stop\n{agent.Output}");
+
+        // The console goes away; the agent makes runs it cannot send, then dies without a chance to do anything (kill -9).
+        await first.DisposeAsync();
+        var downAt = DateTimeOffset.UtcNow;
+        await Poll.UntilAsync(() => _target.HitsOf("crashy").Count(h => h > downAt) >= 2, TimeSpan.FromSeconds(30),
+            () => $"the agent stopped running while the console was away\n{agent.Output}");
+        agent.Kill();
+        await Poll.UntilAsync(() => agent.HasExited, TimeSpan.FromSeconds(10), () => "the agent did not die");
+        var killedAt = DateTimeOffset.UtcNow;
+        var madeBeforeTheKill = _target.HitsOf("crashy").Where(h => h > downAt).ToList();
+
+        var second = await ConsoleAsync(sameConsole);
+        var restarted = AgentProcess.Start(token, agentArgs);
+        _owned.Add(restarted);
+
+        // Every run the dead agent made while the console was away is stored, once.
+        await Poll.UntilAsync(async () =>
+        {
+            var stored = await StoredAsync(second, id);
+            return madeBeforeTheKill.All(hit => stored.Any(r => Math.Abs((r.StartedAt - hit.UtcDateTime).TotalSeconds) < 2));
+        }, TimeSpan.FromSeconds(60), () => $"the runs made before the kill ({string.Join(", ", madeBeforeTheKill.Select(h => h.ToString("HH:mm:ss.fff")))}) were not all stored\n{restarted.Output}");
+        var results = await StoredAsync(second, id);
+        results.Select(r => r.ScheduledAt).Should().OnlyHaveUniqueItems();
+        results.Count(r => r.StartedAt > downAt.UtcDateTime && r.StartedAt < killedAt.UtcDateTime).Should().BeGreaterThanOrEqualTo(2);
+        restarted.Lines.Should().Contain(l => l.Contains("not yet sent from before this start"), restarted.Output);
+
+        // A second agent on the same spool directory is refused with a clear message, not a crash.
+        await using var twin = AgentProcess.Start(token, agentArgs);
+        await Poll.UntilAsync(() => twin.HasExited, TimeSpan.FromSeconds(30), () => $"a second agent on the same spool ran\n{twin.Output}");
+        twin.Output.Should().Contain("--spool-dir").And.Contain("in use");
+        try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+    }
 }

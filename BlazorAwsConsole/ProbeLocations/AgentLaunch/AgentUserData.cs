@@ -82,7 +82,7 @@ public static class AgentUserData
         cat > /usr/local/lib/blazor-aws-console/run-probe-agent.sh <<'SCRIPT'
         #!/bin/bash
         source /etc/blazor-aws-console/probe-agent.env
-        args=(probe --server "$CONSOLE_URL" --location "$PROBE_LOCATION" --token-file "$CREDENTIALS_DIRECTORY/probe-token")
+        args=(probe --server "$CONSOLE_URL" --location "$PROBE_LOCATION" --token-file "$CREDENTIALS_DIRECTORY/probe-token" --spool-dir "$STATE_DIRECTORY")
         if [ -n "$AGENT_NAME" ]; then args+=(--name "$AGENT_NAME"); fi
         exec dotnet /opt/blazor-aws-console/BlazorAwsConsole.dll "${args[@]}"
         SCRIPT
@@ -114,6 +114,8 @@ public static class AgentUserData
         Type=simple
         DynamicUser=yes
         LoadCredential=probe-token:/etc/blazor-aws-console/probe-token
+        StateDirectory=probe-agent
+        StateDirectoryMode=0700
         ExecStart=/usr/local/lib/blazor-aws-console/run-probe-agent.sh
         AmbientCapabilities=CAP_NET_RAW
         CapabilityBoundingSet=CAP_NET_RAW

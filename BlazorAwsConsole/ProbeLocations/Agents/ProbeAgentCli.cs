@@ -6,7 +6,7 @@ using BlazorAwsConsole.Probes.Runners;
 namespace BlazorAwsConsole.ProbeLocations.Agents;
 
 /// <summary>
-/// `BlazorAwsConsole probe --server URL --location NAME [--name AGENT] [--token-file FILE] [--spool-limit N]
+/// `BlazorAwsConsole probe --server URL --location NAME [--name AGENT] [--token-file FILE] [--spool-limit N] [--spool-dir DIR]
 /// [--link-local-allow A,B] [--max-concurrency N] [--allow-http]`: the probe agent, a plain generic host around <see cref="ProbeAgent"/>, the
 /// console's runners (<see cref="Probes.Runners.ProbeRunnerRegistration.AddProbeRunners"/>), its test timers and its result
 /// spool — no web server, no database, no AWS clients, no Vault. The token comes
@@ -34,6 +34,16 @@ public static class ProbeAgentCli
         builder.Services.AddHostedService(provider => provider.GetRequiredService<Runtime.AgentTestTimers>());
         builder.Services.AddHostedService<ProbeAgent>();
         using var host = builder.Build();
+        try
+        {
+            // Opened before anything runs: a spool directory that is taken or not writable is a clear refusal, not a crash later.
+            host.Services.GetRequiredService<Runtime.AgentSpool>();
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"probe: --spool-dir: {error.Message}");
+            return CliUsage.UsageError;
+        }
         await host.RunAsync();
         return 0;
     }
@@ -46,7 +56,8 @@ public static class ProbeAgentCli
         var (name, afterName) = AccessCli.TakeOption(afterLocation, "--name");
         var (tokenFile, afterTokenFile) = AccessCli.TakeOption(afterName, "--token-file");
         var (spoolLimit, afterSpool) = AccessCli.TakeOption(afterTokenFile, "--spool-limit");
-        var (allow, afterAllow) = AccessCli.TakeOption(afterSpool, "--link-local-allow");
+        var (spoolDirectory, afterSpoolDirectory) = AccessCli.TakeOption(afterSpool, "--spool-dir");
+        var (allow, afterAllow) = AccessCli.TakeOption(afterSpoolDirectory, "--link-local-allow");
         var (concurrency, afterConcurrency) = AccessCli.TakeOption(afterAllow, "--max-concurrency");
         var allowHttp = afterConcurrency.Contains("--allow-http");
         var rest = afterConcurrency.Where(a => a != "--allow-http").ToArray();
@@ -61,6 +72,8 @@ public static class ProbeAgentCli
         else if (string.IsNullOrWhiteSpace(location)) problem = "probe: --location NAME is required (the probe location this agent serves).";
         else if (spoolLimit is not null && (!int.TryParse(spoolLimit, out var limit) || limit < 1))
             problem = "probe: --spool-limit must be a number of results, at least 1.";
+        else if (spoolDirectory is not null && string.IsNullOrWhiteSpace(spoolDirectory))
+            problem = "probe: --spool-dir must name a directory (the agent creates it, readable by its user only).";
         else if (concurrency is not null && (!int.TryParse(concurrency, out var most) || most is < 1 or > 1024))
             problem = "probe: --max-concurrency must be between 1 and 1024.";
         if (problem is not null) return await FailAsync(problem);
@@ -87,6 +100,7 @@ public static class ProbeAgentCli
         {
             SpoolLimit = spoolLimit is null ? ProbeAgentOptions.DefaultSpoolLimit : int.Parse(spoolLimit),
             MaxConcurrency = concurrency is null ? 64 : int.Parse(concurrency),
+            SpoolDirectory = spoolDirectory,
             LinkLocalAllowList = [.. (allow ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
         };
     }

@@ -8,6 +8,9 @@ public sealed record ProbeAgentOptions(Uri Server, string Location, string Name,
     /// <summary>Results kept while the console has not acknowledged them (--spool-limit); past it the oldest are dropped and counted.</summary>
     public int SpoolLimit { get; init; } = DefaultSpoolLimit;
 
+    /// <summary>Where the spool is also kept on disk (--spool-dir), so a restarted agent still sends what it had not; null: memory only.</summary>
+    public string? SpoolDirectory { get; init; }
+
     /// <summary>Link-local addresses this agent may probe (--link-local-allow a,b; default none), the same guard as the console's setting.</summary>
     public IReadOnlyList<string> LinkLocalAllowList { get; init; } = [];
 

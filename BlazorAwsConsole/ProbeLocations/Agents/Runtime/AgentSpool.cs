@@ -4,13 +4,34 @@ namespace BlazorAwsConsole.ProbeLocations.Agents.Runtime;
 /// The agent's results not yet acknowledged by the console, in the order they were made, in memory and bounded
 /// (<see cref="ProbeAgentOptions.SpoolLimit"/>, 50,000 by default): past the bound the oldest result is dropped, counted
 /// (<see cref="Dropped"/>) and logged. A result leaves only when the console acknowledged the batch that carried it.
+/// With <see cref="ProbeAgentOptions.SpoolDirectory"/> the spool is also on disk (<see cref="AgentSpoolFile"/>) and a
+/// restarted agent starts with what it had not sent.
 /// </summary>
-public sealed class AgentSpool(ProbeAgentOptions options, ILogger<AgentSpool> logger)
+public sealed class AgentSpool : IDisposable
 {
     private readonly LinkedList<AgentResult> _results = new();
     private readonly SemaphoreSlim _added = new(0, 1);
+    private readonly ProbeAgentOptions options;
+    private readonly ILogger<AgentSpool> logger;
+    private readonly AgentSpoolFile? _file;
     private long _sequence;
     private long _dropped;
+
+    public AgentSpool(ProbeAgentOptions options, ILogger<AgentSpool> logger)
+    {
+        this.options = options;
+        this.logger = logger;
+        if (options.SpoolDirectory is not { } directory) return;
+        var (file, kept, unreadable) = AgentSpoolFile.Open(directory);
+        _file = file;
+        foreach (var result in kept.TakeLast(options.SpoolLimit)) _results.AddLast(result);
+        _sequence = kept.Count > 0 ? kept.Max(r => r.Sequence) : 0;
+        if (kept.Count > 0 || unreadable > 0)
+        {
+            logger.LogInformation("Result spool {Directory}: {Count} results not yet sent from before this start ({Unreadable} unreadable lines skipped)",
+                directory, _results.Count, unreadable);
+        }
+    }
 
     public int Count
     {
@@ -25,12 +46,15 @@ public sealed class AgentSpool(ProbeAgentOptions options, ILogger<AgentSpool> lo
         long dropped = 0;
         lock (_results)
         {
-            _results.AddLast(result with { Sequence = ++_sequence });
+            var numbered = result with { Sequence = ++_sequence };
+            _results.AddLast(numbered);
+            _file?.Append(numbered);
             while (_results.Count > options.SpoolLimit)
             {
                 _results.RemoveFirst();
                 dropped = Interlocked.Increment(ref _dropped);
             }
+            _file?.CompactIfWorthIt(_results);
         }
         // The first drop, then every 1000th: a console away for hours does not fill the log.
         if (dropped is 1 || dropped % 1000 == 0 && dropped > 0)
@@ -56,9 +80,16 @@ public sealed class AgentSpool(ProbeAgentOptions options, ILogger<AgentSpool> lo
         lock (_results)
         {
             while (_results.First is { } first && first.Value.Sequence <= sequence) _results.RemoveFirst();
+            _file?.Acknowledge(sequence);
+            _file?.CompactIfWorthIt(_results);
         }
     }
 
     /// <summary>Waits until a result is added (or <paramref name="timeout"/> passes).</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _added.WaitAsync(timeout, cancellationToken);
+
+    public void Dispose()
+    {
+        lock (_results) _file?.Dispose();
+    }
 }
