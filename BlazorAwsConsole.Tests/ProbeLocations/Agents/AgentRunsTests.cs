@@ -156,18 +156,30 @@ public sealed class AgentRunsTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task While_the_console_is_down_the_agent_keeps_running_and_every_result_of_that_time_is_stored_once_when_it_is_back()
+    /// <summary>
+    /// A console on a database file and port it can be started on again, a location with a token, one test of it and an
+    /// agent running it; returns once a result of the agent is stored.
+    /// </summary>
+    private async Task<(ConsoleHost First, string[] SameConsole, string Folder, string Token, int TestId, AgentProcess Agent, string[] AgentArgs)> RestartableAsync(
+        string location, string test, string agentName, params string[] moreAgentArgs)
     {
         var folder = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(folder);
         string[] sameConsole = [$"urls=http://127.0.0.1:{MotoFixture.FreePort()}", $"ConnectionStrings:Console=Data Source={Path.Combine(folder, "console.db")}"];
         var first = await ConsoleHost.StartAsync(_moto, sameConsole);
-        var (_, token) = await LocationWithTokenAsync(first, "vpc-c");
-        var id = await TestAsync(first, "offline", "vpc-c");
-        var agent = AgentProcess.Start(token, "--server", first.BaseAddress.ToString(), "--location", "vpc-c", "--name", "agent-c1");
+        var (_, token) = await LocationWithTokenAsync(first, location);
+        var id = await TestAsync(first, test, location);
+        string[] agentArgs = ["--server", first.BaseAddress.ToString(), "--location", location, "--name", agentName, .. moreAgentArgs];
+        var agent = AgentProcess.Start(token, agentArgs);
         _owned.Add(agent);
         await Poll.UntilAsync(async () => (await StoredAsync(first, id)).Count > 0, TimeSpan.FromSeconds(45), () => $"no result before the stop\n{agent.Output}");
+        return (first, sameConsole, folder, token, id, agent, agentArgs);
+    }
+
+    [Fact]
+    public async Task While_the_console_is_down_the_agent_keeps_running_and_every_result_of_that_time_is_stored_once_when_it_is_back()
+    {
+        var (first, sameConsole, folder, _, id, agent, _) = await RestartableAsync("vpc-c", "offline", "agent-c1");
 
         await first.DisposeAsync();
         var downAt = DateTimeOffset.UtcNow;
@@ -195,17 +207,8 @@ public sealed class AgentRunsTests : IAsyncLifetime
     [Fact]
     public async Task An_agent_killed_while_the_console_is_down_sends_the_runs_it_had_spooled_after_its_restart_with_the_same_spool_dir()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"));
-        var spoolDir = Path.Combine(folder, "spool");
-        Directory.CreateDirectory(folder);
-        string[] sameConsole = [$"urls=http://127.0.0.1:{MotoFixture.FreePort()}", $"ConnectionStrings:Console=Data Source={Path.Combine(folder, "console.db")}"];
-        var first = await ConsoleHost.StartAsync(_moto, sameConsole);
-        var (_, token) = await LocationWithTokenAsync(first, "vpc-d");
-        var id = await TestAsync(first, "crashy", "vpc-d");
-        string[] agentArgs = ["--server", first.BaseAddress.ToString(), "--location", "vpc-d", "--name", "agent-d1", "--spool-dir", spoolDir];
-        var agent = AgentProcess.Start(token, agentArgs);
-        _owned.Add(agent);
-        await Poll.UntilAsync(async () => (await StoredAsync(first, id)).Count > 0, TimeSpan.FromSeconds(45), () => $"no result before the stop\n{agent.Output}");
+        var spoolDir = Path.Combine(Path.GetTempPath(), "bac-tests", Guid.NewGuid().ToString("n"), "spool");
+        var (first, sameConsole, folder, token, id, agent, agentArgs) = await RestartableAsync("vpc-d", "crashy", "agent-d1", "--spool-dir", spoolDir);
 
         // The console goes away; the agent makes runs it cannot send, then dies without a chance to do anything (kill -9).
         await first.DisposeAsync();
@@ -236,6 +239,6 @@ public sealed class AgentRunsTests : IAsyncLifetime
         await using var twin = AgentProcess.Start(token, agentArgs);
         await Poll.UntilAsync(() => twin.HasExited, TimeSpan.FromSeconds(30), () => $"a second agent on the same spool ran\n{twin.Output}");
         twin.Output.Should().Contain("--spool-dir").And.Contain("in use");
-        try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+        try { Directory.Delete(folder, recursive: true); Directory.Delete(Path.GetDirectoryName(spoolDir)!, recursive: true); } catch (IOException) { }
     }
 }

@@ -11,16 +11,16 @@ public sealed class AgentSpool : IDisposable
 {
     private readonly LinkedList<AgentResult> _results = new();
     private readonly SemaphoreSlim _added = new(0, 1);
-    private readonly ProbeAgentOptions options;
-    private readonly ILogger<AgentSpool> logger;
+    private readonly ProbeAgentOptions _options;
+    private readonly ILogger<AgentSpool> _logger;
     private readonly AgentSpoolFile? _file;
     private long _sequence;
     private long _dropped;
 
     public AgentSpool(ProbeAgentOptions options, ILogger<AgentSpool> logger)
     {
-        this.options = options;
-        this.logger = logger;
+        _options = options;
+        _logger = logger;
         if (options.SpoolDirectory is not { } directory) return;
         var (file, kept, unreadable) = AgentSpoolFile.Open(directory);
         _file = file;
@@ -49,7 +49,7 @@ public sealed class AgentSpool : IDisposable
             var numbered = result with { Sequence = ++_sequence };
             _results.AddLast(numbered);
             _file?.Append(numbered);
-            while (_results.Count > options.SpoolLimit)
+            while (_results.Count > _options.SpoolLimit)
             {
                 _results.RemoveFirst();
                 dropped = Interlocked.Increment(ref _dropped);
@@ -59,7 +59,7 @@ public sealed class AgentSpool : IDisposable
         // The first drop, then every 1000th: a console away for hours does not fill the log.
         if (dropped is 1 || dropped % 1000 == 0 && dropped > 0)
         {
-            logger.LogWarning("Result spool full ({Limit} results): the oldest were dropped, {Dropped} since start", options.SpoolLimit, dropped);
+            _logger.LogWarning("Result spool full ({Limit} results): the oldest were dropped, {Dropped} since start", _options.SpoolLimit, dropped);
         }
         if (_added.CurrentCount == 0)
         {
