@@ -3,21 +3,21 @@ using System.Globalization;
 namespace BlazorAwsConsole.Benchmarks.Cluster;
 
 /// <summary>The cluster mode's options: which parts to run (each runs alone too), the soak's size and the results table's rows.</summary>
-internal sealed record ClusterBenchOptions(bool Soak, bool Results, int Tests, int Minutes, long Rows)
+internal sealed record ClusterBenchOptions(bool Soak, bool Results, bool Capacity, int Tests, int Minutes, long Rows)
 {
-    public const string Usage = "usage: cluster [--only soak|results] [--tests N] [--minutes M] [--rows N]  (defaults: both parts, 10000 tests, 5 min, 50M rows; rows ≥ 1000000, 5M and 50M are understood)";
+    public const string Usage = "usage: cluster [--only soak|results|capacity] [--tests N] [--minutes M] [--rows N]  (defaults: soak and results, 10000 tests, 5 min, 50M rows; rows ≥ 1000000, 5M and 50M are understood; capacity starts at --tests and measures --minutes per step)";
 
     public static bool TryParse(string[] args, out ClusterBenchOptions options)
     {
-        options = new ClusterBenchOptions(true, true, ClusterSoak.DefaultTests, 5, ResultsAtScale.DefaultRows);
+        options = new ClusterBenchOptions(true, true, false, ClusterSoak.DefaultTests, 5, ResultsAtScale.DefaultRows);
         for (var i = 0; i < args.Length; i += 2)
         {
             if (i + 1 >= args.Length) return false;
             var value = args[i + 1];
             switch (args[i])
             {
-                case "--only" when value is "soak" or "results":
-                    options = options with { Soak = value == "soak", Results = value == "results" };
+                case "--only" when value is "soak" or "results" or "capacity":
+                    options = options with { Soak = value == "soak", Results = value == "results", Capacity = value == "capacity" };
                     break;
                 case "--tests" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var tests) && tests is >= 1 and <= 200_000:
                     options = options with { Tests = tests };

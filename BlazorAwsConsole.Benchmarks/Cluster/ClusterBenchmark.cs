@@ -3,7 +3,7 @@ namespace BlazorAwsConsole.Benchmarks.Cluster;
 /// <summary>
 /// The <c>cluster</c> mode: the console on PostgreSQL at scale, in two parts that also run alone (<c>--only</c>): the
 /// scheduler soak (<see cref="ClusterSoak"/>: SQLite one node, PostgreSQL one node, then two) and the results table at
-/// scale (<see cref="ResultsAtScale"/>).
+/// scale (<see cref="ResultsAtScale"/>); and, asked for alone, the capacity search (<see cref="ClusterCapacity"/>).
 /// </summary>
 internal static class ClusterBenchmark
 {
@@ -22,6 +22,12 @@ internal static class ClusterBenchmark
             Console.WriteLine($"cluster benchmark, scheduler soak: {options.Tests:N0} TCP tests, {options.Minutes} min per column; {Environment.ProcessorCount} cores, load average {SoakWindow.LoadAverage()}");
             var columns = await ClusterSoak.RunAsync(options.Tests, options.Minutes, cancellationToken);
             SoakReport.Print(columns, options.Tests, options.Minutes);
+        }
+        if (options.Capacity)
+        {
+            Console.WriteLine($"cluster benchmark, capacity search: from {options.Tests:N0} TCP tests, {options.Minutes} min per step; {Environment.ProcessorCount} cores, load average {SoakWindow.LoadAverage()}");
+            var steps = await ClusterCapacity.RunAsync(options.Tests, options.Minutes, cancellationToken);
+            ClusterCapacity.Print(steps, options.Minutes);
         }
         if (options.Results)
         {

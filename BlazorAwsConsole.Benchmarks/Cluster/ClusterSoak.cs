@@ -10,6 +10,8 @@ namespace BlazorAwsConsole.Benchmarks.Cluster;
 internal static class ClusterSoak
 {
     public const int DefaultTests = 10_000;
+    /// <summary>The database the PostgreSQL columns' nodes share on the benchmark's own server.</summary>
+    public const string PostgresDatabase = "console";
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(60);
     /// <summary>A node holding 10,000 tests schedules them all at start-up (on PostgreSQL, one trigger row each).</summary>
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromMinutes(15);
@@ -47,14 +49,19 @@ internal static class ClusterSoak
         }
 
         Console.WriteLine("starting a private PostgreSQL (durable commits) ...");
-        await using var postgres = await PostgresInstance.StartAsync(cancellationToken, bulkLoad: false);
-        await postgres.ExecuteAsync("postgres", "CREATE DATABASE console", cancellationToken);
-        await using var database = SoakDatabase.Postgres(postgres.ConnectionString("console"));
+        await using var postgres = await PostgresInstance.StartAsync(cancellationToken, bulkLoad: false, statementStatistics: true);
+        await postgres.ExecuteAsync("postgres", $"CREATE DATABASE {PostgresDatabase}", cancellationToken);
+        await postgres.ExecuteAsync(PostgresDatabase, "CREATE EXTENSION pg_stat_statements", cancellationToken);
+        await using var database = SoakDatabase.Postgres(postgres.ConnectionString(PostgresDatabase));
         var ids = await PrepareAsync(database);
         await using var nodeA = await StartAsync("node-a", database, ids);
         columns.Add(await SoakWindow.MeasureAsync("PostgreSQL, 1 node", database, [nodeA], postgres, target, ids, Interval, minutes, cancellationToken));
         // The second node joins the running cluster, as an operator adds one; its window starts once it is ready.
-        await using var nodeB = await StartNodeAsync("node-b", database);
+        await using var nodeB = await StartNodeAsync("node-b", node, database, null, cancellationToken);
+        // The window measures two nodes sharing the tests, not the join: node-a hands node-b its share when it reads the
+        // new member list (within one heartbeat), and node-b starts it after the settle time (2 heartbeats); the fires due
+        // in between are not run (see the README). Three heartbeats and a second for a loaded machine.
+        await Task.Delay(TimeSpan.FromSeconds(3 * 3 + 1), cancellationToken);
         columns.Add(await SoakWindow.MeasureAsync("PostgreSQL, 2 nodes", database, [nodeA, nodeB], postgres, target, ids, Interval, minutes, cancellationToken));
         return columns;
 
@@ -74,28 +81,33 @@ internal static class ClusterSoak
         async Task<ConsoleProcess> StartAsync(string name, SoakDatabase database, Dictionary<int, int> ids)
         {
             var since = DateTime.UtcNow;
-            var started = await StartNodeAsync(name, database);
+            var started = await StartNodeAsync(name, node, database, null, cancellationToken);
             await SoakWindow.WarmAsync(target, ids.Count, since, Interval, cancellationToken);
             return started;
         }
+    }
 
-        async Task<ConsoleProcess> StartNodeAsync(string name, SoakDatabase database)
+    /// <summary>
+    /// Starts a node on <paramref name="database"/> as an operator does and waits until its database and scheduler are
+    /// healthy; given <paramref name="cpus"/>, pinned to those cores (<c>taskset</c>). The nodes of one cluster get the
+    /// same <paramref name="settings"/> (one <see cref="NodeSettings"/>: Quartz clusters nodes by scheduler name).
+    /// </summary>
+    public static async Task<ConsoleProcess> StartNodeAsync(string name, string[] settings, SoakDatabase database, string? cpus, CancellationToken cancellationToken)
+    {
+        Console.WriteLine($"  starting {name}{(cpus is null ? "" : $" on core {cpus}")} ({string.Join(", ", database.Settings.Select(s => s.Split('=')[0]))}) ...");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var process = ConsoleProcess.Start(name, [.. settings, .. database.Settings, $"Cluster:NodeName={name}"], cpus);
+        try
         {
-            Console.WriteLine($"  starting {name} ({string.Join(", ", database.Settings.Select(s => s.Split('=')[0]))}) ...");
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var process = ConsoleProcess.Start(name, [.. node, .. database.Settings, $"Cluster:NodeName={name}"]);
-            try
-            {
-                await process.WaitReadyAsync(ReadyTimeout, "database", "scheduler").WaitAsync(cancellationToken);
-            }
-            catch
-            {
-                Console.Error.WriteLine(process.Output);
-                await process.DisposeAsync();
-                throw;
-            }
-            Console.WriteLine($"  {name} ready after {clock.Elapsed.TotalSeconds:N0} s (pid {process.ProcessId})");
-            return process;
+            await process.WaitReadyAsync(ReadyTimeout, "database", "scheduler").WaitAsync(cancellationToken);
         }
+        catch
+        {
+            Console.Error.WriteLine(process.Output);
+            await process.DisposeAsync();
+            throw;
+        }
+        Console.WriteLine($"  {name} ready after {clock.Elapsed.TotalSeconds:N0} s (pid {process.ProcessId})");
+        return process;
     }
 }

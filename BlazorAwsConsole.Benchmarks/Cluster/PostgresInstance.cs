@@ -30,8 +30,9 @@ internal sealed class PostgresInstance : IAsyncDisposable
     /// Starts the server with what a dedicated database host would set (more shared buffers and WAL than Debian's
     /// defaults). For a bulk load fsync is off because the data is thrown away, which makes the load faster and the
     /// queries no different; otherwise (the scheduler soak, whose writes are what it measures) commits are durable.
+    /// The soak also loads pg_stat_statements (<paramref name="statementStatistics"/>), for <see cref="DatabaseProfile"/>.
     /// </summary>
-    public static async Task<PostgresInstance> StartAsync(CancellationToken cancellationToken, bool bulkLoad = true)
+    public static async Task<PostgresInstance> StartAsync(CancellationToken cancellationToken, bool bulkLoad = true, bool statementStatistics = false)
     {
         var server = new PostgresInstance(await BinariesAsync(cancellationToken));
         Directory.CreateDirectory(server._folder);
@@ -40,7 +41,8 @@ internal sealed class PostgresInstance : IAsyncDisposable
         server.Port = ChildProcess.FreeLoopbackPort();
         await AsPostgresAsync(Path.Combine(server._bin, "pg_ctl"), ["-D", server.DataFolder, "-l", Path.Combine(server.DataFolder, "server.log"), "-w", "-t", "120",
             "-o", $"-p {server.Port} -k {server.DataFolder} -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=1GB -c max_wal_size=8GB -c work_mem=32MB"
-                + (bulkLoad ? " -c fsync=off -c synchronous_commit=off" : ""), "start"], cancellationToken);
+                + (bulkLoad ? " -c fsync=off -c synchronous_commit=off" : "")
+                + (statementStatistics ? " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=1000" : ""), "start"], cancellationToken);
         return server;
     }
 

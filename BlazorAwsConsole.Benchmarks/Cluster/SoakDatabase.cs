@@ -15,11 +15,15 @@ internal sealed class SoakDatabase : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    private SoakDatabase(string[] settings, ServiceProvider services)
+    private SoakDatabase(string[] settings, ServiceProvider services, string? postgresName = null)
     {
         Settings = settings;
         _services = services;
+        PostgresName = postgresName;
     }
+
+    /// <summary>The database's name on the benchmark's PostgreSQL server; null on SQLite.</summary>
+    public string? PostgresName { get; }
 
     /// <summary>"Key=Value" settings that point a node at this database.</summary>
     public string[] Settings { get; }
@@ -33,7 +37,8 @@ internal sealed class SoakDatabase : IAsyncDisposable
 
     public static SoakDatabase Postgres(string connection) => new(
         ["Database:Provider=Postgres", $"ConnectionStrings:Console={connection}"],
-        new ServiceCollection().AddDbContextFactory<ConsoleDbContext, PostgresContextFactory>(o => o.UseNpgsql(connection)).BuildServiceProvider());
+        new ServiceCollection().AddDbContextFactory<ConsoleDbContext, PostgresContextFactory>(o => o.UseNpgsql(connection)).BuildServiceProvider(),
+        new Npgsql.NpgsqlConnectionStringBuilder(connection).Database);
 
     /// <summary>
     /// Migrates with the executable (<c>migrate</c>, as an operator does before the first node) and stores the tests:

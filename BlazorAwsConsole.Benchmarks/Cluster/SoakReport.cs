@@ -37,6 +37,7 @@ internal static class SoakReport
         Row("load average at start", c => c.LoadAtStart);
         Row("load average at end", c => c.LoadAtEnd);
         Row("result rows in the database", c => $"{c.RowsInDatabase:N0}");
+        foreach (var column in columns) column.Profile?.Print(column.Name, column.Window);
 
         void Row(string label, Func<SoakColumn, string> cell) =>
             Console.WriteLine($"| {label} | {string.Join(" | ", columns.Select(cell))} |");

@@ -29,6 +29,9 @@ internal sealed class SoakTarget : IDisposable
     /// <summary>Every accepted connection: the test's index and when (UTC ticks).</summary>
     public ConcurrentQueue<(int Test, long AtTicks)> Hits { get; } = new();
 
+    /// <summary>Forgets the connections so far (between the capacity search's steps, which reuse the test indexes).</summary>
+    public void Forget() => Hits.Clear();
+
     public static SoakTarget Start()
     {
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

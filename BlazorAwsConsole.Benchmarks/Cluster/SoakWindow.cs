@@ -5,7 +5,7 @@ namespace BlazorAwsConsole.Benchmarks.Cluster;
 
 /// <summary>One column of the soak table: what the nodes did in one measured window.</summary>
 internal sealed record SoakColumn(string Name, SoakCounts Counts, IReadOnlyList<(string Node, double CpuShare)> Nodes, double? DatabaseCpuShare,
-    string LoadAtStart, string LoadAtEnd, long RowsInDatabase);
+    string LoadAtStart, string LoadAtEnd, long RowsInDatabase, DatabaseProfile? Profile, TimeSpan Window);
 
 /// <summary>
 /// Measures a window of whole minutes on nodes already running: CPU per node (process CPU time ÷ wall ÷ cores) and of
@@ -43,6 +43,7 @@ internal static class SoakWindow
         var loadAtStart = LoadAverage();
         var nodeCpu = nodes.Select(n => ProcessCpu.Of(n.ProcessId)).ToArray();
         var databaseCpu = postgres is null ? TimeSpan.Zero : ProcessCpu.OfTree(postgres.ServerPid);
+        var profile = postgres is null || database.PostgresName is not { } named ? null : await DatabaseProfile.BeginAsync(postgres, named, cancellationToken);
         var clock = Stopwatch.StartNew();
         Console.WriteLine($"  {name}: window {start:HH:mm:ss}–{start + window:HH:mm:ss} UTC, load average {loadAtStart}");
         for (var minute = 1; minute <= minutes; minute++)
@@ -53,6 +54,7 @@ internal static class SoakWindow
         var wall = clock.Elapsed;
         var shares = nodes.Select((n, i) => (n.Name, Share(ProcessCpu.Of(n.ProcessId) - nodeCpu[i], wall))).ToList();
         double? databaseShare = postgres is null ? null : Share(ProcessCpu.OfTree(postgres.ServerPid) - databaseCpu, wall);
+        var databaseProfile = profile is null ? null : await profile.EndAsync(cancellationToken);
         var loadAtEnd = LoadAverage();
         // What the nodes logged (warnings and up: Quartz's cluster recovery, a full probe queue), to read a bad column by.
         foreach (var node in nodes)
@@ -66,7 +68,7 @@ internal static class SoakWindow
         var runs = await database.RunsAsync(cancellationToken);
         var hits = target.Hits.Where(h => testIds.ContainsKey(h.Test)).Select(h => (testIds[h.Test], h.AtTicks));
         var counts = SoakCounts.Of(testIds.Count, interval, start, window, runs, hits);
-        return new SoakColumn(name, counts, shares, databaseShare, loadAtStart, loadAtEnd, await database.CountAsync(cancellationToken));
+        return new SoakColumn(name, counts, shares, databaseShare, loadAtStart, loadAtEnd, await database.CountAsync(cancellationToken), databaseProfile, wall);
     }
 
     private static double Share(TimeSpan cpu, TimeSpan wall) => cpu / (wall * Environment.ProcessorCount);

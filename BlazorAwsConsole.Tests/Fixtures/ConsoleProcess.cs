@@ -35,11 +35,23 @@ public sealed class ConsoleProcess : IAsyncDisposable
     public string Output => $"--- {Name} (pid {_process.Id}, {(_process.HasExited ? $"exited with {_process.ExitCode}" : "running")}) at {BaseAddress}\n" +
         string.Join('\n', _lines);
 
-    /// <summary>Starts the console on a free loopback port with <paramref name="settings"/> ("Key=Value", given as --Key=Value).</summary>
-    public static ConsoleProcess Start(string name, IEnumerable<string> settings)
+    /// <summary>
+    /// Starts the console on a free loopback port with <paramref name="settings"/> ("Key=Value", given as --Key=Value);
+    /// given <paramref name="cpus"/> (a <c>taskset</c> list such as "0"), the process runs on those cores only from its
+    /// first instruction, so the runtime sizes its thread pool and GC for them (the cluster benchmark's capacity search).
+    /// </summary>
+    public static ConsoleProcess Start(string name, IEnumerable<string> settings, string? cpus = null)
     {
         var port = LoopbackPort.Free();
         var start = ConsoleCli.StartInfo(["--urls", $"http://127.0.0.1:{port}", .. settings.Select(setting => "--" + setting)]);
+        if (cpus is not null)
+        {
+            // taskset execs dotnet in its own process, so the id stays the console's.
+            start.ArgumentList.Insert(0, start.FileName);
+            start.ArgumentList.Insert(0, cpus);
+            start.ArgumentList.Insert(0, "-c");
+            start.FileName = "taskset";
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         return new ConsoleProcess(name, process, new Uri($"http://127.0.0.1:{port}/"));
     }

@@ -59,6 +59,10 @@ public sealed class AlertRule
     public bool Enabled { get; set; } = true;
     public List<int> ChannelIds { get; set; } = [];
 
+    /// <summary>Whether stored test results can change what this rule finds (so new results are a reason to evaluate it at once).</summary>
+    public bool JudgesTestResults => Condition is AlertCondition.TestFailures or AlertCondition.TestSlow or AlertCondition.TestSuccessRate
+        or AlertCondition.RouteChanged or AlertCondition.TestDegraded;
+
     // Which subjects: an instance id or tag (instance conditions), a test id or tag (test conditions); none = all.
     public string? InstanceId { get; set; }
     /// <summary>"key=value": instances (instance conditions) or tests (test conditions) carrying this tag.</summary>
