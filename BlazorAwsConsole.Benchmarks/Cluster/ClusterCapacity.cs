@@ -31,7 +31,8 @@ internal static class ClusterCapacity
         var steps = new List<CapacityStep>();
 
         var one = await SearchAsync(1, startTests);
-        await SearchAsync(2, Math.Max(startTests, (int)(one * Growth)));
+        // Two nodes start from what one carried: the first step should pass, and the search grows from there.
+        await SearchAsync(2, Math.Max(startTests, one));
         return steps;
 
         async Task<int> SearchAsync(int nodes, int tests)
