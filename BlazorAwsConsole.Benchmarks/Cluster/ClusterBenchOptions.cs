@@ -7,6 +7,9 @@ internal sealed record ClusterBenchOptions(bool Soak, bool Results, bool Capacit
 {
     public const string Usage = "usage: cluster [--only soak|results|capacity] [--tests N] [--minutes M] [--rows N]  (defaults: soak and results, 10000 tests, 5 min, 50M rows; rows ≥ 1000000, 5M and 50M are understood; capacity starts at --tests and measures --minutes per step)";
 
+    /// <summary>Tests a soak or a capacity step may have (test i dials its own 127.a.b.c, <see cref="SoakTarget.AddressOf"/>).</summary>
+    public const int MaxTests = 1_000_000;
+
     public static bool TryParse(string[] args, out ClusterBenchOptions options)
     {
         options = new ClusterBenchOptions(true, true, false, ClusterSoak.DefaultTests, 5, ResultsAtScale.DefaultRows);
@@ -19,7 +22,7 @@ internal sealed record ClusterBenchOptions(bool Soak, bool Results, bool Capacit
                 case "--only" when value is "soak" or "results" or "capacity":
                     options = options with { Soak = value == "soak", Results = value == "results", Capacity = value == "capacity" };
                     break;
-                case "--tests" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var tests) && tests is >= 1 and <= 200_000:
+                case "--tests" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var tests) && tests is >= 1 and <= MaxTests:
                     options = options with { Tests = tests };
                     break;
                 case "--minutes" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) && minutes is >= 1 and <= 120:

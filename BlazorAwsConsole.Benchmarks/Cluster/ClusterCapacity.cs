@@ -15,12 +15,13 @@ internal sealed record CapacityStep(int Nodes, int Tests, SoakColumn Column)
 /// machine. PostgreSQL and the benchmark's TCP target are not pinned: they share both cores with the nodes.
 /// Each step is a fresh database with its tests stored before its nodes start (as the soak), a warm-up until every
 /// test has run once, then a window measured as the soak's (<see cref="SoakWindow"/>). The count grows by half until a
-/// step fails, then the midpoint between the last carried and the failed count is tried once.
+/// step fails (or halves from a first step that fails until one is carried), then the midpoint between the last
+/// carried and the failed count is tried once. Two nodes start one step above what one node carried.
 /// </summary>
 internal static class ClusterCapacity
 {
     private const double Growth = 1.5;
-    private const int MaxTests = 200_000;
+    private const int MaxTests = ClusterBenchOptions.MaxTests;
 
     public static async Task<List<CapacityStep>> RunAsync(int startTests, int minutes, CancellationToken cancellationToken)
     {
@@ -31,18 +32,20 @@ internal static class ClusterCapacity
         var steps = new List<CapacityStep>();
 
         var one = await SearchAsync(1, startTests);
-        // Two nodes start from what one carried: the first step should pass, and the search grows from there.
-        await SearchAsync(2, Math.Max(startTests, one));
+        // Two nodes start a step above what one carried: what the comparison is about.
+        await SearchAsync(2, one > 0 ? RoundedTests(one * Growth) : startTests);
         return steps;
 
         async Task<int> SearchAsync(int nodes, int tests)
         {
             int carried = 0, failed = 0;
-            while (failed == 0 && tests <= MaxTests)
+            // Up by half while carried; when the first step already fails, down by half until one is carried.
+            while (tests is >= 1000 and <= MaxTests)
             {
-                var step = await StepAsync(nodes, tests);
-                if (step.Carried) carried = tests; else failed = tests;
-                tests = RoundedTests(tests * Growth);
+                var carriedNow = (await StepAsync(nodes, tests)).Carried;
+                if (carriedNow) carried = tests; else failed = tests;
+                if (carried > 0 && failed > 0) break;
+                tests = RoundedTests(carriedNow ? tests * Growth : tests / 2.0);
             }
             var midpoint = RoundedTests((carried + failed) / 2.0);
             if (failed > 0 && carried > 0 && midpoint > carried && midpoint < failed && (await StepAsync(nodes, midpoint)).Carried) carried = midpoint;

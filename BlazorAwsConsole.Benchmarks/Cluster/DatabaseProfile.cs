@@ -11,7 +11,7 @@ internal sealed record StatementCost(long Calls, double TotalMs, long Rows, stri
 /// autovacuum, …), its commits and WAL, and the statements that took the most time. It is what tells whether the
 /// database's share is the nodes' queries, or upkeep that grows with the rows they write.
 /// </summary>
-internal sealed record DatabaseProfile(IReadOnlyList<(string Kind, double Share)> CpuByKind, long Commits, long WalBytes, double StatementsTotalMs,
+internal sealed record DatabaseProfile(IReadOnlyList<(string Kind, double Share)> CpuByKind, long Commits, long Sessions, long WalBytes, double StatementsTotalMs,
     long StatementCalls, IReadOnlyList<StatementCost> Statements)
 {
     private const int ShownStatements = 12;
@@ -20,18 +20,18 @@ internal sealed record DatabaseProfile(IReadOnlyList<(string Kind, double Share)
     public static async Task<Window> BeginAsync(PostgresInstance postgres, string database, CancellationToken cancellationToken)
     {
         await postgres.ExecuteAsync(database, "SELECT pg_stat_statements_reset()", cancellationToken);
-        var (commits, wal) = await CountersAsync(postgres, database, cancellationToken);
-        return new Window(postgres, database, ProcessCpu.OfTreeByKind(postgres.ServerPid), commits, wal, Stopwatch.StartNew());
+        var (commits, sessions, wal) = await CountersAsync(postgres, database, cancellationToken);
+        return new Window(postgres, database, ProcessCpu.SnapshotTree(postgres.ServerPid), commits, sessions, wal, Stopwatch.StartNew());
     }
 
-    internal sealed record Window(PostgresInstance Postgres, string Database, Dictionary<string, TimeSpan> Cpu, long Commits, long Wal, Stopwatch Clock)
+    internal sealed record Window(PostgresInstance Postgres, string Database, ProcessCpu.TreeSnapshot Cpu, long Commits, long Sessions, long Wal, Stopwatch Clock)
     {
         public async Task<DatabaseProfile> EndAsync(CancellationToken cancellationToken)
         {
             var wall = Clock.Elapsed;
-            var cpu = ProcessCpu.OfTreeByKind(Postgres.ServerPid);
-            var (commits, wal) = await CountersAsync(Postgres, Database, cancellationToken);
-            var byKind = cpu.Select(k => (k.Key, Share: (k.Value - Cpu.GetValueOrDefault(k.Key)) / (wall * Environment.ProcessorCount)))
+            var cpu = ProcessCpu.ByKind(Cpu, ProcessCpu.SnapshotTree(Postgres.ServerPid));
+            var (commits, sessions, wal) = await CountersAsync(Postgres, Database, cancellationToken);
+            var byKind = cpu.Select(k => (k.Key, Share: k.Value / (wall * Environment.ProcessorCount)))
                 .Where(k => k.Share > 0.0005).OrderByDescending(k => k.Share).ToList();
 
             await using var connection = new NpgsqlConnection(Postgres.ConnectionString(Database));
@@ -52,16 +52,17 @@ internal sealed record DatabaseProfile(IReadOnlyList<(string Kind, double Share)
             {
                 statements.Add(new StatementCost(reader.GetInt64(0), reader.GetDouble(1), reader.GetInt64(2), reader.GetString(3)));
             }
-            return new DatabaseProfile(byKind, commits - Commits, wal - Wal, totalMs, calls, statements);
+            return new DatabaseProfile(byKind, commits - Commits, sessions - Sessions, wal - Wal, totalMs, calls, statements);
         }
     }
 
-    private static async Task<(long Commits, long WalBytes)> CountersAsync(PostgresInstance postgres, string database, CancellationToken cancellationToken)
+    private static async Task<(long Commits, long Sessions, long WalBytes)> CountersAsync(PostgresInstance postgres, string database, CancellationToken cancellationToken)
     {
         // pg_stat_database is refreshed at most once per transaction; a fresh connection reads it fresh.
         var commits = await postgres.ScalarAsync<long>(database, "SELECT sum(xact_commit)::int8 FROM pg_stat_database", cancellationToken);
+        var sessions = await postgres.ScalarAsync<long>(database, "SELECT sum(sessions)::int8 FROM pg_stat_database", cancellationToken);
         var wal = await postgres.ScalarAsync<long>(database, "SELECT wal_bytes::int8 FROM pg_stat_wal", cancellationToken);
-        return (commits, wal);
+        return (commits, sessions, wal);
     }
 
     /// <summary>Prints the profile under the soak table, one block per PostgreSQL column.</summary>
@@ -69,7 +70,7 @@ internal sealed record DatabaseProfile(IReadOnlyList<(string Kind, double Share)
     {
         var seconds = window.TotalSeconds;
         Console.WriteLine();
-        Console.WriteLine($"where PostgreSQL's work went, {column}: {Commits / seconds:N1} commits/s, WAL {WalBytes / seconds / 1024:N0} KiB/s, " +
+        Console.WriteLine($"where PostgreSQL's work went, {column}: {Commits / seconds:N1} commits/s, {Sessions / seconds * 60:N1} connections opened/min, WAL {WalBytes / seconds / 1024:N0} KiB/s, " +
             $"{StatementCalls / seconds:N0} statements/s taking {StatementsTotalMs / seconds:N0} ms/s in all");
         Console.WriteLine("  CPU (of the machine) by process: " + string.Join(", ", CpuByKind.Select(k => $"{k.Kind} {k.Share:P1}")));
         Console.WriteLine();

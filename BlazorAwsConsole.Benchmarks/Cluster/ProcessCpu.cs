@@ -31,24 +31,42 @@ internal static class ProcessCpu
     }
 
     /// <summary>
-    /// <see cref="OfTree"/> split by what each process is, from the title PostgreSQL gives it ("postgres: walwriter",
-    /// "postgres: autovacuum worker console", "postgres: postgres console 127.0.0.1(5678) idle" for a client's
-    /// backend): where the server's CPU goes. Processes that exited (a closed connection, a finished autovacuum worker)
-    /// are counted in the postmaster's reaped time, under "postmaster and exited processes".
+    /// A server's processes at one moment, for <see cref="ByKind"/>: each child's kind (from the title PostgreSQL gives it:
+    /// "postgres: walwriter", "postgres: autovacuum worker console", "postgres: postgres console 127.0.0.1(5678) idle"
+    /// for a client's backend) and CPU ticks by pid, and the postmaster's own and reaped (exited children's) ticks.
     /// </summary>
-    public static Dictionary<string, TimeSpan> OfTreeByKind(int pid)
+    internal sealed record TreeSnapshot(Dictionary<int, (string Kind, long Ticks)> Children, long OwnTicks, long ReapedTicks);
+
+    public static TreeSnapshot SnapshotTree(int pid)
     {
-        var byKind = new Dictionary<string, TimeSpan>();
+        var children = new Dictionary<int, (string, long)>();
+        long own = 0, reaped = 0;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var child)) continue;
             if (Stat(child) is not { } stat) continue;
-            var (kind, ticks) = child == pid ? ("postmaster and exited processes", stat.Utime + stat.Stime + stat.Cutime + stat.Cstime)
-                : stat.Ppid == pid ? (KindOf(child), stat.Utime + stat.Stime) : (null, 0);
-            if (kind is null) continue;
-            byKind[kind] = byKind.GetValueOrDefault(kind) + TimeSpan.FromSeconds(ticks / 100.0);
+            if (child == pid) (own, reaped) = (stat.Utime + stat.Stime, stat.Cutime + stat.Cstime);
+            else if (stat.Ppid == pid) children[child] = (KindOf(child), stat.Utime + stat.Stime);
         }
-        return byKind;
+        return new TreeSnapshot(children, own, reaped);
+    }
+
+    /// <summary>
+    /// Where a server's CPU went between two snapshots, by kind of process. A process that ended in between (a closed
+    /// connection, a finished autovacuum worker) is known only by the postmaster's reaped time, less what it had used
+    /// before the first snapshot: that is its own line, so connections closing do not hide in the postmaster's share.
+    /// </summary>
+    public static Dictionary<string, TimeSpan> ByKind(TreeSnapshot start, TreeSnapshot end)
+    {
+        var byKind = new Dictionary<string, long> { ["postmaster"] = end.OwnTicks - start.OwnTicks };
+        foreach (var (pid, (kind, ticks)) in end.Children)
+        {
+            byKind[kind] = byKind.GetValueOrDefault(kind) + ticks - (start.Children.TryGetValue(pid, out var before) ? before.Ticks : 0);
+        }
+        var endedBefore = start.Children.Where(c => !end.Children.ContainsKey(c.Key)).Sum(c => c.Value.Ticks);
+        byKind["processes that ended in the window (closed connections, autovacuum workers)"] = end.ReapedTicks - start.ReapedTicks - endedBefore;
+        // USER_HZ is 100 on every Linux build .NET runs on.
+        return byKind.ToDictionary(k => k.Key, k => TimeSpan.FromSeconds(Math.Max(0, k.Value) / 100.0));
     }
 
     private static string KindOf(int pid)
@@ -60,7 +78,7 @@ internal static class ProcessCpu
         }
         catch (IOException)
         {
-            return "postmaster and exited processes";
+            return "a process that ended as it was read";
         }
         if (title.Contains("127.0.0.1(") || title.Contains("[local]")) return "client connections (the nodes' queries)";
         if (title.Contains("autovacuum worker")) return "autovacuum workers";

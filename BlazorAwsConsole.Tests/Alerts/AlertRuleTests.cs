@@ -92,6 +92,48 @@ public class AlertRuleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stored_results_wake_no_evaluation_while_no_rule_judges_them_and_at_most_one_a_second_when_one_does()
+    {
+        // A console of its own whose timer does not evaluate within the test (every 5 min): every evaluation counted is one a wake asked for.
+        await using var console = await ConsoleHost.StartAsync(_moto, Database, _ => { }, "Probes:RunOnSchedule=false", "Alerts:EvaluateSeconds=300");
+        var engine = console.Get<AlertEngine>();
+        var test = (await (await console.Http.PostAsJsonAsync("/api/synthetic/tests",
+            new { name = "api", type = "http", target = _targets.HttpUrl("/status/200"), enabled = false })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt32();
+        (await console.Http.PostAsJsonAsync("/api/alert-rules", new { name = "web stopped", condition = "instanceState", state = "stopped" })).EnsureSuccessStatusCode();
+        async Task RunTenTimesAsync()
+        {
+            for (var i = 0; i < 10; i++) (await console.Http.PostAsync($"/api/synthetic/tests/{test}/run", null)).EnsureSuccessStatusCode();
+        }
+
+        var before = await SettledEvaluationsAsync();
+        await RunTenTimesAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        engine.Evaluations.Should().Be(before, "no rule judges test results, so ten stored results ask for no evaluation");
+
+        (await console.Http.PostAsJsonAsync("/api/alert-rules", new { name = "api down", condition = "testFailures", testId = test, consecutiveFailures = 3 })).EnsureSuccessStatusCode();
+        before = await SettledEvaluationsAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await RunTenTimesAsync();
+        await Poll.UntilAsync(() => engine.Evaluations > before, TimeSpan.FromSeconds(30), () => "no evaluation after results a rule judges");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var seconds = clock.Elapsed.TotalSeconds;
+        (engine.Evaluations - before).Should().BeInRange(1, (long)Math.Ceiling(seconds) + 1,
+            $"ten batches stored in {seconds:N1} s wake at most one evaluation a second");
+
+        async Task<long> SettledEvaluationsAsync()
+        {
+            // The evaluation a rule's save asks for, and the one at start-up, are done when the count stops moving.
+            long last;
+            do
+            {
+                last = engine.Evaluations;
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            } while (engine.Evaluations != last);
+            return last;
+        }
+    }
+
+    [Fact]
     public async Task A_rule_that_fires_and_clears_too_often_is_held_as_flapping()
     {
         var test = await CreateAsync("/api/synthetic/tests", new { name = "flappy", type = "http", target = _targets.HttpUrl("/status/500"), enabled = false });
