@@ -60,14 +60,17 @@ internal sealed class SoakDatabase : IAsyncDisposable
         return tests.Select((test, index) => (test.Id, Index: index + 1)).ToDictionary(t => t.Index, t => t.Id);
     }
 
-    /// <summary>Every stored scheduled run (not 'run now'), with its scheduled time worked out as start − start lag.</summary>
+    /// <summary>
+    /// Every stored scheduled run (not 'run now'), with the fire time it was due at as stored with it (the unique key's
+    /// time: a run's start less its lag would differ from it by the lag's rounding, or by a lag measured from a misfire).
+    /// </summary>
     public async Task<List<StoredRun>> RunsAsync(CancellationToken cancellationToken)
     {
         await using var db = await Contexts.CreateDbContextAsync(cancellationToken);
         var rows = await db.ProbeResults.AsNoTracking().Where(r => r.StartLagMs != null)
-            .Select(r => new { r.TestId, r.StartedAt, Lag = r.StartLagMs!.Value }).ToListAsync(cancellationToken);
+            .Select(r => new { r.TestId, r.ScheduledAt, Lag = r.StartLagMs!.Value }).ToListAsync(cancellationToken);
         // Both providers store UTC; SQLite hands it back unspecified, so ticks are read as they are.
-        return [.. rows.Select(r => new StoredRun(r.TestId, r.StartedAt.Ticks - TimeSpan.FromMilliseconds(r.Lag).Ticks, r.Lag))];
+        return [.. rows.Select(r => new StoredRun(r.TestId, r.ScheduledAt.Ticks, r.Lag))];
     }
 
     public async Task<long> CountAsync(CancellationToken cancellationToken)

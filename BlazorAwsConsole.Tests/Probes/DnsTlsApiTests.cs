@@ -83,8 +83,11 @@ public sealed class DnsTlsApiTests(DnsTlsConsole fixture) : IClassFixture<DnsTls
         result.GetProperty("rcode").GetString().Should().Be("NOERROR");
         result.GetProperty("resolverUsed").GetString().Should().Be(fixture.Dns.Resolver);
         result.GetProperty("queryMs").GetDouble().Should().BePositive();
-        result.GetProperty("answers").EnumerateArray().Select(a => (a.GetProperty("type").GetString(), a.GetProperty("value").GetString(), a.GetProperty("ttl").GetInt32()))
-            .Should().BeEquivalentTo([("A", "192.0.2.1", 600), ("A", "192.0.2.2", 600)]);
+        var answers = result.GetProperty("answers").EnumerateArray().ToList();
+        answers.Select(a => (a.GetProperty("type").GetString(), a.GetProperty("value").GetString()))
+            .Should().BeEquivalentTo([("A", "192.0.2.1"), ("A", "192.0.2.2")]);
+        // The zone's TTL is 600 s; dnsmasq answers from its own cache, whose count-down can have passed a second.
+        answers.Select(a => a.GetProperty("ttl").GetInt32()).Should().AllSatisfy(ttl => ttl.Should().BeInRange(595, 600));
 
         var edit = await _console.Http.PutAsJsonAsync($"/api/synthetic/tests/{id}", new { target = "nope.zone.test", expectedAnswers = Array.Empty<string>() });
         edit.StatusCode.Should().Be(HttpStatusCode.OK);

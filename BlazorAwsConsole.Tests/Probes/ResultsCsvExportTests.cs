@@ -15,7 +15,9 @@ public class ResultsCsvExportTests(MotoFixture moto) : IClassFixture<MotoFixture
     /// <summary>SQLite here; the PostgreSQL subclass below runs the same tests on PostgreSQL (partitioned results table).</summary>
     protected virtual ConsoleDatabase Database => ConsoleDatabase.Sqlite;
 
-    private static readonly DateTime Now = DateTime.UtcNow;
+    // Per test (xunit makes an instance for each): a static one would be taken when the SQLite class first ran, maybe
+    // half an hour before the PostgreSQL class in a full run, and push "30 minutes ago" out of the last hour.
+    private readonly DateTime Now = DateTime.UtcNow;
 
     [Fact]
     public async Task The_csv_holds_the_filtered_results_oldest_first_with_awkward_text_quoted()

@@ -75,10 +75,12 @@ public sealed class StatusPageClusterTests(MotoFixture moto, PostgresServer post
         var builds = nodeB.Get<BlazorAwsConsole.StatusPages.StatusViewBuilder>();
         await Poll.UntilAsync(() => listening.IsListening, TimeSpan.FromSeconds(30), () => "node B is not listening for notices");
         async Task<JsonElement> OnBAsync() => await nodeB.Anonymous.GetFromJsonAsync<JsonElement>("/status/shop/api");
-        await OnBAsync();
-        var cached = builds.Builds;
         (await OnBAsync()).GetProperty("incidents").GetArrayLength().Should().Be(0);
-        builds.Builds.Should().Be(cached, "listening, node B serves the page from its cache");
+        // Listening, node B serves the page from its cache: twenty visits build it at most once more (the nodes have
+        // just started, and a fleet poll's change may refresh the kept answer once meanwhile), not once a visit.
+        var cached = builds.Builds;
+        for (var visit = 0; visit < 20; visit++) await OnBAsync();
+        (builds.Builds - cached).Should().BeLessThanOrEqualTo(1, "listening, node B serves the page from its cache");
 
         try
         {
