@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace BlazorAwsConsole.Tests.Fixtures;
 
 /// <summary>
-/// Debian's nginx running the shipped deploy/nginx.conf, unchanged but for its listen address, with
+/// Debian's nginx running the shipped deploy/nginx.conf, unchanged but for its listen address and cache folder, with
 /// a console-upstream.conf of the test's own nodes beside it, in a temporary prefix.
 /// </summary>
 public sealed class NginxProxy : IAsyncDisposable
@@ -20,6 +20,8 @@ public sealed class NginxProxy : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    private const string ShippedStatusCache = "/var/cache/nginx/console-status";
 
     /// <summary>What nginx said (its error log and its exit), for a failing test's message.</summary>
     public string Diagnostics => $"nginx {(_process is { HasExited: true } p ? $"exited with {p.ExitCode}" : "running")}; error log:\n" +
@@ -43,7 +45,10 @@ public sealed class NginxProxy : IAsyncDisposable
         var port = LoopbackPort.Free();
         var shipped = File.ReadAllText(Path.Combine(DeployFolder(), "nginx.conf"));
         shipped.Should().Contain("listen 8080;");
-        File.WriteAllText(Path.Combine(folder, "nginx.conf"), shipped.Replace("listen 8080;", $"listen 127.0.0.1:{port};"));
+        shipped.Should().Contain(ShippedStatusCache);
+        // Its own status cache in the prefix: nginxes of tests running at once must not share one.
+        File.WriteAllText(Path.Combine(folder, "nginx.conf"), shipped.Replace("listen 8080;", $"listen 127.0.0.1:{port};")
+            .Replace(ShippedStatusCache, Path.Combine(folder, "status-cache")));
         var upstream = File.ReadAllText(Path.Combine(DeployFolder(), "console-upstream.conf"));
         var servers = string.Concat(nodes.Select(n => $"    server {n.Host}:{n.Port} max_fails=3 fail_timeout=10s;\n"));
         // The shipped list's server lines, swapped for the test's nodes; ip_hash and keepalive stay as shipped.

@@ -116,6 +116,8 @@ public sealed class PublicAnswerCache(StatusViewCache views, TimeProvider time, 
     }
 
     /// <summary>Writes <paramref name="answer"/> in the encoding the visitor asked for (Brotli, then gzip, else plain).</summary>
+    public const string SharedCacheControl = "public, max-age=1, stale-while-revalidate=5";
+
     public static Task WriteAsync(HttpContext context, PublicAnswer answer)
     {
         var (body, encoding) = Pick(context.Request.Headers.AcceptEncoding) switch
@@ -127,6 +129,10 @@ public sealed class PublicAnswerCache(StatusViewCache views, TimeProvider time, 
         var response = context.Response;
         response.ContentType = answer.ContentType;
         response.Headers.Vary = HeaderNames.AcceptEncoding;
+        // A published page's answer is the same for every visitor: a shared cache in front (deploy/nginx.conf, a CDN) may
+        // keep it a second and serve it a few more while it fetches the next, so an outage's crowd reaches the console
+        // about once a second per answer. Kept that short so a change still shows within the 2 s it does without one.
+        response.Headers.CacheControl = SharedCacheControl;
         if (encoding is not null) response.Headers.ContentEncoding = encoding;
         response.ContentLength = body.Length;
         return response.Body.WriteAsync(body, context.RequestAborted).AsTask();

@@ -67,10 +67,10 @@ public sealed class AgentHeartbeat(AgentRegistry registry, LocationTokenService 
         foreach (var agent in local)
         {
             if (valid.Contains(agent.Identity.Token.TokenId)) keep.Add(agent);
-            else registry.CutOff(agent, $"token {agent.Identity.Token.TokenName} was revoked or has expired");
+            else await registry.CutOffAsync(agent, $"token {agent.Identity.Token.TokenName} was revoked or has expired", cancellationToken);
         }
         foreach (var agent in await registry.RenewAsync(keep, cancellationToken))
-            registry.CutOff(agent, "its registration was taken over by a newer connection of the same agent, or dropped as stale");
+            await registry.CutOffAsync(agent, "its registration was taken over by a newer connection of the same agent, or dropped as stale", cancellationToken);
         await registry.RemoveGoneAsync(cancellationToken);
     }
 }

@@ -90,12 +90,17 @@ public sealed class AgentRegistry(IDbContextFactory<ConsoleDbContext> contexts, 
         feed.Publish(new ProbeLocationsChanged(agent.Identity.Token.LocationId));
     }
 
-    /// <summary>Closes an agent's connection from this side (its token was revoked, or its row was taken over); its disconnect then unregisters it.</summary>
-    public void CutOff(LocalAgent agent, string reason)
+    /// <summary>
+    /// Closes an agent's connection from this side (its token was revoked, or its row was taken over) and unregisters it at
+    /// once: the listing and the other nodes need not wait for the connection's close to be noticed, which a busy server
+    /// may take a while to do.
+    /// </summary>
+    public async Task CutOffAsync(LocalAgent agent, string reason, CancellationToken cancellationToken)
     {
         logger.LogWarning("Probe agent {Agent} of {Location} from {Address} cut off: {Reason}",
             agent.Identity.Name, agent.Identity.Token.LocationName, agent.Identity.Address, reason);
         agent.Context.Abort();
+        await UnregisterAsync(agent.Context.ConnectionId, cancellationToken);
     }
 
     /// <summary>
