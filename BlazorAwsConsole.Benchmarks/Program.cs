@@ -4,7 +4,7 @@
 //     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- slowsync   big regions on a slow endpoint: time to first full load, before and after
 //     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- events     EC2 event → change stored and published, beside the poll's latency
 //     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- cluster    the console on PostgreSQL: scheduler soak and results table at scale (add  --only soak|results|capacity, --tests N, --minutes M, --rows N)
-//     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- status     anonymous status page of 50 components under wrk -c 64, and a fleet page's render time meanwhile (add  --seconds N)
+//     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- status     anonymous status page of 50 components under wrk -c 64, on the console and behind deploy/nginx.conf, and a fleet page's render time meanwhile (add  --seconds N)
 //     dotnet run -c Release --project BlazorAwsConsole.Benchmarks -- locations  one console and two probe agents (a location each) on HTTP tests: store latency, lost, duplicated, CPU per result vs. a local probe (add  --tests N, --minutes M)
 // See README.md beside this file.
 using System.Runtime.InteropServices;

@@ -1,7 +1,7 @@
 namespace BlazorAwsConsole.Benchmarks.Probes;
 
 /// <summary>
-/// The Debian packages the probe benchmark runs: installed with apt-get only when missing, and said so.
+/// The Debian packages the probe, locations and status benchmarks run: installed with apt-get only when missing, and said so.
 /// Nothing else is installed.
 /// </summary>
 internal static class AptPackages

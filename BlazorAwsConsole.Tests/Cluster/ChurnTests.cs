@@ -37,11 +37,9 @@ public sealed class ChurnTests(MotoFixture moto, PostgresServer postgres, ITestO
         // The API's per-client limit (600 a minute by default) raised, as for an automation client: the test is about the
         // cluster taking changes as fast as it can, not about the limiter.
         string[] cluster = [.. shared.Settings, $"Quartz:SchedulerName=churn-{Guid.NewGuid():n}", "Access:ApiRequestsPerMinute=1000000"];
-        var started = await Task.WhenAll(
-            ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-a"]),
-            ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-b"]));
-        await using var nodeA = started[0];
-        await using var nodeB = started[1];
+        var (a, b) = await ClusterProbes.StartTogetherAsync(moto, postgres, cluster);
+        await using var nodeA = a;
+        await using var nodeB = b;
         ConsoleHost[] nodes = [nodeA, nodeB];
         await Poll.UntilAsync(() => nodes.All(n => n.Get<BlazorAwsConsole.Cluster.ClusterMembership>().View.Live.Count == 2), TimeSpan.FromSeconds(60),
             () => "both nodes see each other");

@@ -9,6 +9,15 @@ public static class ClusterProbes
 {
     public sealed record Made(int Id, string Name);
 
+    /// <summary>Nodes node-a and node-b of one cluster started at the same instant: start-up, seeds and migrations must be safe so.</summary>
+    public static async Task<(ConsoleHost A, ConsoleHost B)> StartTogetherAsync(MotoFixture moto, PostgresServer postgres, string[] cluster)
+    {
+        var started = await Task.WhenAll(
+            ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-a"]),
+            ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-b"]));
+        return (started[0], started[1]);
+    }
+
     /// <summary>Creates <paramref name="count"/> enabled HTTP tests at <paramref name="intervalSeconds"/>, each aimed at its own path of <paramref name="target"/>.</summary>
     public static async Task<List<Made>> CreateHttpTestsAsync(HttpClient api, HitCountingTarget target, int count, int intervalSeconds, string prefix)
     {

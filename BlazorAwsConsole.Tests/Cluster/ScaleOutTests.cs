@@ -38,11 +38,9 @@ public sealed class ScaleOutTests(MotoFixture moto, PostgresServer postgres, ITe
         }
         var names = Enumerable.Range(0, Tests).Select(i => $"scale-{i:000}").ToList();
         // Started together: two nodes at once are safe.
-        var started = await Task.WhenAll(
-            ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-a"]),
-            ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-b"]));
-        await using var nodeA = started[0];
-        await using var nodeB = started[1];
+        var (a, b) = await ClusterProbes.StartTogetherAsync(moto, postgres, cluster);
+        await using var nodeA = a;
+        await using var nodeB = b;
         List<ConsoleHost> nodes = [nodeA, nodeB];
         await Poll.UntilAsync(() => OwnedOnce(nodes) && nodes.All(n => n.Get<ProbeScheduler>().Owned.Count > 0), TimeSpan.FromSeconds(60), () => Describe(nodes));
         output.WriteLine($"two nodes: {Describe(nodes)}");

@@ -64,11 +64,9 @@ public sealed class UpgradeFromPerTestTriggersTests(MotoFixture moto, PostgresSe
         // This version, two nodes at the same instant.
         string[] cluster = [.. database.Settings, $"Quartz:SchedulerName={schedulerName}"];
         var upgraded = DateTimeOffset.UtcNow;
-        var started = await Task.WhenAll(
-            ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-a"]),
-            ConsoleHost.StartAsync(moto, postgres, [.. cluster, "Cluster:NodeName=node-b"]));
-        await using var nodeA = started[0];
-        await using var nodeB = started[1];
+        var (a, b) = await ClusterProbes.StartTogetherAsync(moto, postgres, cluster);
+        await using var nodeA = a;
+        await using var nodeB = b;
         List<ConsoleHost> nodes = [nodeA, nodeB];
         output.WriteLine($"both nodes started {(DateTimeOffset.UtcNow - upgraded).TotalSeconds:0.0} s after the upgrade began");
 

@@ -21,7 +21,7 @@ public sealed class NginxProxy : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    private const string ShippedStatusCache = "/var/cache/nginx/console-status";
+    private const string ShippedStatusCache = "/var/cache/nginx-console-status";
 
     /// <summary>What nginx said (its error log and its exit), for a failing test's message.</summary>
     public string Diagnostics => $"nginx {(_process is { HasExited: true } p ? $"exited with {p.ExitCode}" : "running")}; error log:\n" +

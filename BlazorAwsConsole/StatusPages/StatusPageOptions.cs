@@ -8,7 +8,7 @@ public sealed class StatusPageOptions
     public const string Section = "StatusPages";
 
     /// <summary>Anonymous requests per minute per client address to /status/… (its own limit, apart from the API's).</summary>
-    [Range(1, 1_000_000)]
+    [Range(1, 100_000_000)]
     public int RequestsPerMinute { get; set; } = 600;
 
     /// <summary>
