@@ -79,6 +79,7 @@ public static class Program
 
         builder.AddBackup();
         builder.AddInfrastructure();
+        builder.AddTrustedProxies();
         builder.AddSandbox();
         builder.AddAccess();
         builder.AddFleet();
@@ -101,6 +102,7 @@ public static class Program
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseTrustedProxies();
         app.UseInfrastructure();
         app.UseAccess();
         app.UseStatusPages();
