@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace BlazorAwsConsole.Infrastructure;
 
@@ -32,7 +33,8 @@ public static class TrustedProxies
     /// <summary>First in the pipeline, so everything after sees the client's address; nothing when no proxy is trusted.</summary>
     public static WebApplication UseTrustedProxies(this WebApplication app)
     {
-        if (Parse(app.Configuration[Key]).Count > 0) app.UseForwardedHeaders();
+        // The setting was read once, into the options above.
+        if (app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value.KnownIPNetworks.Count > 0) app.UseForwardedHeaders();
         return app;
     }
 
